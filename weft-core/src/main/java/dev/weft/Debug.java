@@ -1,0 +1,98 @@
+package dev.weft;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Debug mode (asyncio's {@code PYTHONASYNCIODEBUG}): on with {@code WEFT_DEBUG=1}, the system
+ * property {@code weft.debug=true}, or {@link EventLoop#setDebug(boolean)}. It reports
+ * <ul>
+ *   <li>every task step or callback that held its loop longer than the loop's
+ *       {@linkplain EventLoop#setSlowCallbackDuration slow-callback duration} (default 100 ms),
+ *       with the task's name; the {@link Watchdog} adds the stack <em>while</em> it is stuck;</li>
+ *   <li>blocking calls that pinned a task to its carrier, from the JDK's
+ *       {@code jdk.VirtualThreadPinned} event read in-process with a JFR {@code RecordingStream};</li>
+ *   <li>spawn sites of tasks in dumps.</li>
+ * </ul>
+ * Exceptions that were never retrieved are reported with or without debug mode.
+ *
+ * <p>All reports go to SLF4J logger {@code dev.weft.debug} at WARN; counters let tests check
+ * that a report was made.
+ */
+public final class Debug {
+
+    static final Logger LOG = LoggerFactory.getLogger("dev.weft.debug");
+    private static final AtomicBoolean PINNED_MONITOR = new AtomicBoolean();
+    private static final AtomicLong SLOW_STEPS = new AtomicLong();
+    private static final AtomicLong STUCK_REPORTS = new AtomicLong();
+    private static final AtomicLong PINNED_REPORTS = new AtomicLong();
+    private static final AtomicLong UNRETRIEVED = new AtomicLong();
+
+    private Debug() {
+    }
+
+    static boolean enabledByEnvironment() {
+        String env = System.getenv("WEFT_DEBUG");
+        return Boolean.getBoolean("weft.debug") || (env != null && !env.isEmpty() && !env.equals("0"));
+    }
+
+    static void reportSlowStep(EventLoop loop, Runnable item, long nanos) {
+        SLOW_STEPS.incrementAndGet();
+        LOG.warn("Executing {} took {} seconds (slow-callback threshold {} ms)",
+                loop.describeRunning(item), String.format("%.3f", nanos / 1e9),
+                loop.slowCallbackDuration().toMillis());
+    }
+
+    static void reportStuck(EventLoop loop, String what, Thread thread, long nanos) {
+        STUCK_REPORTS.incrementAndGet();
+        Throwable where = new Throwable("stack of " + what + " while it holds the loop");
+        where.setStackTrace(thread != null ? thread.getStackTrace() : new StackTraceElement[0]);
+        LOG.warn("{} has held {} for {} ms and is still running", what, loop,
+                Duration.ofNanos(nanos).toMillis(), where);
+    }
+
+    static void countUnretrieved() {
+        UNRETRIEVED.incrementAndGet();
+    }
+
+    /** Starts the JFR-based report of pinned blocking (once per JVM). */
+    static void startPinnedMonitor() {
+        if (!PINNED_MONITOR.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            PinnedMonitor.start();
+        } catch (Throwable t) {
+            LOG.warn("cannot watch for pinned virtual threads (JFR unavailable): {}", t.toString());
+        }
+    }
+
+    static void reportPinned(String threadName, Duration held, String stack) {
+        PINNED_REPORTS.incrementAndGet();
+        LOG.warn("Task '{}' blocked for {} ms while pinned to its carrier: its loop could not run anything else.\n{}",
+                threadName, held.toMillis(), stack);
+    }
+
+    /** How many slow steps were reported since the JVM started. */
+    public static long slowStepReports() {
+        return SLOW_STEPS.get();
+    }
+
+    /** How many times the watchdog reported a loop held by one step. */
+    public static long stuckReports() {
+        return STUCK_REPORTS.get();
+    }
+
+    /** How many pinned blocking calls were reported. */
+    public static long pinnedReports() {
+        return PINNED_REPORTS.get();
+    }
+
+    /** How many never-retrieved exceptions were reported. */
+    public static long unretrievedReports() {
+        return UNRETRIEVED.get();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.weft;
+
+/** When {@link Weft#wait} returns (asyncio's {@code FIRST_COMPLETED} and friends). */
+public enum ReturnWhen {
+    /** As soon as any future is done. */
+    FIRST_COMPLETED,
+    /** As soon as any future fails, or when all are done. */
+    FIRST_EXCEPTION,
+    /** When all futures are done. */
+    ALL_COMPLETED
+}

@@ -1,0 +1,14 @@
+package dev.weft;
+
+/**
+ * Carries a checked exception out of a task, a future or a combinator, whose methods throw
+ * unchecked exceptions only. Unchecked exceptions and errors are rethrown as they are; only a
+ * checked one (an {@link java.io.IOException}, say) arrives wrapped in this, as its cause.
+ */
+public class TaskFailedException extends RuntimeException {
+
+    /** Wraps the checked {@code cause}. */
+    public TaskFailedException(Throwable cause) {
+        super(cause.toString(), cause);
+    }
+}
