@@ -559,7 +559,8 @@ public final class EventLoop implements Executor, AutoCloseable {
             if (next != null) {
                 long now = clock.nanoTime();
                 timeout = Math.max(0, next.deadlineNanos() - now);
-                if (timeout > 0 && clock.isVirtual() && externalJobs.get() == 0 && inbox.isEmpty()) {
+                if (timeout > 0 && clock.isVirtual() && externalJobs.get() == 0 && inbox.isEmpty()
+                        && !compatibilityWakeupsInFlight()) {
                     clock.advanceTo(next.deadlineNanos());
                     timeout = 0;
                 }
@@ -587,6 +588,23 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
         }
         stepsSincePoll += n;
+    }
+
+    /**
+     * Compatibility path only: true while a task was woken but has not yet asked for the baton
+     * (its wake-up is on its way to the inbox). The virtual clock must not jump meanwhile.
+     */
+    private boolean compatibilityWakeupsInFlight() {
+        if (SchedulerBridge.available()) {
+            return false;
+        }
+        for (Task<?> t : tasks) {
+            if (t.wokenButNotQueued()) {
+                Thread.onSpinWait();
+                return true;
+            }
+        }
+        return false;
     }
 
     private void drainInbox() {

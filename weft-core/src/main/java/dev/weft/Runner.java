@@ -67,6 +67,12 @@ final class Runner {
         }
         LOG.debug("re-raising SIG{} after clean-up", signal);
         Signal.raise(new Signal(signal));
+        // The JVM's own handler now exits with 128 + the signal's number on its signal thread.
+        // Give it time; if a handler of the application's chose not to exit, report the interruption.
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
         throw new CancelledException("interrupted by SIG" + signal);
     }
 

@@ -280,12 +280,23 @@ public final class Task<T> extends Future<T> {
     static void park(Object blocker) {
         Task<?> me = CURRENT.get();
         if (me != null && me.baton != null) {
+            me.baton.idle = true;
             me.baton.release();
             LockSupport.park(blocker);
             me.baton.acquire();
         } else {
             LockSupport.park(blocker);
         }
+    }
+
+    /** Compatibility path: woken from a Weft wait, but its request for the baton is not queued yet. */
+    boolean wokenButNotQueued() {
+        Baton b = baton;
+        if (b == null || !b.idle || isDone()) {
+            return false;
+        }
+        Thread.State s = thread.getState();
+        return s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING && s != Thread.State.TERMINATED;
     }
 
     /** Fast path: the task's scheduler; queues its continuation on the loop. */
@@ -322,10 +333,14 @@ public final class Task<T> extends Future<T> {
         private volatile boolean held;
         private volatile Thread loopThread;
 
+        /** True while parked in a Weft wait without the baton (see {@link #wokenButNotQueued()}). */
+        volatile boolean idle = true;
+
         /** Task thread: asks the loop for the baton and waits until granted. */
         void acquire() {
             granted = false;
             loop.schedule(this);
+            idle = false;
             boolean interrupted = false;
             while (!granted) {
                 LockSupport.park(this);
