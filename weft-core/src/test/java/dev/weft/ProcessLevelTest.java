@@ -47,7 +47,7 @@ class ProcessLevelTest {
     }
 
     @Test
-    void ctrlCCancelsEveryTaskRunsTheirFinallyBlocksAndExitsWith130() throws Exception {
+    void sigusr2PrintsATaskDumpAndCtrlCCancelsEveryTaskRunsTheirFinallyBlocksAndExitsWith130() throws Exception {
         Process p = JvmProcess.start(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"), SignalMain.class);
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         List<String> out = new ArrayList<>();
@@ -59,6 +59,14 @@ class ProcessLevelTest {
             }
         }
         assertEquals("ready", line, String.join("\n", out));
+        new ProcessBuilder("kill", "-USR2", Long.toString(p.pid())).start().waitFor();
+        while ((line = r.readLine()) != null) {
+            out.add(line);
+            if (line.startsWith("Task 'sleeper-4'")) {
+                break;
+            }
+        }
+        assertEquals("Task 'sleeper-4' WAITING", line, "SIGUSR2 prints a task dump:\n" + String.join("\n", out));
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         while ((line = r.readLine()) != null) {
             out.add(line);
