@@ -441,7 +441,9 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws InvalidStateException if the loop was stopped before the future was done
      */
     public <T> T runUntilComplete(Future<T> future) {
-        future.addDirectCallback(f -> stop());
+        // Stop through the ready queue, not at once: done callbacks the future dispatched just
+        // before (asyncio's add_done_callback) are queued ahead of the stop and still run.
+        future.addDirectCallback(f -> callSoon(this::stop));
         runForever();
         if (!future.isDone()) {
             throw new InvalidStateException("event loop stopped before the future completed");

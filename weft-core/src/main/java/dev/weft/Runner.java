@@ -68,14 +68,31 @@ final class Runner {
             loop.close();
         }
         LOG.debug("re-raising SIG{} after clean-up", signal);
-        Signal.raise(new Signal(signal));
-        // The JVM's own handler now exits with 128 + the signal's number on its signal thread.
-        // Give it time; if a handler of the application's chose not to exit, report the interruption.
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < until) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-        }
+        reRaise(signal);
         throw new CancelledException("interrupted by SIG" + signal);
+    }
+
+    /**
+     * Hands signal {@code name} to the handler now installed (the JVM's own, which exits with
+     * status 128 + n, or the program's), on this thread. {@code Signal.raise} alone is
+     * asynchronous: its handler runs on a new thread, and this thread's exception out of
+     * {@code main} won the race (exit status 1 and a stack trace instead of 130). Only a native
+     * disposition (SIG_DFL, SIG_IGN), which has no Java handler to call, is raised.
+     */
+    private static void reRaise(String name) {
+        Signal sig = new Signal(name);
+        SignalHandler current;
+        try {
+            current = Signal.handle(sig, SignalHandler.SIG_IGN); // read the installed handler...
+            Signal.handle(sig, current);                         // ...and put it back
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (current == SignalHandler.SIG_DFL || current == SignalHandler.SIG_IGN) {
+            Signal.raise(sig);
+        } else {
+            current.handle(sig);
+        }
     }
 
     private void cancelRemaining() {

@@ -255,13 +255,29 @@ public final class Task<T> extends Future<T> {
             complete(State.RESULT, value);
         } else if (failure instanceof CancelledException c) {
             complete(State.CANCELLED, c);
-        } else if (failure instanceof InterruptedException && cancelling() > 0) {
+        } else if (cancelling() > 0 && causedByInterrupt(failure)) {
             CancelledException c = new CancelledException(lastCancelMessage());
             c.initCause(failure);
             complete(State.CANCELLED, c);
         } else {
             complete(State.FAILED, failure);
         }
+    }
+
+    /**
+     * True for what a blocking JDK call throws when the cancellation interrupted it:
+     * {@code InterruptedException}, a channel closed by the interrupt, a socket "Closed by
+     * interrupt" (java.net sockets close themselves when their virtual thread is interrupted).
+     */
+    private static boolean causedByInterrupt(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
+                    || c instanceof java.nio.channels.ClosedByInterruptException
+                    || (c instanceof java.net.SocketException && String.valueOf(c.getMessage()).contains("interrupt"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -301,6 +301,28 @@ class TaskTest {
     }
 
     @Test
+    void cancellingATaskBlockedInAJavaNetReadEndsItCancelledAndClosesTheSocket() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Socket[] client = new Socket[1];
+            Weft.run(() -> {
+                Task<Integer> reader = Weft.spawn(() -> {
+                    client[0] = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                    return client[0].getInputStream().read(); // the server never writes
+                });
+                while (client[0] == null) {
+                    Weft.yieldNow();
+                }
+                Weft.yieldNow();
+                reader.cancel("give up");
+                assertThrows(CancelledException.class, reader::await);
+                assertTrue(reader.isCancelled());
+                return null;
+            });
+            assertTrue(client[0].isClosed());
+        }
+    }
+
+    @Test
     void theJdkPollerIsStartedOffTheLoopBeforeAnyLoopRuns() {
         EventLoop.create().close();
         assertTrue(JdkPoller.isInitialised());

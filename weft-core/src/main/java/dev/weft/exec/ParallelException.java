@@ -1,0 +1,28 @@
+package dev.weft.exec;
+
+/**
+ * Thrown by {@link Parallel#map} when an item failed: names the item's position in the input
+ * and carries the item's exception as its cause. Failures of other items after the first
+ * (apart from interruptions caused by the abort) are attached as suppressed exceptions.
+ */
+public final class ParallelException extends RuntimeException {
+
+    private final int index;
+    private final int total;
+
+    ParallelException(int index, int total, Throwable cause) {
+        super("input " + index + " (of " + total + ") failed: " + cause, cause);
+        this.index = index;
+        this.total = total;
+    }
+
+    /** The position of the failing item in the input, from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** How many items the map had. */
+    public int total() {
+        return total;
+    }
+}
