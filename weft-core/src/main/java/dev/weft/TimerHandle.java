@@ -38,7 +38,9 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     public void cancel() {
         if (!isCancelled()) {
             super.cancel();
-            loop.timerCancelled();
+            if (!fired) {
+                loop.timerCancelled(); // still in the heap: counted for the clean-up
+            }
         }
     }
 
