@@ -183,6 +183,23 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
+     * Makes the calling code a cancellation point even when it does not wait: if the calling
+     * task has a pending cancellation, takes it and throws {@link CancelledException}; otherwise,
+     * and outside any task, does nothing (Trio's {@code checkpoint_if_cancelled}). Primitives
+     * built outside this package ({@code dev.weft.sync}, {@code dev.weft.queue}, user code) call
+     * it first in every operation that may block, so that they are <em>always</em> cancellation
+     * points, not only when they happen to wait. Call it on the task's own thread.
+     *
+     * @throws CancelledException if the calling task has a pending cancellation
+     */
+    public static void checkpointCurrent() {
+        Task<?> me = CURRENT.get();
+        if (me != null) {
+            me.checkpoint();
+        }
+    }
+
+    /**
      * Takes the pending cancellation if any, clearing the thread's interrupt status with it.
      * Called on the task's own thread.
      */
