@@ -20,6 +20,6 @@ public final class LifoQueue<T> extends Queue<T> {
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public LifoQueue(int maxSize) {
-        super(maxSize, new Storage.Lifo<>());
+        super(maxSize, new Storage.Deque<>(true));
     }
 }

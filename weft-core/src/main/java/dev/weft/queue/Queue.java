@@ -100,7 +100,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public Queue(int maxSize) {
-        this(maxSize, new Storage.Fifo<>());
+        this(maxSize, new Storage.Deque<>(false));
     }
 
     Queue(int maxSize, Storage<T> storage) {

@@ -32,9 +32,14 @@ interface Storage<T> {
     default void check(T item) {
     }
 
-    /** First in, first out. */
-    final class Fifo<T> implements Storage<T> {
+    /** An {@link ArrayDeque}: first in, first out, or last in, first out. */
+    final class Deque<T> implements Storage<T> {
         private final ArrayDeque<T> items = new ArrayDeque<>();
+        private final boolean lastInFirstOut;
+
+        Deque(boolean lastInFirstOut) {
+            this.lastInFirstOut = lastInFirstOut;
+        }
 
         @Override
         public void add(T item) {
@@ -43,32 +48,7 @@ interface Storage<T> {
 
         @Override
         public T remove() {
-            return items.removeFirst();
-        }
-
-        @Override
-        public int size() {
-            return items.size();
-        }
-
-        @Override
-        public void clear() {
-            items.clear();
-        }
-    }
-
-    /** Last in, first out. */
-    final class Lifo<T> implements Storage<T> {
-        private final ArrayDeque<T> items = new ArrayDeque<>();
-
-        @Override
-        public void add(T item) {
-            items.addLast(item);
-        }
-
-        @Override
-        public T remove() {
-            return items.removeLast();
+            return lastInFirstOut ? items.removeLast() : items.removeFirst();
         }
 
         @Override
