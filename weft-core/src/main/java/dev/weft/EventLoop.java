@@ -103,8 +103,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     private volatile BiConsumer<String, Throwable> exceptionHandler;
     private volatile ExecutorService defaultExecutor;
 
-    // Written by the loop thread, read by the watchdog.
-    volatile long stepStartedNanos;
+    // Written by the loop thread (once per step), read by the watchdog: a step that does not
+    // change while the loop is not selecting has held the loop since the watchdog last looked.
     volatile long stepSequence;
 
     private EventLoop(Clock clock) {
@@ -472,6 +472,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /** True while the loop waits in the selector (for the watchdog). */
+    boolean isSelecting() {
+        return selecting;
+    }
+
     /** True while the loop runs. */
     public boolean isRunning() {
         return state == State.RUNNING;
@@ -577,16 +582,22 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         fireTimers();
         int n = ready.size();
-        boolean timing = debug;
-        for (int i = 0; i < n; i++) {
-            Runnable item = ready.poll();
-            stepSequence++;
-            stepStartedNanos = System.nanoTime();
-            item.run();
-            long took = System.nanoTime() - stepStartedNanos;
-            stepStartedNanos = 0;
-            if (timing && took >= slowCallbackNanos) {
-                Debug.reportSlowStep(this, item, took);
+        long seq = stepSequence;
+        if (!debug) {
+            for (int i = 0; i < n; i++) {
+                stepSequence = ++seq;
+                ready.poll().run();
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                Runnable item = ready.poll();
+                stepSequence = ++seq;
+                long started = System.nanoTime();
+                item.run();
+                long took = System.nanoTime() - started;
+                if (took >= slowCallbackNanos) {
+                    Debug.reportSlowStep(this, item, took);
+                }
             }
         }
         stepsSincePoll += n;

@@ -64,7 +64,7 @@ public final class Task<T> extends Future<T> {
     final StackTraceElement[] spawnSite; // debug mode only
 
     // Written by the loop thread; read by dumps (racy reads are fine there).
-    volatile Phase phase = Phase.NEW;
+    Phase phase = Phase.NEW;
 
     // Guarded by `cancelLock`.
     private final Object cancelLock = new Object();

@@ -35,7 +35,8 @@ final class Watchdog {
     }
 
     private static void run() {
-        java.util.Map<EventLoop, Long> reported = new java.util.WeakHashMap<>();
+        // Per loop: the step last seen, when it was first seen, and whether it was reported.
+        java.util.Map<EventLoop, long[]> seen = new java.util.WeakHashMap<>();
         while (true) {
             long interval = 1_000_000_000L;
             long now = System.nanoTime();
@@ -44,17 +45,15 @@ final class Watchdog {
                     continue;
                 }
                 long threshold = loop.debug() ? loop.slowCallbackDuration().toNanos() : STUCK_NANOS_DEFAULT;
-                interval = Math.min(interval, Math.max(10_000_000L, threshold / 2));
-                long started = loop.stepStartedNanos;
+                interval = Math.min(interval, Math.max(5_000_000L, threshold / 4));
                 long seq = loop.stepSequence;
-                if (started != 0 && now - started >= threshold) {
-                    Long last = reported.get(loop);
-                    if (last == null || last != seq) {
-                        reported.put(loop, seq);
-                        Thread t = loop.stepThread();
-                        String what = describe(loop, t);
-                        Debug.reportStuck(loop, what, t, now - started);
-                    }
+                long[] s = seen.get(loop);
+                if (s == null || s[0] != seq || loop.isSelecting()) {
+                    seen.put(loop, new long[] {seq, now, 0});
+                } else if (s[2] == 0 && now - s[1] >= threshold) {
+                    s[2] = 1;
+                    Thread t = loop.stepThread();
+                    Debug.reportStuck(loop, describe(loop, t), t, now - s[1]);
                 }
             }
             LockSupport.parkNanos(interval);
