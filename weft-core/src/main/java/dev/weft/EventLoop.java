@@ -115,6 +115,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         JdkPoller.ensureInitialised();
+        WaitPathWarmUp.ensure();
         if (!SchedulerBridge.available() && NOTICE_PRINTED.compareAndSet(false, true)) {
             System.err.println(SchedulerBridge.notice());
         }

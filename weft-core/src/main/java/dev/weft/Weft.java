@@ -134,12 +134,15 @@ public final class Weft {
             Thread.yield();
             return;
         }
-        Future<Void> wake = new Future<>(me.loop);
-        TimerHandle timer = me.loop.callLater(nanos, () -> wake.trySetResult(null));
-        try {
-            wake.awaitDone(me, -1);
-        } finally {
-            timer.cancel();
+        // Parks on the timer itself (no future, no waiter node): a sleeping task costs little.
+        Thread self = Thread.currentThread();
+        TimerHandle timer = me.loop.callLater(nanos, () -> java.util.concurrent.locks.LockSupport.unpark(self));
+        while (!timer.hasFired()) {
+            if (me.takeCancel()) {
+                timer.cancel();
+                throw new CancelledException(me.lastCancelMessage());
+            }
+            Task.park(timer);
         }
     }
 
