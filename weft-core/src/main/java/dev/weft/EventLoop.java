@@ -246,6 +246,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             ready.add(item);
             return;
         }
+        scheduleFromOutside(item);
+    }
+
+    /** Queues a ready item through the inbox and wakes the selector. Any thread. */
+    void scheduleFromOutside(Runnable item) {
         if (state == State.CLOSED) {
             throw new RejectedExecutionException("event loop is closed");
         }

@@ -92,6 +92,10 @@ public final class Task<T> extends Future<T> {
 
     /** Starts the task's thread; its first step is queued on the loop. */
     void start() {
+        if (baton != null) {
+            // Queue the first step now, in spawn order, as the fast path does.
+            baton.requestFirstGrant();
+        }
         thread.start();
     }
 
@@ -250,7 +254,7 @@ public final class Task<T> extends Future<T> {
     private void runBoundBody() {
         Baton b = baton;
         if (b != null) {
-            b.acquire();
+            b.awaitGrant();
         }
         T value = null;
         Throwable failure = null;
@@ -327,6 +331,22 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * Lets the other ready tasks of the loop run once, then continues. On the fast path this is
+     * {@code Thread.yield()} (the continuation goes to the back of the ready queue); on the
+     * compatibility path the baton is handed back and asked for again.
+     */
+    static void yieldCurrent() {
+        Task<?> me = current();
+        if (me != null && me.baton != null) {
+            me.baton.idle = true;
+            me.baton.release();
+            me.baton.acquire();
+        } else {
+            Thread.yield();
+        }
+    }
+
     /** Compatibility path: woken from a Weft wait, but its request for the baton is not queued yet. */
     boolean wokenButNotQueued() {
         Baton b = baton;
@@ -377,7 +397,20 @@ public final class Task<T> extends Future<T> {
         /** Task thread: asks the loop for the baton and waits until granted. */
         void acquire() {
             granted = false;
+            // Through the inbox, always: the loop thread may still be finishing the hand-off of
+            // this very task, so "am I on the loop?" could answer yes for a thread that is not.
+            loop.scheduleFromOutside(this);
+            awaitGrant();
+        }
+
+        /** Spawner: queues the task's first step (its thread is not running yet). */
+        void requestFirstGrant() {
+            granted = false;
             loop.schedule(this);
+        }
+
+        /** Task thread: waits until the loop grants the baton. */
+        void awaitGrant() {
             idle = false;
             boolean interrupted = false;
             while (!granted) {

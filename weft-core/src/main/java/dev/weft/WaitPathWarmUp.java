@@ -25,7 +25,7 @@ final class WaitPathWarmUp {
     }
 
     static void ensure() {
-        if (started || Boolean.getBoolean("weft.noWarmUp")) {
+        if (started || Boolean.getBoolean("weft.noWarmUp") || !SchedulerBridge.available()) {
             return;
         }
         synchronized (WaitPathWarmUp.class) {

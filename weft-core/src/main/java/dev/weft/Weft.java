@@ -131,7 +131,7 @@ public final class Weft {
         }
         me.checkpoint();
         if (nanos <= 0) {
-            Thread.yield();
+            Task.yieldCurrent();
             return;
         }
         // Parks on the timer itself (no future, no waiter node): a sleeping task costs little.
@@ -155,7 +155,7 @@ public final class Weft {
         if (me != null) {
             me.checkpoint();
         }
-        Thread.yield();
+        Task.yieldCurrent();
     }
 
     // ------------------------------------------------------------------ gather

@@ -21,6 +21,12 @@ public final class CompatibilityModeMain {
             log.add("awaited worker_1");
             w2.await();
             log.add("awaited worker_2");
+            Task<Void> other = Weft.spawn(() -> { for (int i = 0; i < 2; i++) { log.add("b"); Weft.yieldNow(); } });
+            for (int i = 0; i < 2; i++) {
+                log.add("a");
+                Weft.yieldNow();
+            }
+            other.await();
             Task<Void> victim = Weft.spawn(() -> Weft.sleep(Duration.ofHours(1)));
             Weft.yieldNow();
             victim.cancel();

@@ -34,7 +34,7 @@ class ProcessLevelTest {
         assertEquals(1, out.stream().filter(l -> l.contains("compatibility mode") && l.contains("--add-opens")).count(),
                 String.join("\n", out));
         assertTrue(out.contains("log: before await,worker_1 start,worker_2 start,worker_1 done,awaited worker_1,"
-                + "worker_2 done,awaited worker_2,cancelled"), String.join("\n", out));
+                + "worker_2 done,awaited worker_2,a,b,a,b,cancelled"), String.join("\n", out));
     }
 
     @Test
