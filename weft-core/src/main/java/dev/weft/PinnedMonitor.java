@@ -21,8 +21,7 @@ final class PinnedMonitor {
         rs.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ofMillis(20)).withStackTrace();
         rs.onEvent("jdk.VirtualThreadPinned", PinnedMonitor::report);
         rs.setReuse(false);
-        Thread t = Thread.ofPlatform().daemon().name("weft-pinned-monitor").unstarted(rs::start);
-        t.start();
+        rs.startAsync(); // the recording is on when this returns; events are read on JFR's thread
     }
 
     private static void report(RecordedEvent e) {
