@@ -125,14 +125,14 @@ def report_switch(raw_dir):
 QUEUE_GROUPS = [
     # (Weft candidates in order of preference, title, peers)
     ([("weftQueue1024", "Weft Queue(1024)"),
-      ("weftJdkArrayBlockingQueue1024", "Weft tasks + JDK ArrayBlockingQueue(1024) [baseline: no Weft Queue yet]")],
+      ("weftJdkArrayBlockingQueue1024", "Weft tasks + JDK ArrayBlockingQueue(1024) [baseline]")],
      "bounded queue, capacity 1024", [
         ("asyncio-queue1024", "CPython asyncio.Queue(1024)"),
         ("virtualThreadArrayBlockingQueue1024", "JDK ArrayBlockingQueue(1024), 2 virtual threads"),
         ("kotlinChannel1024", "Kotlin Channel(1024) in runBlocking"),
     ]),
     ([("weftQueue1", "Weft Queue(1)"),
-      ("weftFutureRendezvous", "Weft future hand-off per message [baseline: no Weft Queue yet]")],
+      ("weftFutureRendezvous", "Weft future hand-off per message [baseline]")],
      "hand-off / capacity 1", [
         ("asyncio-queue1", "CPython asyncio.Queue(1)"),
         ("virtualThreadSynchronousQueue", "JDK SynchronousQueue, 2 virtual threads"),

@@ -16,9 +16,6 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Benchmark 3 for Weft's own {@link Queue}: a producer task and a consumer task on one loop,
  * {@value #MESSAGES} small integers per invocation, nanoseconds per message.
- *
- * <p>This file is compiled only when {@code weft-core} has {@code dev.weft.queue.Queue} (the
- * Maven profile {@code weft-queue} of weft-bench switches itself on when the source exists).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
