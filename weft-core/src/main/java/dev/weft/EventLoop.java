@@ -9,9 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -830,29 +828,8 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t != null ? "task '" + t.name() + "'" : "callback " + item;
     }
 
-    /** Number of callbacks and task steps ready to run (for tests and statistics). */
-    int readyCount() {
-        return ready.size() + inbox.size();
-    }
-
-    /** Loop thread only: the timers not yet fired or cancelled. */
-    List<TimerHandle> pendingTimers() {
-        List<TimerHandle> l = new ArrayList<>();
-        for (TimerHandle h : timers) {
-            if (!h.isCancelled()) {
-                l.add(h);
-            }
-        }
-        return l;
-    }
-
     @Override
     public String toString() {
         return "EventLoop-" + id + "[" + state + (debug ? ", debug" : "") + ", tasks=" + tasks.size() + "]";
-    }
-
-    /** Loop number, for thread names and logs. */
-    int id() {
-        return id;
     }
 }

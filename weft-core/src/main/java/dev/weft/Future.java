@@ -517,11 +517,6 @@ public class Future<T> {
         }
     }
 
-    /** True once someone looked at the outcome. */
-    final boolean isRetrieved() {
-        return retrieved;
-    }
-
     static CancelledException copyCancel(CancelledException c) {
         CancelledException copy = new CancelledException(c.getMessage());
         copy.initCause(c.getCause());

@@ -64,11 +64,6 @@ final class SchedulerBridge {
         return NEW_BUILDER != null;
     }
 
-    /** Why the fast path is off, or null when it is on. */
-    static String unavailableReason() {
-        return UNAVAILABLE_REASON;
-    }
-
     /** The one-line notice printed once when the fast path is off. */
     static String notice() {
         return "Weft: running tasks in compatibility mode (" + UNAVAILABLE_REASON + "): blocking JDK calls inside"
