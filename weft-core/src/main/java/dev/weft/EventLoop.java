@@ -2,11 +2,14 @@ package dev.weft;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +78,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private final int id = LOOP_IDS.incrementAndGet();
+    /** Values of {@link LoopLocal}s, by index. Loop thread only. */
+    Object[] locals = new Object[4];
     private final Clock clock;
     private final Selector selector;
 
@@ -349,10 +355,17 @@ public final class EventLoop implements Executor, AutoCloseable {
         return unregisterSoon(channel, SelectionKey.OP_WRITE);
     }
 
-    /** Callbacks of one registered channel. Loop thread only. */
+    /**
+     * Callbacks and waiting tasks of one registered channel. Loop thread only. A direction has
+     * either a callback ({@link #addReader}) or one parked task ({@link Readiness}), never both.
+     */
     private static final class Interest {
         Runnable reader;
         Runnable writer;
+        Thread readWaiter;
+        Thread writeWaiter;
+        boolean readFired;
+        boolean writeFired;
     }
 
     private void onLoop(Runnable r) {
@@ -363,19 +376,27 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /** Loop thread: the channel's key on this loop's selector, registering it (non-blocking) if needed. */
+    private SelectionKey keyOf(SelectableChannel channel) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null && key.isValid()) {
+            return key;
+        }
+        if (key != null) {
+            selector.selectNow(); // flush the cancelled key
+        }
+        if (channel.isBlocking()) {
+            channel.configureBlocking(false);
+        }
+        return channel.register(selector, 0, new Interest());
+    }
+
     private void register(SelectableChannel channel, int op, Runnable callback) {
         try {
-            SelectionKey key = channel.keyFor(selector);
-            Interest interest;
-            if (key == null || !key.isValid()) {
-                if (key != null) {
-                    selector.selectNow(); // flush the cancelled key
-                }
-                channel.configureBlocking(false);
-                interest = new Interest();
-                key = channel.register(selector, 0, interest);
-            } else {
-                interest = (Interest) key.attachment();
+            SelectionKey key = keyOf(channel);
+            Interest interest = (Interest) key.attachment();
+            if ((op == SelectionKey.OP_READ ? interest.readWaiter : interest.writeWaiter) != null) {
+                throw new InvalidStateException("a task is waiting on this channel in the same direction");
             }
             if (op == SelectionKey.OP_READ) {
                 interest.reader = callback;
@@ -383,17 +404,113 @@ public final class EventLoop implements Executor, AutoCloseable {
                 interest.writer = callback;
             }
             // A connecting channel reports writability as OP_CONNECT.
-            int ops = op;
-            if (op == SelectionKey.OP_WRITE && channel instanceof java.nio.channels.SocketChannel sc
-                    && sc.isConnectionPending()) {
-                ops = SelectionKey.OP_CONNECT;
-            }
-            key.interestOps(key.interestOps() | ops);
+            key.interestOps(key.interestOps() | selectorOp(channel, op));
         } catch (ClosedChannelException e) {
             throw new UncheckedIOException("channel is closed", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The selector operation for a read or write interest: accept and connect included. */
+    private static int selectorOp(SelectableChannel channel, int op) {
+        if (op == SelectionKey.OP_READ) {
+            return channel instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+        }
+        if (channel instanceof SocketChannel sc && sc.isConnectionPending()) {
+            return SelectionKey.OP_CONNECT;
+        }
+        return SelectionKey.OP_WRITE;
+    }
+
+    /**
+     * Task thread, on this loop: parks {@code me} until {@code channel} is ready for {@code op}
+     * ({@link SelectionKey#OP_READ} covers accept, {@link SelectionKey#OP_WRITE} covers connect)
+     * or {@code timeoutNanos} (negative: none) passed. A cancellation point. Read interest stays
+     * registered after a wake-up and is dropped only when the channel fires with nobody waiting,
+     * so a connection read in a loop costs no {@code epoll_ctl} per message.
+     *
+     * @return false on timeout
+     * @throws AsynchronousCloseException if the channel was closed (through {@link #closeChannel}) meanwhile
+     */
+    boolean awaitReady(Task<?> me, SelectableChannel channel, int op, long timeoutNanos) throws IOException {
+        me.checkpoint();
+        SelectionKey key;
+        try {
+            key = keyOf(channel);
+        } catch (ClosedChannelException e) {
+            throw new AsynchronousCloseException();
+        }
+        Interest interest = (Interest) key.attachment();
+        boolean read = op == SelectionKey.OP_READ;
+        Thread self = Thread.currentThread();
+        if (read) {
+            if (interest.readWaiter != null || interest.reader != null) {
+                throw new InvalidStateException("another task or callback is already reading from " + channel);
+            }
+            interest.readWaiter = self;
+            interest.readFired = false;
+        } else {
+            if (interest.writeWaiter != null || interest.writer != null) {
+                throw new InvalidStateException("another task or callback is already writing to " + channel);
+            }
+            interest.writeWaiter = self;
+            interest.writeFired = false;
+        }
+        int sop = selectorOp(channel, op);
+        if ((key.interestOps() & sop) == 0) {
+            key.interestOps(key.interestOps() | sop);
+        }
+        TimerHandle timer = timeoutNanos >= 0 ? callLater(timeoutNanos, () -> LockSupport.unpark(self)) : null;
+        boolean ok = false;
+        try {
+            while (!(read ? interest.readFired : interest.writeFired)) {
+                if (!key.isValid()) {
+                    throw new AsynchronousCloseException();
+                }
+                if (me.takeCancel()) {
+                    throw new CancelledException(me.lastCancelMessage());
+                }
+                if (timer != null && timer.hasFired()) {
+                    return false;
+                }
+                Task.park(interest);
+            }
+            ok = true;
+            return true;
+        } finally {
+            if (read) {
+                interest.readWaiter = null;
+            } else {
+                interest.writeWaiter = null;
+                if (!ok && key.isValid() && interest.writer == null) {
+                    key.interestOps(key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
+                }
+            }
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+    }
+
+    /**
+     * Closes {@code channel}, first waking any task of this loop parked on it (it gets an
+     * {@link AsynchronousCloseException}) and cancelling its key so that its descriptor is
+     * released at the next poll. Loop thread only.
+     */
+    void closeChannel(SelectableChannel channel) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            Interest interest = (Interest) key.attachment();
+            key.cancel();
+            if (interest.readWaiter != null) {
+                LockSupport.unpark(interest.readWaiter);
+            }
+            if (interest.writeWaiter != null) {
+                LockSupport.unpark(interest.writeWaiter);
+            }
+        }
+        channel.close();
     }
 
     private boolean unregisterSoon(SelectableChannel channel, int op) {
@@ -698,15 +815,33 @@ public final class EventLoop implements Executor, AutoCloseable {
             Interest interest = (Interest) key.attachment();
             try {
                 int ready = key.readyOps();
-                if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
-                    this.ready.add(interest.reader);
-                }
-                if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
-                    if ((ready & SelectionKey.OP_CONNECT) != 0) {
-                        // Connected: from now on it is plain writability.
-                        key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
+                if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+                    if (interest.reader != null) {
+                        this.ready.add(interest.reader);
+                    } else if (interest.readWaiter != null) {
+                        if (!interest.readFired) {
+                            interest.readFired = true;
+                            LockSupport.unpark(interest.readWaiter);
+                        }
+                    } else {
+                        // Nobody reads now: stop polling for it until a task waits again.
+                        key.interestOps(key.interestOps() & ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT));
                     }
-                    this.ready.add(interest.writer);
+                }
+                if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+                    if (interest.writer != null) {
+                        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+                            // Connected: from now on it is plain writability.
+                            key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
+                        }
+                        this.ready.add(interest.writer);
+                    } else {
+                        key.interestOps(key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
+                        if (interest.writeWaiter != null && !interest.writeFired) {
+                            interest.writeFired = true;
+                            LockSupport.unpark(interest.writeWaiter);
+                        }
+                    }
                 }
             } catch (CancelledKeyException e) {
                 // Channel closed meanwhile: nothing to call.

@@ -1,0 +1,90 @@
+package dev.weft.net;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of {@link Streams#openConnection(String, int, ConnectOptions)}; immutable, each
+ * {@code with}-style method returns a changed copy.
+ *
+ * <pre>{@code
+ * ConnectOptions opts = ConnectOptions.defaults().connectTimeout(Duration.ofSeconds(3));
+ * }</pre>
+ */
+public final class ConnectOptions {
+
+    private static final ConnectOptions DEFAULTS = new ConnectOptions(Duration.ofSeconds(30),
+            Duration.ofMillis(250), Resolver.system(), null, StreamReader.DEFAULT_LIMIT);
+
+    private final Duration connectTimeout;
+    private final Duration happyEyeballsDelay;
+    private final Resolver resolver;
+    private final InetSocketAddress localAddress;
+    private final int limit;
+
+    private ConnectOptions(Duration connectTimeout, Duration happyEyeballsDelay, Resolver resolver,
+            InetSocketAddress localAddress, int limit) {
+        this.connectTimeout = connectTimeout;
+        this.happyEyeballsDelay = happyEyeballsDelay;
+        this.resolver = resolver;
+        this.localAddress = localAddress;
+        this.limit = limit;
+    }
+
+    /** Connect timeout 30 s (name resolution included), happy-eyeballs delay 250 ms, the system resolver, limit 64 KiB. */
+    public static ConnectOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** The longest time from the call to a connected socket, name resolution included. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Sets the connect timeout (null: none). */
+    public ConnectOptions connectTimeout(Duration timeout) {
+        return new ConnectOptions(timeout, happyEyeballsDelay, resolver, localAddress, limit);
+    }
+
+    /** How long one address may try before the next one starts in parallel (RFC 8305). */
+    public Duration happyEyeballsDelay() {
+        return happyEyeballsDelay;
+    }
+
+    /** Sets the happy-eyeballs delay. */
+    public ConnectOptions happyEyeballsDelay(Duration delay) {
+        return new ConnectOptions(connectTimeout, Objects.requireNonNull(delay), resolver, localAddress, limit);
+    }
+
+    /** The resolver for host names. */
+    public Resolver resolver() {
+        return resolver;
+    }
+
+    /** Sets the resolver for host names. */
+    public ConnectOptions resolver(Resolver resolver) {
+        return new ConnectOptions(connectTimeout, happyEyeballsDelay, Objects.requireNonNull(resolver), localAddress,
+                limit);
+    }
+
+    /** The local address to bind before connecting, or null. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** Binds the socket to {@code local} before connecting (a source address; port 0 for any). */
+    public ConnectOptions localAddress(InetSocketAddress local) {
+        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, local, limit);
+    }
+
+    /** The reader's line and separator limit. */
+    public int limit() {
+        return limit;
+    }
+
+    /** Sets the reader's line and separator limit. */
+    public ConnectOptions limit(int limit) {
+        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, localAddress, limit);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.weft.net;
+
+import java.net.SocketAddress;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A connected stream: the {@link StreamReader} and {@link StreamWriter} that asyncio's
+ * {@code open_connection} returns as a pair. Closing it closes the writer (flush, then close).
+ *
+ * <pre>{@code
+ * try (Connection c = Streams.openConnection("example.com", 80)) {
+ *     c.writer().write("GET / HTTP/1.0\r\nHost: example.com\r\n\r\n");
+ *     for (String line : c.reader().lines()) System.out.println(line);
+ * }
+ * }</pre>
+ */
+public final class Connection implements AutoCloseable {
+
+    private final StreamReader reader;
+    private final StreamWriter writer;
+
+    Connection(StreamReader reader, StreamWriter writer) {
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /** The reading half. */
+    public StreamReader reader() {
+        return reader;
+    }
+
+    /** The writing half. */
+    public StreamWriter writer() {
+        return writer;
+    }
+
+    /** The peer's address. */
+    public SocketAddress remoteAddress() {
+        return writer.remoteAddress();
+    }
+
+    /** The local address. */
+    public SocketAddress localAddress() {
+        return writer.localAddress();
+    }
+
+    /** The TLS session, or null on a plain connection. */
+    public SSLSession tlsSession() {
+        return writer.tlsSession();
+    }
+
+    /** Flushes in the background, then closes; never blocks (see {@link StreamWriter#close()}). */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + localAddress() + " -> " + remoteAddress() + "]";
+    }
+}

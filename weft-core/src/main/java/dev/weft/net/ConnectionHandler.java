@@ -1,0 +1,13 @@
+package dev.weft.net;
+
+/**
+ * Serves one accepted connection (asyncio's {@code client_connected_cb}); runs as a task.
+ * When it returns the connection is closed (after flushing what was written); when it throws,
+ * the exception is logged and the connection is reset.
+ */
+@FunctionalInterface
+public interface ConnectionHandler {
+
+    /** Serves the connection whose two halves are {@code reader} and {@code writer}. */
+    void handle(StreamReader reader, StreamWriter writer) throws Exception;
+}

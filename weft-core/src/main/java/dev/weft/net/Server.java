@@ -1,0 +1,285 @@
+package dev.weft.net;
+
+import dev.weft.CancelledException;
+import dev.weft.EventLoop;
+import dev.weft.Future;
+import dev.weft.LoopGroup;
+import dev.weft.Readiness;
+import dev.weft.Task;
+import dev.weft.Weft;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket whose accepted connections each run a {@link ConnectionHandler} as a task
+ * (asyncio's {@code Server}). Made by {@link Streams#startServer}.
+ *
+ * <pre>
+ *  startServer       close()                    last handler done
+ *  ----------> SERVING -------> NOT ACCEPTING ----------------------> CLOSED (waitClosed returns)
+ * </pre>
+ *
+ * <p>The acceptor is a task of the server's loop; it waits on the loop's selector and accepts
+ * in bursts. Handlers run on the same loop, or round robin on a {@link LoopGroup}. With a cap
+ * on connections, the acceptor stops accepting while the cap is reached (the kernel's backlog
+ * holds the rest). When the process runs out of descriptors the acceptor backs off for 100 ms
+ * instead of spinning. Thread-safe: {@link #close()} and {@link #shutdown} work from anywhere.
+ */
+public final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final EventLoop loop;
+    private final ServerSocketChannel channel;
+    private final SocketAddress address;
+    private final ConnectionHandler handler;
+    private final ServerOptions options;
+    private final Set<Task<Void>> handlers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final Future<Void> stopped;
+    private final Task<Void> acceptor;
+    private volatile boolean closing;
+    /** Set by the acceptor while the connection cap is reached; completed by a finishing handler. */
+    private volatile Future<Void> slotFreed;
+
+    Server(EventLoop loop, ServerSocketChannel channel, ConnectionHandler handler, ServerOptions options)
+            throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.address = channel.getLocalAddress();
+        this.handler = handler;
+        this.options = options;
+        this.stopped = new Future<>(loop);
+        this.acceptor = loop.spawn("weft-accept " + address, this::acceptLoop);
+    }
+
+    // ------------------------------------------------------------------ accepting
+
+    private void acceptLoop() throws IOException {
+        try {
+            while (!closing) {
+                if (active.get() >= options.maxConnections()) {
+                    Future<Void> f = new Future<>(loop);
+                    slotFreed = f;
+                    if (active.get() >= options.maxConnections()) {
+                        f.await();
+                    }
+                    continue;
+                }
+                SocketChannel c;
+                try {
+                    c = channel.accept();
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    if (closing) {
+                        return;
+                    }
+                    // EMFILE/ENFILE: out of descriptors. Back off instead of spinning; the
+                    // connection stays in the backlog until a descriptor is free.
+                    LOG.warn("accept on {} failed ({}); retrying in 100 ms", address, e.getMessage());
+                    Weft.sleep(Duration.ofMillis(100));
+                    continue;
+                }
+                if (c == null) {
+                    try {
+                        Readiness.awaitReadable(channel);
+                    } catch (AsynchronousCloseException e) {
+                        return;
+                    }
+                    continue;
+                }
+                dispatch(c);
+            }
+        } finally {
+            closeListener();
+        }
+    }
+
+    private void dispatch(SocketChannel c) {
+        active.incrementAndGet();
+        accepted.incrementAndGet();
+        LoopGroup group = options.loops();
+        EventLoop target = group == null ? loop : group.next();
+        try {
+            Task<Void> t = target.spawn(() -> serve(target, c));
+            handlers.add(t);
+            t.addDoneCallback(this::handlerDone);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot start a handler for a connection on {}", address, e);
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            active.decrementAndGet();
+        }
+    }
+
+    private void handlerDone(Future<?> f) {
+        @SuppressWarnings("unchecked")
+        Task<Void> t = (Task<Void>) f;
+        handlers.remove(t);
+        active.decrementAndGet();
+        Future<Void> s = slotFreed;
+        if (s != null) {
+            slotFreed = null;
+            s.setResult(null);
+        }
+        if (closing && handlers.isEmpty()) {
+            markStopped();
+        }
+    }
+
+    private void serve(EventLoop target, SocketChannel c) {
+        SocketTransport transport;
+        try {
+            SocketTransport.tuneTcp(c);
+            transport = new SocketTransport(target, c);
+        } catch (IOException e) {
+            LOG.debug("setting up an accepted connection failed", e);
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            return;
+        }
+        StreamReader reader = new StreamReader(transport, options.limit());
+        StreamWriter writer = new StreamWriter(transport);
+        try {
+            handler.handle(reader, writer);
+            transport.close();
+        } catch (CancelledException e) {
+            transport.abort();
+            throw e;
+        } catch (IOException e) {
+            LOG.debug("connection from {} failed: {}", transport.remoteAddress(), e.toString());
+            transport.abort();
+        } catch (Throwable e) {
+            LOG.warn("handler for {} failed", transport.remoteAddress(), e);
+            transport.abort();
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Stops accepting; connections being served go on. Idempotent, any thread. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        loop.execute(() -> {
+            acceptor.cancel("server closed");
+            closeListener();
+            if (handlers.isEmpty()) {
+                markStopped();
+            }
+        });
+    }
+
+    private void closeListener() {
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            Readiness.close(channel);
+        } catch (IOException e) {
+            LOG.debug("closing listener", e);
+        }
+    }
+
+    private void markStopped() {
+        loop.execute(() -> {
+            if (!stopped.isDone() && handlers.isEmpty() && !channel.isOpen()) {
+                stopped.setResult(null);
+            }
+        });
+    }
+
+    /** Waits until the server is closed and every connection's handler has finished. */
+    public void waitClosed() {
+        stopped.await();
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, gives running handlers {@code grace} to finish, then
+     * cancels those left and waits for them.
+     *
+     * @return the number of handlers that had to be cancelled
+     */
+    public int shutdown(Duration grace) {
+        close();
+        try {
+            stopped.await(grace);
+            return 0;
+        } catch (dev.weft.TimeoutException late) {
+            List<Task<Void>> left = new ArrayList<>(handlers);
+            for (Task<Void> t : left) {
+                t.cancel("server shutting down");
+            }
+            stopped.await();
+            return left.size();
+        }
+    }
+
+    /**
+     * Serves until the server is closed (asyncio's {@code serve_forever}); if the calling task
+     * is cancelled, the server is closed.
+     */
+    public void serveForever() {
+        try {
+            stopped.await();
+        } catch (CancelledException e) {
+            close();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    /** The bound address (for port 0: the port the system chose). */
+    public SocketAddress address() {
+        return address;
+    }
+
+    /** The bound TCP port, or -1 for a Unix domain socket. */
+    public int port() {
+        return address instanceof InetSocketAddress i ? i.getPort() : -1;
+    }
+
+    /** Connections being served now. */
+    public int activeConnections() {
+        return active.get();
+    }
+
+    /** Connections accepted since the start. */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** True until {@link #close()}. */
+    public boolean isServing() {
+        return !closing;
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + address + ", active=" + active.get() + (closing ? ", closing" : "") + "]";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.weft.net;
+
+import dev.weft.LoopGroup;
+
+/**
+ * Options of {@link Streams#startServer(ConnectionHandler, String, int, ServerOptions)};
+ * immutable, each {@code with}-style method returns a changed copy.
+ *
+ * <pre>{@code
+ * ServerOptions opts = ServerOptions.defaults().maxConnections(10_000).loops(LoopGroup.perCore());
+ * }</pre>
+ */
+public final class ServerOptions {
+
+    private static final ServerOptions DEFAULTS = new ServerOptions(4096, Integer.MAX_VALUE, null, false,
+            StreamReader.DEFAULT_LIMIT);
+
+    private final int backlog;
+    private final int maxConnections;
+    private final LoopGroup loops;
+    private final boolean reusePort;
+    private final int limit;
+
+    private ServerOptions(int backlog, int maxConnections, LoopGroup loops, boolean reusePort, int limit) {
+        this.backlog = backlog;
+        this.maxConnections = maxConnections;
+        this.loops = loops;
+        this.reusePort = reusePort;
+        this.limit = limit;
+    }
+
+    /** Backlog 4096, no cap on connections, handlers on the server's loop, limit 64 KiB. */
+    public static ServerOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** The listen backlog (the kernel caps it at {@code net.core.somaxconn}). */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** Sets the listen backlog. */
+    public ServerOptions backlog(int backlog) {
+        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit);
+    }
+
+    /** The most connections served at once; further ones wait in the backlog until one ends. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Caps the connections served at once. */
+    public ServerOptions maxConnections(int max) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("maxConnections must be positive: " + max);
+        }
+        return new ServerOptions(backlog, max, loops, reusePort, limit);
+    }
+
+    /** The loops that run the handlers (round robin), or null for the server's own loop. */
+    public LoopGroup loops() {
+        return loops;
+    }
+
+    /** Spreads the connections' handlers over {@code group}, one loop per core for example. */
+    public ServerOptions loops(LoopGroup group) {
+        return new ServerOptions(backlog, maxConnections, group, reusePort, limit);
+    }
+
+    /** Whether {@code SO_REUSEPORT} is set (several processes on one port). */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /** Sets {@code SO_REUSEPORT}. */
+    public ServerOptions reusePort(boolean on) {
+        return new ServerOptions(backlog, maxConnections, loops, on, limit);
+    }
+
+    /** The readers' line and separator limit. */
+    public int limit() {
+        return limit;
+    }
+
+    /** Sets the readers' line and separator limit. */
+    public ServerOptions limit(int limit) {
+        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit);
+    }
+}

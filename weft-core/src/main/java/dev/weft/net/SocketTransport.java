@@ -1,0 +1,342 @@
+package dev.weft.net;
+
+import dev.weft.EventLoop;
+import dev.weft.Future;
+import dev.weft.InvalidStateException;
+import dev.weft.Readiness;
+import dev.weft.Task;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Transport} over a connected non-blocking {@link SocketChannel} (TCP or Unix domain),
+ * polled by its loop's selector.
+ *
+ * <pre>
+ *            close() with data buffered          buffer flushed
+ *   OPEN ------------------------------> CLOSING ---------------> CLOSED
+ *     |                                     |                        ^
+ *     +---- close() with empty buffer, abort(), write error ---------+
+ * </pre>
+ *
+ * <p>Fields are owned by the loop thread (and by the loop's tasks, which run on it).
+ */
+final class SocketTransport implements Transport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
+
+    /** How long a closing transport may take to flush its buffer before it is aborted. */
+    static final Duration CLOSE_FLUSH_LIMIT = Duration.ofSeconds(30);
+
+    private final EventLoop loop;
+    private final SocketChannel channel;
+    private final SocketAddress local;
+    private final SocketAddress remote;
+
+    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(4);
+    private long pendingBytes;
+    private boolean flushRegistered;
+    private boolean outputShutdownRequested;
+    private boolean closing;
+    private boolean closed;
+    private IOException failure;
+    private Future<Void> drainWaiter;
+    private long drainTarget;
+    private Future<Void> closedFuture;
+
+    SocketTransport(EventLoop loop, SocketChannel channel) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        if (channel.isBlocking()) {
+            channel.configureBlocking(false);
+        }
+        this.local = channel.getLocalAddress();
+        this.remote = channel.getRemoteAddress();
+    }
+
+    /** Sets TCP_NODELAY and keep-alive on TCP sockets (not on Unix domain sockets). */
+    static void tuneTcp(SocketChannel channel) throws IOException {
+        if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        }
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    private void checkLoop() {
+        if (!loop.inLoop()) {
+            throw new InvalidStateException("a stream is used from its own loop only (" + loop + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ read side
+
+    @Override
+    public int tryRead(ByteBuffer dst) throws IOException {
+        checkLoop();
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return channel.read(dst);
+    }
+
+    @Override
+    public void awaitReadable(long timeoutNanos) throws IOException {
+        if (timeoutNanos < 0) {
+            Readiness.awaitReadable(channel);
+        } else if (!Readiness.awaitReadable(channel, Duration.ofNanos(timeoutNanos))) {
+            throw new SocketTimeoutException("no data from " + remote + " within " + Duration.ofNanos(timeoutNanos));
+        }
+    }
+
+    // ------------------------------------------------------------------ write side
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        checkLoop();
+        if (failure != null) {
+            throw failure;
+        }
+        if (closing || outputShutdownRequested) {
+            throw new IOException("cannot write: the stream is closing");
+        }
+        if (!src.hasRemaining()) {
+            return;
+        }
+        if (pendingBytes == 0) {
+            try {
+                channel.write(src);
+            } catch (IOException e) {
+                fail(e);
+                throw e;
+            }
+            if (!src.hasRemaining()) {
+                return;
+            }
+        }
+        ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+        copy.put(src).flip();
+        pending.add(copy);
+        pendingBytes += copy.remaining();
+        if (!flushRegistered) {
+            flushRegistered = true;
+            loop.addWriter(channel, this::flush);
+        }
+    }
+
+    /** Loop callback: the socket is writable; sends what it can. */
+    private void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            while (!pending.isEmpty()) {
+                ByteBuffer[] bufs = pending.toArray(new ByteBuffer[0]);
+                long n = channel.write(bufs);
+                pendingBytes -= n;
+                while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
+                    pending.poll();
+                }
+                if (n == 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            fail(e);
+            return;
+        }
+        if (pendingBytes == 0) {
+            flushRegistered = false;
+            loop.removeWriter(channel);
+            afterFlushed();
+        }
+        wakeDrainWaiter();
+    }
+
+    private void afterFlushed() {
+        if (outputShutdownRequested && !closed) {
+            try {
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                LOG.debug("shutdownOutput", e);
+            }
+        }
+        if (closing) {
+            finishClose();
+        }
+    }
+
+    private void wakeDrainWaiter() {
+        Future<Void> w = drainWaiter;
+        if (w != null && (pendingBytes <= drainTarget || failure != null || closed)) {
+            drainWaiter = null;
+            w.setResult(null);
+        }
+    }
+
+    @Override
+    public long bufferedBytes() {
+        return pendingBytes;
+    }
+
+    @Override
+    public void awaitBufferedAtMost(long bytes) throws IOException {
+        checkLoop();
+        Task.checkpointCurrent();
+        while (true) {
+            if (failure != null) {
+                throw failure;
+            }
+            if (pendingBytes <= bytes) {
+                return;
+            }
+            if (closed) {
+                throw new IOException("the stream was closed with " + pendingBytes + " bytes unsent");
+            }
+            if (drainWaiter != null && !drainWaiter.isDone()) {
+                throw new InvalidStateException("another task is already draining this stream");
+            }
+            drainTarget = bytes;
+            Future<Void> w = new Future<>(loop);
+            drainWaiter = w;
+            try {
+                w.await();
+            } finally {
+                if (drainWaiter == w) {
+                    drainWaiter = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        checkLoop();
+        if (closing || outputShutdownRequested) {
+            return;
+        }
+        outputShutdownRequested = true;
+        if (pendingBytes == 0) {
+            afterFlushed();
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Override
+    public void close() {
+        if (!loop.inLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        if (closing || closed) {
+            return;
+        }
+        closing = true;
+        if (pendingBytes == 0) {
+            finishClose();
+        } else {
+            loop.callLater(CLOSE_FLUSH_LIMIT, () -> {
+                if (!closed) {
+                    LOG.debug("{}: peer did not take {} buffered bytes in {}; aborting", remote, pendingBytes,
+                            CLOSE_FLUSH_LIMIT);
+                    abort();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (!loop.inLoop()) {
+            loop.execute(this::abort);
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        closing = true;
+        try {
+            if (channel.isOpen() && channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException e) {
+            LOG.trace("SO_LINGER", e);
+        }
+        finishClose();
+    }
+
+    private void fail(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        closing = true;
+        finishClose();
+    }
+
+    private void finishClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending.clear();
+        try {
+            Readiness.close(channel);
+        } catch (IOException e) {
+            LOG.debug("close", e);
+        }
+        wakeDrainWaiter();
+        if (closedFuture != null) {
+            closedFuture.setResult(null);
+        }
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing || closed;
+    }
+
+    @Override
+    public void awaitClosed() throws IOException {
+        checkLoop();
+        if (closed) {
+            Task.checkpointCurrent();
+            return;
+        }
+        if (closedFuture == null) {
+            closedFuture = new Future<>(loop);
+        }
+        closedFuture.await();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return "SocketTransport[" + local + " -> " + remote + (closed ? ", closed" : closing ? ", closing" : "") + "]";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weft.net;
+
+import dev.weft.EventLoop;
+import dev.weft.Readiness;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * TCP and Unix-domain streams (asyncio's {@code open_connection} and {@code start_server}).
+ * Call them from a task; the sockets belong to the task's loop.
+ *
+ * <pre>{@code
+ * // client
+ * try (Connection c = Streams.openConnection("127.0.0.1", 8888)) {
+ *     c.writer().write("hello\n");
+ *     System.out.println(c.reader().readLine());
+ * }
+ *
+ * // server: one task per connection
+ * Server s = Streams.startServer((reader, writer) -> {
+ *     for (String line : reader.lines()) {
+ *         writer.write(line + "\n");
+ *         writer.drain();
+ *     }
+ * }, "127.0.0.1", 8888);
+ * s.serveForever();
+ * }</pre>
+ */
+public final class Streams {
+
+    private Streams() {
+    }
+
+    /** Connects to {@code host:port} with {@link ConnectOptions#defaults()}. */
+    public static Connection openConnection(String host, int port) throws IOException {
+        return openConnection(host, port, ConnectOptions.defaults());
+    }
+
+    /**
+     * Connects to {@code host:port}: resolves the name off the loop, tries its addresses
+     * happy-eyeballs style, all within the connect timeout. A cancellation point.
+     *
+     * @throws java.net.ConnectException if every address refused
+     * @throws java.net.SocketTimeoutException if the connect timeout passed
+     * @throws java.net.UnknownHostException if the name does not resolve
+     */
+    public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
+        EventLoop loop = EventLoop.running();
+        SocketChannel ch = Connector.connect(host, port, options);
+        return wrap(loop, ch, options.limit());
+    }
+
+    /** Connects to the Unix domain socket at {@code path}. */
+    public static Connection openUnixConnection(Path path) throws IOException {
+        EventLoop loop = EventLoop.running();
+        SocketChannel ch = Connector.connectUnix(loop, UnixDomainSocketAddress.of(path), Long.MAX_VALUE);
+        return wrap(loop, ch, StreamReader.DEFAULT_LIMIT);
+    }
+
+    private static Connection wrap(EventLoop loop, SocketChannel ch, int limit) throws IOException {
+        SocketTransport t;
+        try {
+            t = new SocketTransport(loop, ch);
+        } catch (IOException e) {
+            Readiness.close(ch);
+            throw e;
+        }
+        return new Connection(new StreamReader(t, limit), new StreamWriter(t));
+    }
+
+    /** Starts a TCP server with {@link ServerOptions#defaults()}. */
+    public static Server startServer(ConnectionHandler handler, String host, int port) throws IOException {
+        return startServer(handler, host, port, ServerOptions.defaults());
+    }
+
+    /**
+     * Starts a TCP server on {@code host:port} ({@code host} null: every interface; port 0: any
+     * free port, see {@link Server#port()}); each connection runs {@code handler} as a task.
+     * Call from a task or the loop's thread; the server accepts on that loop.
+     */
+    public static Server startServer(ConnectionHandler handler, String host, int port, ServerOptions options)
+            throws IOException {
+        EventLoop loop = EventLoop.running();
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (options.reusePort()) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+            ch.bind(at, options.backlog());
+            ch.configureBlocking(false);
+            return new Server(loop, ch, handler, options);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Starts a server on a Unix domain socket at {@code path} (a stale socket file there is replaced). */
+    public static Server startUnixServer(ConnectionHandler handler, Path path, ServerOptions options)
+            throws IOException {
+        EventLoop loop = EventLoop.running();
+        Files.deleteIfExists(path);
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            ch.configureBlocking(false);
+            return new Server(loop, ch, handler, options);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Starts a Unix domain socket server with {@link ServerOptions#defaults()}. */
+    public static Server startUnixServer(ConnectionHandler handler, Path path) throws IOException {
+        return startUnixServer(handler, path, ServerOptions.defaults());
+    }
+}
