@@ -509,6 +509,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             if (interest.writeWaiter != null) {
                 LockSupport.unpark(interest.writeWaiter);
             }
+            channel.close();
+            // A registered channel's descriptor is released when the selector drops the
+            // cancelled key: do that now, so that closing is visible to the OS at once.
+            selector.selectNow();
+            return;
         }
         channel.close();
     }

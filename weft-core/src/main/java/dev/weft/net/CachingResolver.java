@@ -23,7 +23,7 @@ final class CachingResolver implements Resolver {
     /** A blocking name lookup, such as {@link InetAddress#getAllByName}. */
     @FunctionalInterface
     interface Lookup {
-        List<InetAddress> lookUp(String host) throws IOException;
+        List<InetAddress> lookUp(String host) throws Exception;
     }
 
     static final Resolver SYSTEM = new CachingResolver(Duration.ofSeconds(10), System::nanoTime,
@@ -75,11 +75,11 @@ final class CachingResolver implements Resolver {
                     if (ttlNanos > 0) {
                         cache.put(key, new Entry(found, nanoTime.getAsLong() + ttlNanos));
                     }
+                    inFlight.remove(key, mine);
                     mine.complete(found);
                 } catch (Throwable t) {
+                    inFlight.remove(key, mine); // before completing: a retry must look up again
                     mine.completeExceptionally(t);
-                } finally {
-                    inFlight.remove(key, mine);
                 }
             });
         }

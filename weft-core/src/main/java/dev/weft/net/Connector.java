@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Readiness;
 import dev.weft.Task;
+import dev.weft.TaskGroup;
 import dev.weft.TaskFailedException;
 import dev.weft.TimeoutException;
 import dev.weft.Weft;
@@ -103,13 +104,14 @@ final class Connector {
         Race race = new Race();
         Queue<Object> outcomes = new Queue<>();
         List<Task<Void>> attempts = new ArrayList<>();
+        TaskGroup group = TaskGroup.open();
         IOException failures = null;
         int finished = 0;
         try {
             while (true) {
                 if (attempts.size() < targets.size()) {
                     InetSocketAddress target = targets.get(attempts.size());
-                    attempts.add(loop.spawn(() -> {
+                    attempts.add(group.spawn(() -> {
                         SocketChannel ch;
                         try {
                             ch = connectOne(loop, target, host, opts, Long.MAX_VALUE);
@@ -152,9 +154,8 @@ final class Connector {
             }
         } finally {
             race.decided = true;
-            for (Task<Void> t : attempts) {
-                t.cancel("another address connected first");
-            }
+            group.cancel();
+            group.close(); // the losers have closed their sockets when this returns
             Object left;
             while (!outcomes.isEmpty() && (left = outcomes.getNowait()) != null) {
                 if (left instanceof SocketChannel ch) {

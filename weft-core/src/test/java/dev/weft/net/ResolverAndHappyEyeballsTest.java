@@ -1,0 +1,136 @@
+package dev.weft.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.weft.Task;
+import dev.weft.Weft;
+import dev.weft.testing.WeftTest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+@WeftTest(virtualClock = false)
+class ResolverAndHappyEyeballsTest {
+
+    static InetAddress ip(String literal) {
+        return InetAddress.ofLiteral(literal);
+    }
+
+    @Test
+    void answersAreCachedForTheirTimeToLiveOnly() throws Exception {
+        AtomicLong now = new AtomicLong();
+        AtomicInteger lookups = new AtomicInteger();
+        CachingResolver r = new CachingResolver(Duration.ofSeconds(10), now::get, host -> {
+            lookups.incrementAndGet();
+            return List.of(ip("10.0.0." + lookups.get()));
+        });
+        assertEquals(List.of(ip("10.0.0.1")), r.resolve("example.test"));
+        now.addAndGet(Duration.ofSeconds(9).toNanos());
+        assertEquals(List.of(ip("10.0.0.1")), r.resolve("EXAMPLE.test"), "names are case-insensitive");
+        assertEquals(1, lookups.get());
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertEquals(List.of(ip("10.0.0.2")), r.resolve("example.test"), "expired after 10 s");
+        assertEquals(2, lookups.get());
+    }
+
+    @Test
+    void literalsAreNeverLookedUpAndFailuresAreNotCached() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        CachingResolver r = new CachingResolver(Duration.ofSeconds(10), System::nanoTime, host -> {
+            lookups.incrementAndGet();
+            throw new UnknownHostException(host);
+        });
+        assertEquals(List.of(ip("127.0.0.1")), r.resolve("127.0.0.1"));
+        assertEquals(List.of(ip("::1")), r.resolve("[::1]"));
+        assertEquals(0, lookups.get());
+        assertThrows(UnknownHostException.class, () -> r.resolve("bad.test"));
+        assertThrows(UnknownHostException.class, () -> r.resolve("bad.test"));
+        assertEquals(2, lookups.get());
+    }
+
+    @Test
+    void aSlowLookupDoesNotFreezeTheLoopAndConcurrentLookupsOfOneNameAreMerged() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        CachingResolver r = new CachingResolver(Duration.ofSeconds(10), System::nanoTime, host -> {
+            lookups.incrementAndGet();
+            assertTrue(release.await(30, TimeUnit.SECONDS));
+            return List.of(ip("192.0.2.7"));
+        });
+        List<Task<List<InetAddress>>> askers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            askers.add(Weft.spawn(() -> r.resolve("slow.test")));
+        }
+        for (int i = 0; i < 10; i++) {
+            Weft.yieldNow(); // the loop keeps running while the lookup blocks its own thread
+        }
+        release.countDown(); // only possible because the loop is not blocked
+        for (List<InetAddress> got : Weft.gather(askers)) {
+            assertEquals(List.of(ip("192.0.2.7")), got);
+        }
+        assertEquals(1, lookups.get());
+    }
+
+    @Test
+    void familiesAreInterleavedStartingWithTheFirstAddresssFamily() {
+        List<InetAddress> in = List.of(ip("::1"), ip("::2"), ip("10.0.0.1"), ip("10.0.0.2"), ip("::3"));
+        assertEquals(List.of(ip("::1"), ip("10.0.0.1"), ip("::2"), ip("10.0.0.2"), ip("::3")),
+                Connector.interleaveFamilies(in));
+    }
+
+    @Test
+    void aRefusingFirstAddressFallsThroughToTheNextAtOnce() throws Exception {
+        try (Server server = StreamsTest.echoServer()) {
+            Resolver twoAddresses = host -> List.of(ip("127.0.0.3"), ip("127.0.0.1"));
+            ConnectOptions opts = ConnectOptions.defaults().resolver(twoAddresses)
+                    .happyEyeballsDelay(Duration.ofMinutes(10)); // only the refusal can start the second attempt
+            try (Connection c = Streams.openConnection("two.test", server.port(), opts)) {
+                assertEquals(ip("127.0.0.1"), ((InetSocketAddress) c.remoteAddress()).getAddress());
+            }
+        }
+    }
+
+    @Test
+    void aHangingFirstAddressIsOvertakenByTheNextAfterTheDelay() throws Exception {
+        try (Server server = StreamsTest.echoServer(); ServerSocketChannel stalled = ServerSocketChannel.open()) {
+            int port = server.port();
+            stalled.bind(new InetSocketAddress("127.0.0.2", port), 1);
+            List<SocketChannel> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) { // fill the backlog: further SYNs to 127.0.0.2 are dropped
+                    SocketChannel f = SocketChannel.open();
+                    f.configureBlocking(false);
+                    f.connect(new InetSocketAddress("127.0.0.2", port));
+                    fillers.add(f);
+                }
+                Resolver twoAddresses = host -> List.of(ip("127.0.0.2"), ip("127.0.0.1"));
+                ConnectOptions opts = ConnectOptions.defaults().resolver(twoAddresses)
+                        .happyEyeballsDelay(Duration.ofMillis(50));
+                long before = ManyConnectionsTest.openDescriptors();
+                try (Connection c = Streams.openConnection("two.test", port, opts)) {
+                    assertEquals(ip("127.0.0.1"), ((InetSocketAddress) c.remoteAddress()).getAddress());
+                    c.writer().write("still echoing\n");
+                    assertEquals("still echoing", c.reader().readLine());
+                }
+                while (server.activeConnections() > 0) {
+                    Weft.yieldNow(); // the server's side of the connection closes after our end
+                }
+                assertEquals(before, ManyConnectionsTest.openDescriptors(), "the losing attempt closed its socket");
+            } finally {
+                for (SocketChannel f : fillers) {
+                    f.close();
+                }
+            }
+        }
+    }
+}
