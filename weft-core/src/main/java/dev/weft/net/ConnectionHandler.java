@@ -2,8 +2,8 @@ package dev.weft.net;
 
 /**
  * Serves one accepted connection (asyncio's {@code client_connected_cb}); runs as a task.
- * When it returns the connection is closed (after flushing what was written); when it throws,
- * the exception is logged and the connection is reset.
+ * When it returns or is cancelled the connection is closed (after flushing what was written);
+ * when it throws, the exception is logged and the connection is reset.
  */
 @FunctionalInterface
 public interface ConnectionHandler {

@@ -164,7 +164,7 @@ public final class Server implements AutoCloseable {
             handler.handle(reader, writer);
             transport.close();
         } catch (CancelledException e) {
-            transport.abort();
+            transport.close(); // the peer sees an orderly end of stream
             throw e;
         } catch (IOException e) {
             LOG.debug("connection from {} failed: {}", transport.remoteAddress(), e.toString());
