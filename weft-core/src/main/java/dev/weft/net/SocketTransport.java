@@ -41,6 +41,13 @@ final class SocketTransport implements Transport {
     private final SocketAddress local;
     private final SocketAddress remote;
 
+    /**
+     * False after a read that did not fill its buffer: the socket is most likely empty, so the
+     * next read first waits for readiness (a request/response peer saves one read(2) per message).
+     * The selector is level-triggered, so data that arrived meanwhile still wake the wait at once.
+     */
+    private boolean mayHaveData = true;
+
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(4);
     private long pendingBytes;
     private boolean flushRegistered;
@@ -93,11 +100,18 @@ final class SocketTransport implements Transport {
         if (closed) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        return channel.read(dst);
+        if (!mayHaveData) {
+            return 0; // the last read emptied the socket: wait for readiness instead of a futile read(2)
+        }
+        int room = dst.remaining();
+        int n = channel.read(dst);
+        mayHaveData = n == room;
+        return n;
     }
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
+        mayHaveData = true;
         if (timeoutNanos < 0) {
             Readiness.awaitReadable(channel);
         } else if (!Readiness.awaitReadable(channel, Duration.ofNanos(timeoutNanos))) {
