@@ -184,6 +184,14 @@ public final class Server implements AutoCloseable {
             return;
         }
         closing = true;
+        if (loop.isClosed()) {
+            try {
+                channel.close(); // nothing runs on a closed loop any more
+            } catch (IOException e) {
+                LOG.debug("closing listener", e);
+            }
+            return;
+        }
         loop.execute(() -> {
             acceptor.cancel("server closed");
             closeListener();

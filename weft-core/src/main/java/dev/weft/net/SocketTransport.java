@@ -256,7 +256,11 @@ final class SocketTransport implements Transport {
     @Override
     public void close() {
         if (!loop.inLoop()) {
-            loop.execute(this::close);
+            if (loop.isClosed()) {
+                closeDirectly(); // nothing runs on a closed loop any more
+            } else {
+                loop.execute(this::close);
+            }
             return;
         }
         if (closing || closed) {
@@ -279,7 +283,11 @@ final class SocketTransport implements Transport {
     @Override
     public void abort() {
         if (!loop.inLoop()) {
-            loop.execute(this::abort);
+            if (loop.isClosed()) {
+                closeDirectly(); // nothing runs on a closed loop any more
+            } else {
+                loop.execute(this::abort);
+            }
             return;
         }
         if (closed) {
@@ -294,6 +302,14 @@ final class SocketTransport implements Transport {
             LOG.trace("SO_LINGER", e);
         }
         finishClose();
+    }
+
+    private void closeDirectly() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("close", e);
+        }
     }
 
     private void fail(IOException e) {

@@ -1,0 +1,260 @@
+package dev.weft.http;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * HTTP header fields: an ordered multimap whose names compare case-insensitively (aiohttp's
+ * {@code CIMultiDict}). Names keep the spelling they were added with.
+ *
+ * <pre>{@code
+ * Headers h = new Headers().add("Accept", "text/html").add("accept", "application/json");
+ * h.get("ACCEPT");        // "text/html"
+ * h.getAll("Accept");     // [text/html, application/json]
+ * }</pre>
+ *
+ * <p>Names must be RFC 9110 tokens and values must not contain CR, LF or NUL: a header can
+ * never smuggle a second header or a body. Not thread-safe.
+ */
+public final class Headers implements Iterable<Map.Entry<String, String>> {
+
+    /** Names and values, interleaved: name0, value0, name1, value1… */
+    private final ArrayList<String> fields;
+
+    /** Empty headers. */
+    public Headers() {
+        fields = new ArrayList<>(16);
+    }
+
+    private Headers(ArrayList<String> fields) {
+        this.fields = fields;
+    }
+
+    /** Headers from name/value pairs: {@code Headers.of("Accept", "*&#47;*", "X-Id", "7")}. */
+    public static Headers of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must come in pairs");
+        }
+        Headers h = new Headers();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            h.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return h;
+    }
+
+    /** A copy that can be changed independently. */
+    public Headers copy() {
+        return new Headers(new ArrayList<>(fields));
+    }
+
+    /** Appends a field (another value for a name that is already there is kept beside it). */
+    public Headers add(String name, String value) {
+        checkName(name);
+        checkValue(name, value);
+        fields.add(name);
+        fields.add(value);
+        return this;
+    }
+
+    /** Replaces every value of {@code name} by {@code value}. */
+    public Headers set(String name, String value) {
+        checkName(name);
+        checkValue(name, value);
+        int at = indexOf(name, 0);
+        if (at < 0) {
+            fields.add(name);
+            fields.add(value);
+            return this;
+        }
+        fields.set(at + 1, value);
+        int next;
+        while ((next = indexOf(name, at + 2)) >= 0) {
+            fields.remove(next);
+            fields.remove(next);
+        }
+        return this;
+    }
+
+    /** Sets {@code name} only if it is absent. */
+    public Headers setIfAbsent(String name, String value) {
+        if (!contains(name)) {
+            add(name, value);
+        }
+        return this;
+    }
+
+    /** Removes every value of {@code name}; returns true if there was one. */
+    public boolean remove(String name) {
+        boolean any = false;
+        int at;
+        while ((at = indexOf(name, 0)) >= 0) {
+            fields.remove(at);
+            fields.remove(at);
+            any = true;
+        }
+        return any;
+    }
+
+    /** The first value of {@code name}, or null. */
+    public String get(String name) {
+        int at = indexOf(name, 0);
+        return at < 0 ? null : fields.get(at + 1);
+    }
+
+    /** Every value of {@code name}, in order (empty if none). */
+    public List<String> getAll(String name) {
+        List<String> out = null;
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equalsIgnoreCase(name)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(fields.get(i + 1));
+            }
+        }
+        return out == null ? List.of() : Collections.unmodifiableList(out);
+    }
+
+    /** True if {@code name} has a value. */
+    public boolean contains(String name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    /**
+     * True if a comma-separated value of {@code name} equals {@code token} ignoring case, e.g.
+     * {@code hasToken("Connection", "close")}.
+     */
+    public boolean hasToken(String name, String token) {
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equalsIgnoreCase(name)) {
+                for (String part : fields.get(i + 1).split(",")) {
+                    if (part.trim().equalsIgnoreCase(token)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The distinct names, in first-seen order, lower-cased. */
+    public Set<String> names() {
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < fields.size(); i += 2) {
+            out.add(fields.get(i).toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+
+    /** The number of fields (a name with two values counts twice). */
+    public int size() {
+        return fields.size() / 2;
+    }
+
+    /** True if there is no field. */
+    public boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
+    /** The name of field {@code i}. */
+    public String name(int i) {
+        return fields.get(2 * i);
+    }
+
+    /** The value of field {@code i}. */
+    public String value(int i) {
+        return fields.get(2 * i + 1);
+    }
+
+    private int indexOf(String name, int from) {
+        for (int i = from; i < fields.size(); i += 2) {
+            if (fields.get(i).equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, String>> iterator() {
+        return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < fields.size();
+            }
+
+            @Override
+            public Map.Entry<String, String> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Map.Entry<String, String> e = Map.entry(fields.get(i), fields.get(i + 1));
+                i += 2;
+                return e;
+            }
+        };
+    }
+
+    /** True if {@code name} is a valid RFC 9110 token. */
+    public static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!isTokenChar(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isTokenChar(int c) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+            return true;
+        }
+        return c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    private static void checkName(String name) {
+        if (!isToken(name)) {
+            throw new IllegalArgumentException("invalid header name: \"" + name + "\"");
+        }
+    }
+
+    private static void checkValue(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("invalid character in the value of header " + name);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < fields.size(); i += 2) {
+            sb.append(fields.get(i)).append(": ").append(fields.get(i + 1)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Headers h && h.fields.equals(fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+}

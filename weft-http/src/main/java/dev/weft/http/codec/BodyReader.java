@@ -1,0 +1,238 @@
+package dev.weft.http.codec;
+
+import dev.weft.http.Headers;
+import dev.weft.net.StreamReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads one message body from a connection, stopping exactly at its end so that the next
+ * message on a keep-alive connection starts in the right place. Made by {@link #of}.
+ *
+ * <pre>
+ *   FIXED:    n bytes
+ *   CHUNKED:  ( hex-size [;ext] CRLF  data CRLF )*  0 CRLF  trailer-fields  CRLF
+ *   UNTIL_CLOSE: everything up to the end of the stream
+ * </pre>
+ *
+ * <p>At most {@code maxBytes} are delivered; more fails with status 413. Use from the
+ * connection's task. Not thread-safe.
+ */
+public abstract class BodyReader {
+
+    /** The stream the body comes from. */
+    protected final StreamReader in;
+    private final long maxBytes;
+    private long delivered;
+    private boolean done;
+
+    BodyReader(StreamReader in, long maxBytes) {
+        this.in = in;
+        this.maxBytes = maxBytes;
+    }
+
+    /** A reader for a body framed by {@code framing}, delivering at most {@code maxBytes}. */
+    public static BodyReader of(StreamReader in, BodyFraming framing, HttpLimits limits, long maxBytes)
+            throws HttpProtocolException {
+        return switch (framing.kind()) {
+            case NONE -> new Fixed(in, 0, maxBytes);
+            case FIXED -> {
+                if (framing.length() > maxBytes) {
+                    throw new HttpProtocolException(413, "body of " + framing.length() + " bytes exceeds the limit of "
+                            + maxBytes);
+                }
+                yield new Fixed(in, framing.length(), maxBytes);
+            }
+            case CHUNKED -> new Chunked(in, limits, maxBytes);
+            case UNTIL_CLOSE -> new UntilClose(in, maxBytes);
+        };
+    }
+
+    /**
+     * Reads up to {@code len} bytes of the body.
+     *
+     * @return the number read, or -1 at the end of the body
+     */
+    public final int read(byte[] b, int off, int len) throws IOException {
+        if (done) {
+            return -1;
+        }
+        int n = readRaw(b, off, len);
+        if (n < 0) {
+            done = true;
+            return -1;
+        }
+        delivered += n;
+        if (delivered > maxBytes) {
+            throw new HttpProtocolException(413, "body exceeds the limit of " + maxBytes + " bytes");
+        }
+        return n;
+    }
+
+    /** Reads the rest of the body. */
+    public final byte[] readAll() throws IOException {
+        byte[] buf = new byte[8192];
+        int size = 0;
+        int n;
+        while ((n = read(buf, size, buf.length - size)) >= 0) {
+            size += n;
+            if (size == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+        }
+        return Arrays.copyOf(buf, size);
+    }
+
+    /** Reads and drops the rest of the body (to reuse the connection). */
+    public final void discard() throws IOException {
+        byte[] buf = new byte[8192];
+        while (read(buf, 0, buf.length) >= 0) {
+            // dropped
+        }
+    }
+
+    /** True once the whole body was read. */
+    public final boolean isComplete() {
+        return done;
+    }
+
+    /** Bytes delivered so far. */
+    public final long bytesRead() {
+        return delivered;
+    }
+
+    /** Trailer fields of a chunked body (empty otherwise, or before the end). */
+    public Headers trailers() {
+        return new Headers();
+    }
+
+    /** A blocking InputStream view; use from the connection's task. */
+    public final InputStream asInputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n;
+                while ((n = BodyReader.this.read(one, 0, 1)) == 0) {
+                    // a zero-length chunk read; try again
+                }
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return BodyReader.this.read(b, off, len);
+            }
+        };
+    }
+
+    /** Reads the next bytes; -1 at the end of the body. */
+    abstract int readRaw(byte[] b, int off, int len) throws IOException;
+
+    /** A Content-Length body (or none). */
+    private static final class Fixed extends BodyReader {
+        private long remaining;
+
+        Fixed(StreamReader in, long length, long maxBytes) {
+            super(in, maxBytes);
+            this.remaining = length;
+        }
+
+        @Override
+        int readRaw(byte[] b, int off, int len) throws IOException {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n < 0) {
+                throw new java.io.EOFException("connection closed with " + remaining + " body bytes missing");
+            }
+            remaining -= n;
+            return n;
+        }
+    }
+
+    /** A body that ends when the connection does. */
+    private static final class UntilClose extends BodyReader {
+        UntilClose(StreamReader in, long maxBytes) {
+            super(in, maxBytes);
+        }
+
+        @Override
+        int readRaw(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+    }
+
+    /** A chunked body. */
+    private static final class Chunked extends BodyReader {
+        private final HttpLimits limits;
+        private long chunkLeft;
+        private boolean first = true;
+        private boolean finished;
+        private Headers trailers = new Headers();
+
+        Chunked(StreamReader in, HttpLimits limits, long maxBytes) {
+            super(in, maxBytes);
+            this.limits = limits;
+        }
+
+        @Override
+        int readRaw(byte[] b, int off, int len) throws IOException {
+            if (finished) {
+                return -1;
+            }
+            if (chunkLeft == 0) {
+                if (!first) {
+                    expectCrlf();
+                }
+                first = false;
+                chunkLeft = readChunkSize();
+                if (chunkLeft == 0) {
+                    trailers = Http1Parser.readHeaders(in, limits);
+                    finished = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, chunkLeft));
+            if (n < 0) {
+                throw new java.io.EOFException("connection closed in the middle of a chunk");
+            }
+            chunkLeft -= n;
+            return n;
+        }
+
+        private void expectCrlf() throws IOException {
+            String rest = Http1Parser.readLine(in, 2, 400, "chunk terminator", false);
+            if (!rest.isEmpty()) {
+                throw new HttpProtocolException(400, "chunk data longer than its size");
+            }
+        }
+
+        private long readChunkSize() throws IOException {
+            String line = Http1Parser.readLine(in, limits.maxChunkLineBytes(), 400, "chunk-size line", false);
+            int end = line.indexOf(';');
+            String hex = (end < 0 ? line : line.substring(0, end));
+            // RFC 9112 7.1: chunk-size = 1*HEXDIG; allow trailing whitespace before extensions (BWS)
+            hex = hex.stripTrailing();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new HttpProtocolException(400, "malformed chunk size");
+            }
+            long size = 0;
+            for (int i = 0; i < hex.length(); i++) {
+                int d = Character.digit(hex.charAt(i), 16);
+                if (d < 0) {
+                    throw new HttpProtocolException(400, "malformed chunk size");
+                }
+                size = size * 16 + d;
+            }
+            return size;
+        }
+
+        @Override
+        public Headers trailers() {
+            return trailers;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.weft.http.codec;
+
+import java.io.IOException;
+
+/**
+ * A message broke the HTTP/1.1 rules or a limit: malformed start line or header, an ambiguous
+ * body length (a request-smuggling attempt), a bad chunk, an oversized part. {@link #status()}
+ * is what a server answers before closing the connection.
+ */
+public class HttpProtocolException extends IOException {
+
+    private final int status;
+
+    /** A violation a server answers with {@code status} (400, 413, 414, 431, 501 or 505). */
+    public HttpProtocolException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    /** The status code that fits this violation. */
+    public int status() {
+        return status;
+    }
+}
