@@ -22,6 +22,14 @@ import org.junit.jupiter.api.Test;
 @WeftTest(virtualClock = false)
 class ResolverAndHappyEyeballsTest {
 
+    static final ConnectionHandler ECHO = (r, w) -> {
+        byte[] chunk;
+        while ((chunk = r.read(65536)).length > 0) {
+            w.write(chunk);
+            w.drain();
+        }
+    };
+
     static InetAddress ip(String literal) {
         return InetAddress.ofLiteral(literal);
     }
@@ -102,9 +110,21 @@ class ResolverAndHappyEyeballsTest {
 
     @Test
     void aHangingFirstAddressIsOvertakenByTheNextAfterTheDelay() throws Exception {
-        try (Server server = StreamsTest.echoServer(); ServerSocketChannel stalled = ServerSocketChannel.open()) {
+        // The same port on two addresses: a stalled listener on 127.0.0.2, the echo server on 127.0.0.1.
+        ServerSocketChannel stalled = null;
+        Server server = null;
+        for (int attempt = 0; server == null; attempt++) {
+            stalled = ServerSocketChannel.open();
+            stalled.bind(new InetSocketAddress("127.0.0.2", 0), 1);
+            try {
+                server = Streams.startServer(ECHO, "127.0.0.1", ((InetSocketAddress) stalled.getLocalAddress()).getPort());
+            } catch (java.net.BindException taken) {
+                stalled.close();
+                assertTrue(attempt < 20, "no port free on both addresses");
+            }
+        }
+        try (Server s = server; ServerSocketChannel st = stalled) {
             int port = server.port();
-            stalled.bind(new InetSocketAddress("127.0.0.2", port), 1);
             List<SocketChannel> fillers = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) { // fill the backlog: further SYNs to 127.0.0.2 are dropped
