@@ -78,6 +78,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private final int id = LOOP_IDS.incrementAndGet();
+    /** Handles each key the selector reports ready (see {@link #processKey}). */
+    private final java.util.function.Consumer<SelectionKey> onReady = this::processKey;
     /** Values of {@link LoopLocal}s, by index. Loop thread only. */
     Object[] locals = new Object[4];
     private final Clock clock;
@@ -383,7 +385,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             return key;
         }
         if (key != null) {
-            selector.selectNow(); // flush the cancelled key
+            selector.selectNow(onReady); // flush the cancelled key
         }
         if (channel.isBlocking()) {
             channel.configureBlocking(false);
@@ -512,7 +514,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             channel.close();
             // A registered channel's descriptor is released when the selector drops the
             // cancelled key: do that now, so that closing is visible to the OS at once.
-            selector.selectNow();
+            selector.selectNow(onReady);
             return;
         }
         channel.close();
@@ -787,17 +789,17 @@ public final class EventLoop implements Executor, AutoCloseable {
     private void select(long timeoutNanos) {
         try {
             if (timeoutNanos == 0) {
-                selector.selectNow();
+                selector.selectNow(onReady);
                 return;
             }
             selecting = true;
             try {
                 if (!inbox.isEmpty() || stopFlag) {
-                    selector.selectNow();
+                    selector.selectNow(onReady);
                 } else if (timeoutNanos < 0) {
-                    selector.select();
+                    selector.select(onReady);
                 } else {
-                    selector.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                    selector.select(onReady, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
                 }
             } finally {
                 selecting = false;
@@ -808,6 +810,10 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Handles keys a plain {@code select()} left in the selected set; Weft itself selects with
+     * {@link #onReady}, which sees each ready key directly (no set to fill and empty).
+     */
     private void processSelectedKeys() {
         Set<SelectionKey> selected = selector.selectedKeys();
         if (selected.isEmpty()) {
@@ -817,40 +823,48 @@ public final class EventLoop implements Executor, AutoCloseable {
         while (it.hasNext()) {
             SelectionKey key = it.next();
             it.remove();
-            Interest interest = (Interest) key.attachment();
-            try {
-                int ready = key.readyOps();
-                if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-                    if (interest.reader != null) {
-                        this.ready.add(interest.reader);
-                    } else if (interest.readWaiter != null) {
-                        if (!interest.readFired) {
-                            interest.readFired = true;
-                            LockSupport.unpark(interest.readWaiter);
-                        }
-                    } else {
-                        // Nobody reads now: stop polling for it until a task waits again.
-                        key.interestOps(key.interestOps() & ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT));
+            processKey(key);
+        }
+    }
+
+    /**
+     * One ready key: queue its callbacks, or wake the task waiting on it (see
+     * {@link #awaitReady}). Loop thread only; runs inside {@code select}.
+     */
+    private void processKey(SelectionKey key) {
+        Interest interest = (Interest) key.attachment();
+        try {
+            int ready = key.readyOps();
+            if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+                if (interest.reader != null) {
+                    this.ready.add(interest.reader);
+                } else if (interest.readWaiter != null) {
+                    if (!interest.readFired) {
+                        interest.readFired = true;
+                        LockSupport.unpark(interest.readWaiter);
                     }
+                } else {
+                    // Nobody reads now: stop polling for it until a task waits again.
+                    key.interestOps(key.interestOps() & ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT));
                 }
-                if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-                    if (interest.writer != null) {
-                        if ((ready & SelectionKey.OP_CONNECT) != 0) {
-                            // Connected: from now on it is plain writability.
-                            key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
-                        }
-                        this.ready.add(interest.writer);
-                    } else {
-                        key.interestOps(key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
-                        if (interest.writeWaiter != null && !interest.writeFired) {
-                            interest.writeFired = true;
-                            LockSupport.unpark(interest.writeWaiter);
-                        }
-                    }
-                }
-            } catch (CancelledKeyException e) {
-                // Channel closed meanwhile: nothing to call.
             }
+            if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+                if (interest.writer != null) {
+                    if ((ready & SelectionKey.OP_CONNECT) != 0) {
+                        // Connected: from now on it is plain writability.
+                        key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
+                    }
+                    this.ready.add(interest.writer);
+                } else {
+                    key.interestOps(key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
+                    if (interest.writeWaiter != null && !interest.writeFired) {
+                        interest.writeFired = true;
+                        LockSupport.unpark(interest.writeWaiter);
+                    }
+                }
+            }
+        } catch (CancelledKeyException e) {
+            // Channel closed meanwhile: nothing to call.
         }
     }
 

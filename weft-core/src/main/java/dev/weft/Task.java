@@ -339,9 +339,7 @@ public final class Task<T> extends Future<T> {
     static void yieldCurrent() {
         Task<?> me = current();
         if (me != null && me.baton != null) {
-            me.baton.idle = true;
-            me.baton.release();
-            me.baton.acquire();
+            me.baton.yieldTurn();
         } else {
             Thread.yield();
         }
@@ -400,6 +398,18 @@ public final class Task<T> extends Future<T> {
             // Through the inbox, always: the loop thread may still be finishing the hand-off of
             // this very task, so "am I on the loop?" could answer yes for a thread that is not.
             loop.scheduleFromOutside(this);
+            awaitGrant();
+        }
+
+        /**
+         * Task thread: lets the loop's other ready items run once. The request for the baton is
+         * queued before the baton is given back, so that the task's turn comes after what was
+         * ready before it and before whatever those items make ready.
+         */
+        void yieldTurn() {
+            granted = false;
+            loop.scheduleFromOutside(this);
+            release();
             awaitGrant();
         }
 

@@ -30,6 +30,15 @@ class ManyConnectionsTest {
         }
     }
 
+    /**
+     * Fails if more descriptors are open than {@code before}. Fewer is fine: sockets left by
+     * earlier tests in this JVM may be closed meanwhile (by their loops or by the GC's cleaner).
+     */
+    static void assertNoDescriptorLeft(long before, String what) throws IOException {
+        long after = openDescriptors();
+        assertTrue(after <= before, what + ": " + before + " descriptors open before, " + after + " after");
+    }
+
     @Test
     void eightThousandConcurrentConnectionsThroughOneEchoServerLoseNothingAndLeakNoDescriptor() throws Exception {
         long limit = Long.parseLong(new String(new ProcessBuilder("sh", "-c", "ulimit -n").start()
@@ -84,6 +93,6 @@ class ManyConnectionsTest {
             assertEquals(0, server.activeConnections());
             assertEquals(sent, echoedByServer.get(), "every byte echoed");
         }
-        assertEquals(before, openDescriptors(), "descriptors left open");
+        assertNoDescriptorLeft(before, "descriptors left open");
     }
 }

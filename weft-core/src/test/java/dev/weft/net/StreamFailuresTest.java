@@ -36,7 +36,7 @@ class StreamFailuresTest {
         long before = ManyConnectionsTest.openDescriptors();
         ConnectException e = assertThrows(ConnectException.class, () -> Streams.openConnection("127.0.0.1", port));
         assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains(String.valueOf(port)), e.getMessage());
-        assertEquals(before, ManyConnectionsTest.openDescriptors());
+        ManyConnectionsTest.assertNoDescriptorLeft(before, "a refused connect");
     }
 
     @Test
@@ -98,7 +98,7 @@ class StreamFailuresTest {
                     // the pending connect was abandoned
                 }
             }
-            assertEquals(open - cancelled, ManyConnectionsTest.openDescriptors(), "each cancelled connect closed its socket");
+            ManyConnectionsTest.assertNoDescriptorLeft(open - cancelled, "each cancelled connect closes its socket");
         }
     }
 
@@ -240,7 +240,7 @@ class StreamFailuresTest {
         server.close();
         server.waitClosed();
         assertFalse(server.isServing());
-        assertEquals(before, ManyConnectionsTest.openDescriptors());
+        ManyConnectionsTest.assertNoDescriptorLeft(before, "a closed server");
         assertThrows(ConnectException.class, () -> Streams.openConnection("127.0.0.1", server.port()));
     }
 }
