@@ -13,8 +13,9 @@ import sun.misc.SignalHandler;
  * What {@link Weft#run} does (asyncio's {@code asyncio.run}/{@code Runner}):
  * <ol>
  *   <li>spawn the main task on a fresh loop, with SIGINT and SIGTERM handlers that cancel it
- *       and a SIGUSR2 handler that prints a {@link TaskDump} to standard error
- *       ({@code kill -USR2 <pid>}; SIGQUIT belongs to the JVM's own thread dump);</li>
+ *       and a SIGUSR1 handler that prints a {@link TaskDump} to standard error
+ *       ({@code kill -USR1 <pid>}; SIGQUIT belongs to the JVM's own thread dump, and SIGUSR2 to
+ *       its thread suspension, which JFR's sampler uses);</li>
  *   <li>run the loop until the main task is done;</li>
  *   <li>cancel every task still alive and run the loop until they have finished, so their
  *       {@code finally} blocks run;</li>
@@ -26,7 +27,7 @@ final class Runner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     private static final List<Runner> ACTIVE = new CopyOnWriteArrayList<>();
-    private static final String[] SIGNALS = {"INT", "TERM", "USR2"};
+    private static final String[] SIGNALS = {"INT", "TERM", "USR1"};
     private static final Object SIGNAL_LOCK = new Object();
     private static SignalHandler[] previous;
 
@@ -139,7 +140,7 @@ final class Runner {
                     try {
                         previous[i] = Signal.handle(new Signal(name), s -> {
                             for (Runner r : ACTIVE) {
-                                if (name.equals("USR2")) {
+                                if (name.equals("USR1")) {
                                     System.err.print(TaskDump.of(r.loop));
                                     System.err.flush();
                                 } else {

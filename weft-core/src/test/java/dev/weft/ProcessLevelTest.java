@@ -59,14 +59,14 @@ class ProcessLevelTest {
             }
         }
         assertEquals("ready", line, String.join("\n", out));
-        new ProcessBuilder("kill", "-USR2", Long.toString(p.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
         while ((line = r.readLine()) != null) {
             out.add(line);
             if (line.startsWith("Task 'sleeper-4'")) {
                 break;
             }
         }
-        assertEquals("Task 'sleeper-4' WAITING", line, "SIGUSR2 prints a task dump:\n" + String.join("\n", out));
+        assertEquals("Task 'sleeper-4' WAITING", line, "SIGUSR1 prints a task dump:\n" + String.join("\n", out));
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         while ((line = r.readLine()) != null) {
             out.add(line);
