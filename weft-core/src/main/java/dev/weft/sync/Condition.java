@@ -1,9 +1,12 @@
 package dev.weft.sync;
 
+
 import dev.weft.CancelledException;
 import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
+import dev.weft.TimeoutException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -124,6 +127,43 @@ public final class Condition {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Like {@link #await()}, giving up after {@code timeout}: returns false if no signal came
+     * in time. Either way the lock is held again when it returns (or throws).
+     *
+     * @throws CancelledException if the task is cancelled (the lock is re-acquired first)
+     */
+    public boolean await(Duration timeout) {
+        if (!lock.isLocked()) {
+            throw new InvalidStateException("await() on a Condition whose lock is not held: acquire it first");
+        }
+        Task.checkpointCurrent();
+        Future<Void> ticket;
+        synchronized (guard) {
+            ticket = waiters.add();
+        }
+        lock.release();
+        RuntimeException failure = null;
+        boolean signalled = false;
+        try {
+            waiters.await(ticket, timeout, signal -> wake(1));
+            signalled = true;
+        } catch (TimeoutException e) {
+            // not signalled in time: fall through with the lock re-acquired
+        } catch (CancelledException e) {
+            failure = e;
+        } finally {
+            failure = reacquire(failure);
+        }
+        if (failure != null) {
+            if (signalled) {
+                wake(1);
+            }
+            throw failure;
+        }
+        return signalled;
     }
 
     /**

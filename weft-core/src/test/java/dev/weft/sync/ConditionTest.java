@@ -219,4 +219,29 @@ class ConditionTest {
         }
         assertEquals((long) n * (n + 1) / 2, sum[0]);
     }
+
+    @Test
+    void awaitWithATimeoutReturnsFalseAfterTheDeadlineWithTheLockHeldAgain() {
+        dev.weft.EventLoop loop = dev.weft.EventLoop.createWithVirtualClock();
+        String r = dev.weft.Weft.run(loop, () -> {
+            Condition cond = new Condition();
+            double start = loop.time();
+            cond.acquire();
+            boolean signalled = cond.await(java.time.Duration.ofMinutes(5));
+            assertTrue(cond.isLocked(), "the lock is held again after a timeout");
+            cond.release();
+            double waited = loop.time() - start;
+            dev.weft.Task<Void> signaller = dev.weft.Weft.spawn(() -> {
+                try (var held = cond.lock()) {
+                    cond.signal();
+                }
+            });
+            cond.acquire();
+            boolean second = cond.await(java.time.Duration.ofMinutes(5));
+            cond.release();
+            signaller.await();
+            return signalled + " " + waited + " " + second;
+        });
+        assertEquals("false 300.0 true", r);
+    }
 }
