@@ -94,7 +94,7 @@ public final class Streams {
             if (options.reusePort()) {
                 ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            InetSocketAddress at = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+            InetSocketAddress at = bindAddress(host, port);
             ch.bind(at, options.backlog());
             ch.configureBlocking(false);
             return new Server(loop, ch, handler, options);
@@ -102,6 +102,21 @@ public final class Streams {
             ch.close();
             throw e;
         }
+    }
+
+    /** The address to bind: all interfaces for null, a literal as is, a name resolved off the loop when in a task. */
+    private static InetSocketAddress bindAddress(String host, int port) throws IOException {
+        if (host == null) {
+            return new InetSocketAddress(port);
+        }
+        java.net.InetAddress literal = CachingResolver.literal(host);
+        if (literal != null) {
+            return new InetSocketAddress(literal, port);
+        }
+        if (dev.weft.Task.current() != null) {
+            return new InetSocketAddress(Resolver.system().resolve(host).get(0), port);
+        }
+        return new InetSocketAddress(host, port);
     }
 
     /** Starts a server on a Unix domain socket at {@code path} (a stale socket file there is replaced). */
