@@ -85,7 +85,7 @@ public final class ClientSession implements AutoCloseable {
 
     private ClientSession(Builder b) {
         this.pool = new ConnectionPool(b.limit, b.limitPerHost, b.keepAlive);
-        this.connector = new Connector(b.resolver, b.insecure, b.limits);
+        this.connector = new Connector(b.resolver, b.insecure, b.limits, b.tls);
         this.timeout = b.timeout;
         this.defaultHeaders = b.headers.copy();
         this.cookieJar = b.cookieJar;
@@ -303,9 +303,9 @@ public final class ClientSession implements AutoCloseable {
                             method, url, e.toString());
                     continue;
                 }
-                if (e instanceof EOFException) {
+                if (stale(e)) {
                     throw new ServerDisconnectedException("the server closed the connection without answering "
-                            + method + " " + url, e);
+                            + method + " " + url + " (" + e.getMessage() + ")", e);
                 }
                 throw e;
             } catch (RuntimeException | Error e) {
@@ -602,8 +602,15 @@ public final class ClientSession implements AutoCloseable {
         private boolean raiseForStatus;
         private boolean insecure;
         private Resolver resolver = Resolver.system();
+        private Connector.TlsUpgrade tls;
 
         Builder() {
+        }
+
+        /** Replaces the TLS step (package-private: tests fake https with it). */
+        Builder tlsUpgrade(Connector.TlsUpgrade upgrade) {
+            this.tls = upgrade;
+            return this;
         }
 
         /** Most connections in use at once, all origins together (default 100; 0: no limit). */

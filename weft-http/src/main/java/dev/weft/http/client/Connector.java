@@ -36,11 +36,19 @@ final class Connector {
     private final Resolver resolver;
     private final boolean insecure;
     private final HttpLimits limits;
+    private final TlsUpgrade tls;
 
-    Connector(Resolver resolver, boolean insecure, HttpLimits limits) {
+    /** Turns a connected stream into a TLS one (the seam where TLS plugs in; tests fake it). */
+    @FunctionalInterface
+    interface TlsUpgrade {
+        Connection secure(Connection plain, Origin origin, boolean insecure) throws IOException;
+    }
+
+    Connector(Resolver resolver, boolean insecure, HttpLimits limits, TlsUpgrade tls) {
         this.resolver = resolver;
         this.insecure = insecure;
         this.limits = limits;
+        this.tls = tls != null ? tls : Connector::noTls;
     }
 
     /**
@@ -107,6 +115,12 @@ final class Connector {
      * here with a clear message; this is the single method to fill in when it is.
      */
     private Connection secure(Connection c, Origin origin, TraceListener trace) throws IOException {
+        Connection secured = tls.secure(c, origin, insecure);
+        trace.tlsHandshakeEnd(origin, secured.tlsSession());
+        return secured;
+    }
+
+    private static Connection noTls(Connection c, Origin origin, boolean insecure) throws IOException {
         throw new ClientException("https is not available yet: TLS for Weft streams is not part of this build"
                 + " (" + origin + (insecure ? ", insecure" : "") + ")");
     }
