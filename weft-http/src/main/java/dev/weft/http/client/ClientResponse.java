@@ -336,6 +336,12 @@ public final class ClientResponse implements AutoCloseable {
 
     /** The raw (still encoded) body, with timeouts and clean failures. */
     private final class RawStream extends InputStream {
+        /** 1 while the body may go on: lets GZIPInputStream look for a further gzip member. */
+        @Override
+        public int available() {
+            return raw.isComplete() ? 0 : 1;
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];

@@ -103,6 +103,7 @@ public final class ConnectionPool implements AutoCloseable {
             }
         }
         if (ticket != null) {
+            hand(); // others wait only for their own origin: this one may fit now
             trace.connectionQueuedStart(origin);
             awaitSlot(ticket, origin, waitTimeout);
             trace.connectionQueuedEnd(origin);
@@ -224,13 +225,20 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private void releaseSlot(Origin origin) {
-        List<Map.Entry<Future<Void>, Origin>> grants = new ArrayList<>(1);
         synchronized (guard) {
             int n = inUse.merge(origin, -1, Integer::sum);
             if (n <= 0) {
                 inUse.remove(origin);
             }
             totalInUse--;
+        }
+        hand();
+    }
+
+    /** Hands free slots to the waiters they fit, first come first served. */
+    private void hand() {
+        List<Map.Entry<Future<Void>, Origin>> grants = new ArrayList<>(1);
+        synchronized (guard) {
             for (Iterator<Map.Entry<Future<Void>, Origin>> it = line.entrySet().iterator(); it.hasNext()
                     && (limit == 0 || totalInUse < limit);) {
                 Map.Entry<Future<Void>, Origin> e = it.next();

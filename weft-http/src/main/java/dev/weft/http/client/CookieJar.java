@@ -72,22 +72,27 @@ public final class CookieJar {
             if (c == null) {
                 continue;
             }
-            Cookie old = null;
+            int at = -1;
             for (int i = 0; i < cookies.size(); i++) {
                 Cookie o = cookies.get(i);
                 if (o.name().equals(c.name()) && o.domain().equals(c.domain()) && o.path().equals(c.path())) {
-                    old = cookies.remove(i);
+                    at = i;
                     break;
                 }
             }
             if (c.expiredAt(clock.instant())) {
-                continue; // a deletion
+                if (at >= 0) {
+                    cookies.remove(at); // a deletion
+                }
+                continue;
             }
-            if (old != null) {
-                c = new Cookie(c.name(), c.value(), c.domain(), c.hostOnly(), c.path(), c.expires(), c.secure(),
-                        c.httpOnly(), old.created());
+            if (at >= 0) {
+                Cookie old = cookies.get(at);
+                cookies.set(at, new Cookie(c.name(), c.value(), c.domain(), c.hostOnly(), c.path(), c.expires(),
+                        c.secure(), c.httpOnly(), old.created()));
+            } else {
+                cookies.add(c);
             }
-            cookies.add(c);
         }
     }
 

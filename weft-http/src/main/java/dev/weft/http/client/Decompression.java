@@ -74,11 +74,6 @@ final class Decompression {
             }
             return n;
         }
-
-        @Override
-        public int available() {
-            return 0; // never let GZIPInputStream look for another member in bytes not yet received
-        }
     }
 
     /** Refuses more output than the limits allow. */

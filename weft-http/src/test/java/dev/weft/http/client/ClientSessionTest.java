@@ -249,6 +249,12 @@ class ClientSessionTest {
                 case "/gzip" -> respond(out, 200, gz.toByteArray(), "Content-Encoding", "gzip");
                 case "/zlib" -> respond(out, 200, zlib.toByteArray(), "Content-Encoding", "deflate");
                 case "/raw" -> respond(out, 200, rawDeflate.toByteArray(), "Content-Encoding", "deflate");
+                case "/two-members" -> {
+                    ByteArrayOutputStream two = new ByteArrayOutputStream();
+                    two.writeBytes(gz.toByteArray());
+                    two.writeBytes(gz.toByteArray());
+                    respond(out, 200, two.toByteArray(), "Content-Encoding", "gzip");
+                }
                 default -> {
                     out.write(Http1Writer.responseHead(200, null,
                             Headers.of("Transfer-Encoding", "chunked", "Content-Encoding", "gzip")));
@@ -262,6 +268,9 @@ class ClientSessionTest {
             return true;
         });
         ClientSession session = session();
+        try (ClientResponse r = session.get(s.url("/two-members"))) {
+            assertEquals(text + text, r.text(), "concatenated gzip members");
+        }
         for (String path : List.of("/gzip", "/zlib", "/raw", "/chunked-gzip")) {
             try (ClientResponse r = session.get(s.url(path))) {
                 assertEquals(text, r.text(), path);
@@ -273,13 +282,14 @@ class ClientSessionTest {
 
     @Test
     void aGzipBombFailsCleanlyWithinTheCap() throws Exception {
-        // 1 GiB of zeros, gzipped once (about 1 MiB on the wire).
+        // 1 GiB of zeros: 64 gzip members of 16 MiB each (about 1 MiB on the wire).
+        ByteArrayOutputStream member = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(member, 1 << 16)) {
+            g.write(new byte[16 << 20]);
+        }
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(gz, 1 << 16)) {
-            byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 1024; i++) {
-                g.write(zeros);
-            }
+        for (int i = 0; i < 64; i++) {
+            gz.writeBytes(member.toByteArray());
         }
         byte[] bomb = gz.toByteArray();
         TinyServer s = server((req, out) -> {
