@@ -67,6 +67,7 @@ public final class ClientResponse implements AutoCloseable {
     private final DecompressionLimits decompressionLimits;
     private final boolean decompress;
     private final TraceListener trace;
+    private final long fixedLength;
     private List<ClientResponse> history = List.of();
 
     // Owned by the reading task.
@@ -78,7 +79,8 @@ public final class ClientResponse implements AutoCloseable {
     ClientResponse(String method, URI url, int status, String reason, String version, Headers headers,
             PooledConnection conn, ConnectionPool pool, BodyReader raw, boolean keepAlive, Deadline deadline,
             ClientTimeout timeout, DecompressionLimits decompressionLimits, boolean decompress, TraceListener trace,
-            boolean noBody) throws IOException {
+            boolean noBody, long fixedLength) throws IOException {
+        this.fixedLength = fixedLength;
         this.method = method;
         this.url = url;
         this.status = status;
@@ -294,11 +296,16 @@ public final class ClientResponse implements AutoCloseable {
         if (released) {
             return;
         }
-        if (stream == null && !raw.isComplete() && raw.bytesRead() == 0) {
-            // Nobody read anything: closing is cheaper than draining an unknown amount.
-            finish(false);
-            return;
+        if (!raw.isComplete() && stream == null && fixedLength >= 0
+                && fixedLength - raw.bytesRead() <= conn.reader().buffered()) {
+            // The rest of the body is already here: skip it without waiting and keep the connection.
+            try {
+                raw.discard();
+            } catch (IOException e) {
+                LOG.debug("skipping the rest of {} failed: {}", this, e.toString());
+            }
         }
+        // Otherwise closing is cheaper than waiting for an unknown amount of data.
         finish(raw.isComplete());
     }
 

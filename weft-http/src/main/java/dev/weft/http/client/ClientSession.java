@@ -326,7 +326,8 @@ public final class ClientSession implements AutoCloseable {
                     && !h.hasToken("Connection", "close");
             return new ClientResponse(method, url, head.status(), head.reason(), head.version(), head.headers(), c,
                     pool, reader, keepAlive, dl, t, decompressionLimits, autoDecompress, trace,
-                    framing.kind() == BodyFraming.Kind.NONE);
+                    framing.kind() == BodyFraming.Kind.NONE,
+                    framing.kind() == BodyFraming.Kind.FIXED ? framing.length() : -1);
         }
     }
 
