@@ -635,6 +635,34 @@ class ClientSessionTest {
     }
 
     @Test
+    void httpsThroughAProxyUsesAConnectTunnel() throws Exception {
+        // The proxy answers CONNECT and then serves the tunnelled requests itself; TLS is faked.
+        TinyServer proxy = server((req, out) -> {
+            if (req.method().equals("CONNECT")) {
+                out.write("HTTP/1.1 200 Connection established\r\n\r\n");
+                return true;
+            }
+            respond(out, 200, "tunnelled " + req.method() + " " + req.target() + " host=" + req.headers().get("Host")
+                    + " proxy-auth=" + req.headers().get("Proxy-Authorization"));
+            return true;
+        });
+        List<String> tls = new ArrayList<>();
+        ClientSession session = keep(ClientSession.builder().proxy("http://u:p@127.0.0.1:" + proxy.port())
+                .insecure(true).tlsUpgrade((c, origin, insecure) -> {
+                    tls.add(origin.authority() + " insecure=" + insecure);
+                    return c;
+                }).build());
+        assertEquals("tunnelled GET /x host=secure.invalid proxy-auth=null",
+                session.get("https://secure.invalid/x").text());
+        assertEquals("tunnelled GET /y host=secure.invalid proxy-auth=null",
+                session.get("https://secure.invalid/y").text());
+        TinyServer.Req connect = proxy.requests.get(0);
+        assertEquals("CONNECT secure.invalid:443", connect.method() + " " + connect.target());
+        assertEquals("Basic dTpw", connect.headers().get("Proxy-Authorization"));
+        assertEquals(List.of("secure.invalid:443 insecure=true"), tls, "one tunnel, reused");
+    }
+
+    @Test
     void traceEventsInOrder() throws Exception {
         TinyServer s = server((req, out) -> {
             if (req.target().equals("/start")) {
