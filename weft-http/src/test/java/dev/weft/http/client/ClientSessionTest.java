@@ -663,6 +663,20 @@ class ClientSessionTest {
     }
 
     @Test
+    void aSessionBelongsToOneLoop() throws Exception {
+        TinyServer s = server(ECHO);
+        ClientSession session = session();
+        assertEquals(200, session.get(s.url("/")).status());
+        try (dev.weft.LoopGroup other = new dev.weft.LoopGroup(1)) {
+            Task<Integer> elsewhere = other.spawn(() -> session.get(s.url("/")).status());
+            Exception e = assertThrows(Exception.class, elsewhere::await);
+            Throwable cause = e instanceof dev.weft.TaskFailedException ? e.getCause() : e;
+            assertInstanceOf(IllegalStateException.class, cause);
+            assertTrue(cause.getMessage().contains("BlockingClient"), cause.getMessage());
+        }
+    }
+
+    @Test
     void traceEventsInOrder() throws Exception {
         TinyServer s = server((req, out) -> {
             if (req.target().equals("/start")) {
