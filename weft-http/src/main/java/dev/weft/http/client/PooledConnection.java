@@ -14,7 +14,7 @@ import dev.weft.net.StreamWriter;
  *                                    | release(!reusable),     | keep-alive timeout, pool limit,
  *                                    | error, half-read body   | session closed
  *                                    v                         v
- *                                  CLOSED <--------------------+
+ *                                  CLOSED &lt;-------------------+
  * </pre>
  *
  * <p>An ACQUIRED connection belongs to one request (its task); IDLE and CLOSED ones to the pool.
