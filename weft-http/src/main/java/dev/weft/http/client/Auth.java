@@ -1,0 +1,38 @@
+package dev.weft.http.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Credentials sent in the {@code Authorization} header (aiohttp's {@code BasicAuth}, plus
+ * bearer tokens). They are dropped when a redirect leaves the origin they were given for.
+ *
+ * <pre>{@code
+ * ClientSession.builder().auth(Auth.basic("user", "pass")).build();
+ * ClientRequest.get(url).auth(Auth.bearer(token)).build();
+ * }</pre>
+ *
+ * @param headerValue the whole header value, e.g. {@code Basic dXNlcjpwYXNz}
+ */
+public record Auth(String headerValue) {
+
+    /** HTTP Basic (RFC 7617) with the user and password in UTF-8. */
+    public static Auth basic(String user, String password) {
+        if (user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a basic-auth user name cannot contain ':'");
+        }
+        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return new Auth("Basic " + token);
+    }
+
+    /** A bearer token (RFC 6750). */
+    public static Auth bearer(String token) {
+        return new Auth("Bearer " + token);
+    }
+
+    @Override
+    public String toString() {
+        int sp = headerValue.indexOf(' ');
+        return "Auth[" + (sp < 0 ? "?" : headerValue.substring(0, sp)) + " ***]";
+    }
+}

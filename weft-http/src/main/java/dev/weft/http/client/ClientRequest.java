@@ -1,0 +1,190 @@
+package dev.weft.http.client;
+
+import dev.weft.http.Headers;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One request to send with {@link ClientSession#request(ClientRequest)}; immutable, made by
+ * {@link #builder(String, String)}. Anything left unset falls back to the session's settings.
+ *
+ * <pre>{@code
+ * ClientRequest req = ClientRequest.builder("PUT", "http://example.com/items/7")
+ *         .header("If-Match", "\"v3\"")
+ *         .query("dry_run", "true")
+ *         .body(Body.json(item))
+ *         .timeout(ClientTimeout.defaults().total(Duration.ofSeconds(10)))
+ *         .build();
+ * }</pre>
+ *
+ * @param method         the method, upper case
+ * @param url            the URL, query parameters already appended
+ * @param headers        the request's own headers (a copy is sent)
+ * @param body           the body, or null
+ * @param timeout        the time limits, or null for the session's
+ * @param allowRedirects whether redirects are followed
+ * @param maxRedirects   how many redirects at most, or -1 for the session's
+ * @param auth           credentials, or null for the session's
+ * @param proxy          a proxy URL, or null for the session's
+ */
+public record ClientRequest(String method, URI url, Headers headers, Body body, ClientTimeout timeout,
+        boolean allowRedirects, int maxRedirects, Auth auth, URI proxy) {
+
+    /** A builder for {@code method} on {@code url}. */
+    public static Builder builder(String method, String url) {
+        return new Builder(method, toUri(url));
+    }
+
+    /** A builder for {@code method} on {@code url}. */
+    public static Builder builder(String method, URI url) {
+        return new Builder(method, url);
+    }
+
+    /** True for the methods RFC 9110 calls idempotent (safe to send twice). */
+    public boolean idempotent() {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
+    static URI toUri(String url) {
+        try {
+            return new URI(url);
+        } catch (URISyntaxException e) {
+            // Lenient: encode what a browser would (spaces, non-ASCII) and try again.
+            try {
+                return new URI(encodeLoosely(url));
+            } catch (URISyntaxException e2) {
+                throw new IllegalArgumentException("malformed URL: " + url, e);
+            }
+        }
+    }
+
+    private static String encodeLoosely(String url) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : url.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
+                    || c == '{' || c == '|' || c == '}') {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Builds a {@link ClientRequest}; not thread-safe. */
+    public static final class Builder {
+        private final String method;
+        private URI url;
+        private final Headers headers = new Headers();
+        private final StringBuilder query = new StringBuilder();
+        private Body body;
+        private ClientTimeout timeout;
+        private boolean allowRedirects = true;
+        private int maxRedirects = -1;
+        private Auth auth;
+        private URI proxy;
+
+        Builder(String method, URI url) {
+            this.method = method.toUpperCase(Locale.ROOT);
+            this.url = Objects.requireNonNull(url, "url");
+        }
+
+        /** Adds a header (another value of the same name is kept beside it). */
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        /** Adds every header of {@code h}. */
+        public Builder headers(Headers h) {
+            for (Map.Entry<String, String> e : h) {
+                headers.add(e.getKey(), e.getValue());
+            }
+            return this;
+        }
+
+        /** Adds a query parameter (encoded here; aiohttp's {@code params=}). */
+        public Builder query(String name, Object value) {
+            if (!query.isEmpty()) {
+                query.append('&');
+            }
+            query.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8));
+            return this;
+        }
+
+        /** Adds every entry of {@code params} as a query parameter. */
+        public Builder query(Map<String, ?> params) {
+            params.forEach(this::query);
+            return this;
+        }
+
+        /** Sets the body. */
+        public Builder body(Body b) {
+            this.body = b;
+            return this;
+        }
+
+        /** Sets the time limits of this request. */
+        public Builder timeout(ClientTimeout t) {
+            this.timeout = t;
+            return this;
+        }
+
+        /** Whether to follow redirects (default true). */
+        public Builder allowRedirects(boolean allow) {
+            this.allowRedirects = allow;
+            return this;
+        }
+
+        /** How many redirects to follow at most. */
+        public Builder maxRedirects(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxRedirects must not be negative");
+            }
+            this.maxRedirects = n;
+            return this;
+        }
+
+        /** Sets credentials. */
+        public Builder auth(Auth a) {
+            this.auth = a;
+            return this;
+        }
+
+        /** Sends through an HTTP proxy, e.g. {@code http://user:pass@proxy:3128}. */
+        public Builder proxy(String proxyUrl) {
+            this.proxy = proxyUrl == null ? null : toUri(proxyUrl);
+            return this;
+        }
+
+        /** The request. */
+        public ClientRequest build() {
+            URI u = url;
+            if (!query.isEmpty()) {
+                String str = url.toString();
+                String fragment = "";
+                int hash = str.indexOf('#');
+                if (hash >= 0) {
+                    fragment = str.substring(hash);
+                    str = str.substring(0, hash);
+                }
+                String sep = str.indexOf('?') < 0 ? "?" : str.endsWith("?") || str.endsWith("&") ? "" : "&";
+                u = URI.create(str + sep + query + fragment);
+            }
+            Origin.of(u); // validates scheme and host
+            return new ClientRequest(method, u, headers.copy(), body, timeout, allowRedirects, maxRedirects, auth,
+                    proxy);
+        }
+    }
+}

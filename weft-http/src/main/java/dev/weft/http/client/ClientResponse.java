@@ -1,0 +1,442 @@
+package dev.weft.http.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.http.Headers;
+import dev.weft.http.codec.BodyReader;
+import dev.weft.http.codec.HttpProtocolException;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answer to a request (aiohttp's {@code ClientResponse}): status, headers, and a body read
+ * in one go ({@link #bytes()}, {@link #text()}, {@link #json()}) or as a stream
+ * ({@link #bodyStream()}, {@link #lines()}). Close it, best with try-with-resources:
+ *
+ * <pre>{@code
+ * try (ClientResponse r = session.get("http://example.com/")) {
+ *     r.raiseForStatus();
+ *     String html = r.text();            // charset from the header, a BOM or <meta>
+ * }
+ * }</pre>
+ *
+ * <pre>
+ *            body read to its end                         close() before the end
+ *  OPEN ----------------------------> RELEASED    OPEN ------------------------> CLOSED
+ *         (connection back to the pool if               (connection closed: what is left of
+ *          keep-alive; the bytes stay readable)          the body cannot be skipped cheaply)
+ * </pre>
+ *
+ * <p>Reading the body does I/O on the session's loop: call it from a task of that loop. Once
+ * the body was read in one go it is kept, and then every method works from any thread (this is
+ * what {@link BlockingClient} returns). Headers, status and URL are immutable.
+ */
+public final class ClientResponse implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientResponse.class);
+    private static final int DRAIN_ON_RELEASE = 64 * 1024;
+
+    private final String method;
+    private final URI url;
+    private final int status;
+    private final String reason;
+    private final String version;
+    private final Headers headers;
+    private final PooledConnection conn;
+    private final ConnectionPool pool;
+    private final BodyReader raw;
+    private final boolean keepAlive;
+    private final Deadline deadline;
+    private final ClientTimeout timeout;
+    private final DecompressionLimits decompressionLimits;
+    private final boolean decompress;
+    private final TraceListener trace;
+    private final long fixedLength;
+    private List<ClientResponse> history = List.of();
+
+    // Owned by the reading task.
+    private InputStream stream;
+    private byte[] cached;
+    private boolean released;
+    private boolean streamTaken;
+
+    ClientResponse(String method, URI url, int status, String reason, String version, Headers headers,
+            PooledConnection conn, ConnectionPool pool, BodyReader raw, boolean keepAlive, Deadline deadline,
+            ClientTimeout timeout, DecompressionLimits decompressionLimits, boolean decompress, TraceListener trace,
+            boolean noBody, long fixedLength) throws IOException {
+        this.fixedLength = fixedLength;
+        this.method = method;
+        this.url = url;
+        this.status = status;
+        this.reason = reason;
+        this.version = version;
+        this.headers = headers;
+        this.conn = conn;
+        this.pool = pool;
+        this.raw = raw;
+        this.keepAlive = keepAlive;
+        this.deadline = deadline;
+        this.timeout = timeout;
+        this.decompressionLimits = decompressionLimits;
+        this.decompress = decompress;
+        this.trace = trace;
+        if (noBody) {
+            raw.read(new byte[1], 0, 1); // a body of no bytes ends without any I/O
+            finish(true);
+        }
+    }
+
+    // ------------------------------------------------------------------ head
+
+    /** The status code, e.g. 200. */
+    public int status() {
+        return status;
+    }
+
+    /** The reason phrase, e.g. {@code OK} (may be empty). */
+    public String reason() {
+        return reason;
+    }
+
+    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    public String version() {
+        return version;
+    }
+
+    /** The response headers (case-insensitive names). */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** Shorthand for {@code headers().get(name)}. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** The URL of this response: after redirects, the last one. */
+    public URI url() {
+        return url;
+    }
+
+    /** The method of the request that got this response. */
+    public String method() {
+        return method;
+    }
+
+    /** The redirect responses that led here, oldest first (their bodies were discarded). */
+    public List<ClientResponse> history() {
+        return history;
+    }
+
+    void history(List<ClientResponse> h) {
+        this.history = List.copyOf(h);
+    }
+
+    /** The Content-Type, or null. */
+    public String contentType() {
+        return headers.get("Content-Type");
+    }
+
+    /** True for a status below 400 (aiohttp's {@code ok}). */
+    public boolean ok() {
+        return status < 400;
+    }
+
+    /**
+     * Throws {@link ClientResponseException} (after closing this response) if the status is
+     * 400 or more; returns this response otherwise, for chaining.
+     */
+    public ClientResponse raiseForStatus() throws ClientResponseException {
+        if (status >= 400) {
+            close();
+            throw new ClientResponseException(status, reason, url, headers);
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ body
+
+    /** The whole body, decompressed (aiohttp's {@code read()}); kept, so later calls are free. */
+    public byte[] bytes() throws IOException {
+        if (cached == null) {
+            if (streamTaken) {
+                throw new IllegalStateException("the body was already taken as a stream");
+            }
+            InputStream in = bodyStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            cached = out.toByteArray();
+        }
+        return cached;
+    }
+
+    /** The body as text; the charset comes from the header, a BOM, a {@code <meta>} tag, or is guessed. */
+    public String text() throws IOException {
+        byte[] b = bytes();
+        Charset cs = TextDecoding.detect(contentType(), b);
+        int skip = TextDecoding.bomLength(b);
+        return new String(b, skip, b.length - skip, cs);
+    }
+
+    /** The body as text in {@code charset}. */
+    public String text(Charset charset) throws IOException {
+        return new String(bytes(), charset);
+    }
+
+    /** The charset {@link #text()} decodes with. */
+    public Charset charset() throws IOException {
+        return TextDecoding.detect(contentType(), bytes());
+    }
+
+    /** The body parsed as JSON (Jackson's tree). */
+    public JsonNode json() throws IOException {
+        return Body.JSON.readTree(bytes());
+    }
+
+    /** The body parsed as JSON into {@code type}. */
+    public <T> T json(Class<T> type) throws IOException {
+        return Body.JSON.readValue(bytes(), type);
+    }
+
+    /**
+     * The body as a stream, decompressed, read as it arrives (aiohttp's {@code content}). Read
+     * it from a task of the session's loop. Reaching its end gives the connection back to the
+     * pool.
+     */
+    public InputStream bodyStream() throws IOException {
+        if (cached != null) {
+            return new ByteArrayInputStream(cached);
+        }
+        if (stream == null) {
+            InputStream in = new RawStream();
+            String enc = headers.get("Content-Encoding");
+            if (decompress && enc != null && Decompression.supported(enc) && !raw.isComplete()) {
+                in = new DecodedStream(Decompression.decode(enc, in, decompressionLimits));
+            }
+            stream = in;
+        }
+        return stream;
+    }
+
+    /**
+     * The body's lines, without line ends, decoded with the header's charset (UTF-8 if none),
+     * read as they arrive ({@code async for line in resp.content}). An I/O error comes out as
+     * {@link UncheckedIOException}.
+     */
+    public Iterable<String> lines() throws IOException {
+        String cs = contentType() == null ? null : TextDecoding.param(contentType(), "charset");
+        Charset charset = cs == null || TextDecoding.forLabel(cs) == null ? StandardCharsets.UTF_8
+                : TextDecoding.forLabel(cs);
+        BufferedReader r = new BufferedReader(new InputStreamReader(bodyStream(), charset));
+        streamTaken = true;
+        return () -> new Iterator<>() {
+            private String next;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !done) {
+                    try {
+                        next = r.readLine();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    done = next == null;
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                String s = next;
+                next = null;
+                return s;
+            }
+        };
+    }
+
+    /** Reads the next bytes of the body into a fresh array (aiohttp's {@code content.read(n)}); empty at the end. */
+    public byte[] readChunk(int max) throws IOException {
+        byte[] buf = new byte[max];
+        int n = bodyStream().read(buf, 0, max);
+        streamTaken = true;
+        return n < 0 ? new byte[0] : Arrays.copyOf(buf, n);
+    }
+
+    /** True once the whole body was received (and the connection given back). */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /**
+     * Gives the connection back if the body was read to its end (or the rest is small and
+     * arrives at once), else closes it. Idempotent; the head and any bytes read stay available.
+     */
+    @Override
+    public void close() {
+        if (released) {
+            return;
+        }
+        if (!raw.isComplete() && stream == null && fixedLength >= 0
+                && fixedLength - raw.bytesRead() <= conn.reader().buffered()) {
+            // The rest of the body is already here: skip it without waiting and keep the connection.
+            try {
+                raw.discard();
+            } catch (IOException e) {
+                LOG.debug("skipping the rest of {} failed: {}", this, e.toString());
+            }
+        }
+        // Otherwise closing is cheaper than waiting for an unknown amount of data.
+        finish(raw.isComplete());
+    }
+
+    /** Discards a small rest of the body so that the connection can be reused (redirects do this). */
+    void discardSmallBody() {
+        if (released) {
+            return;
+        }
+        try {
+            byte[] buf = new byte[8192];
+            long left = DRAIN_ON_RELEASE;
+            InputStream in = new RawStream();
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, buf.length)) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            LOG.debug("discarding the body of {} failed: {}", this, e.toString());
+        }
+        close();
+    }
+
+    private void finish(boolean complete) {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (conn != null) {
+            pool.release(conn, complete && keepAlive);
+        }
+        if (complete) {
+            trace.responseBodyEnd(method, url, raw.bytesRead());
+        }
+    }
+
+    /** The raw (still encoded) body, with timeouts and clean failures. */
+    private final class RawStream extends InputStream {
+        /** 1 while the body may go on: lets GZIPInputStream look for a further gzip member. */
+        @Override
+        public int available() {
+            return raw.isComplete() ? 0 : 1;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            while ((n = read(one, 0, 1)) == 0) {
+                // zero-length read; again
+            }
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (raw.isComplete()) {
+                finish(true);
+                return -1;
+            }
+            if (released) {
+                throw new IOException("the response is closed");
+            }
+            deadline.check(timeout.total());
+            Duration wait = deadline.cap(timeout.sockRead());
+            boolean totalBinds = deadline.binds(timeout.sockRead());
+            conn.reader().setReadTimeout(wait);
+            int n;
+            try {
+                n = raw.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                finish(false);
+                throw totalBinds
+                        ? new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request took longer than "
+                                + timeout.total())
+                        : new ClientTimeoutException(ClientTimeoutException.Kind.SOCK_READ, "no data from "
+                                + url + " for " + timeout.sockRead());
+            } catch (EOFException e) {
+                finish(false);
+                throw new ServerDisconnectedException("the server closed the connection in the middle of the body"
+                        + " of " + url + ": " + e.getMessage(), e);
+            } catch (HttpProtocolException e) {
+                finish(false);
+                if (e.getMessage() != null && e.getMessage().startsWith("connection closed")) {
+                    throw new ServerDisconnectedException("the server closed the connection in the middle of the"
+                            + " body of " + url, e);
+                }
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                finish(false);
+                throw e;
+            }
+            if (n < 0) {
+                finish(true);
+            }
+            return n;
+        }
+    }
+
+    /** A decoded body that settles the connection when the decoder is done or fails. */
+    private final class DecodedStream extends InputStream {
+        private final InputStream in;
+
+        DecodedStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                finish(false);
+                throw e;
+            }
+            if (n < 0 && !released) {
+                discardSmallBody(); // the encoded stream may end before the body's framing does
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClientResponse[" + method + " " + url + " -> " + status + " " + reason + "]";
+    }
+}

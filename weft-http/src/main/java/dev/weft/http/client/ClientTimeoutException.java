@@ -1,0 +1,37 @@
+package dev.weft.http.client;
+
+import java.net.SocketTimeoutException;
+
+/**
+ * A limit of {@link ClientTimeout} expired (aiohttp raises {@code asyncio.TimeoutError}). A
+ * {@link SocketTimeoutException}, so code that catches socket timeouts catches it too.
+ */
+public class ClientTimeoutException extends SocketTimeoutException {
+
+    /** Which limit expired. */
+    public enum Kind {
+        /** {@link ClientTimeout#total()}. */
+        TOTAL,
+        /** {@link ClientTimeout#connect()}. */
+        CONNECT,
+        /** {@link ClientTimeout#sockConnect()}. */
+        SOCK_CONNECT,
+        /** {@link ClientTimeout#sockRead()}. */
+        SOCK_READ,
+        /** {@link ClientTimeout#poolAcquire()}. */
+        POOL_ACQUIRE
+    }
+
+    private final Kind kind;
+
+    /** A timeout of {@code kind}. */
+    public ClientTimeoutException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    /** Which limit expired. */
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.weft.http.client;
+
+import java.net.IDN;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores cookies from {@code Set-Cookie} and sends them back (aiohttp's {@code CookieJar}),
+ * following RFC 6265: domain matching with host-only cookies, default and explicit paths,
+ * {@code Expires} and {@code Max-Age} (Max-Age wins), {@code Secure} only over https, a newer
+ * cookie replacing one with the same name, domain and path, and an expired one deleting it.
+ *
+ * <p><b>Not implemented:</b> the public-suffix list. A {@code Domain} attribute that is a
+ * single label ({@code com}) or does not domain-match the request host is refused, but a
+ * registry suffix such as {@code co.uk} is not recognised; do not share a jar between
+ * untrusted sites if that matters. Cookies for IP-address hosts are host-only.
+ *
+ * <pre>{@code
+ * CookieJar jar = new CookieJar();
+ * ClientSession s = ClientSession.builder().cookieJar(jar).build();
+ * s.get(loginUrl).close();            // Set-Cookie: sid=...
+ * jar.cookies();                      // [Cookie[name=sid, ...]]
+ * }</pre>
+ *
+ * <p>Thread-safe (every method locks the jar).
+ */
+public final class CookieJar {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CookieJar.class);
+
+    private final InstantSource clock;
+    private final boolean store;
+    private final List<Cookie> cookies = new ArrayList<>();
+
+    /** A jar on the system clock. */
+    public CookieJar() {
+        this(InstantSource.system());
+    }
+
+    /** A jar on {@code clock} (expiry is checked against it). */
+    public CookieJar(InstantSource clock) {
+        this(clock, true);
+    }
+
+    private CookieJar(InstantSource clock, boolean store) {
+        this.clock = clock;
+        this.store = store;
+    }
+
+    /** A jar that keeps nothing (aiohttp's {@code DummyCookieJar}). */
+    public static CookieJar dummy() {
+        return new CookieJar(InstantSource.system(), false);
+    }
+
+    /** Stores the cookies of the {@code Set-Cookie} values received from {@code url}. */
+    public synchronized void update(URI url, List<String> setCookies) {
+        if (!store) {
+            return;
+        }
+        for (String header : setCookies) {
+            Cookie c = parse(url, header);
+            if (c == null) {
+                continue;
+            }
+            int at = -1;
+            for (int i = 0; i < cookies.size(); i++) {
+                Cookie o = cookies.get(i);
+                if (o.name().equals(c.name()) && o.domain().equals(c.domain()) && o.path().equals(c.path())) {
+                    at = i;
+                    break;
+                }
+            }
+            if (c.expiredAt(clock.instant())) {
+                if (at >= 0) {
+                    cookies.remove(at); // a deletion
+                }
+                continue;
+            }
+            if (at >= 0) {
+                Cookie old = cookies.get(at);
+                cookies.set(at, new Cookie(c.name(), c.value(), c.domain(), c.hostOnly(), c.path(), c.expires(),
+                        c.secure(), c.httpOnly(), old.created()));
+            } else {
+                cookies.add(c);
+            }
+        }
+    }
+
+    /** The value of a {@code Cookie} header for a request to {@code url}, or null if none applies. */
+    public synchronized String header(URI url) {
+        List<Cookie> match = cookiesFor(url);
+        if (match.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Cookie c : match) {
+            if (!sb.isEmpty()) {
+                sb.append("; ");
+            }
+            sb.append(c.name()).append('=').append(c.value());
+        }
+        return sb.toString();
+    }
+
+    /** The cookies that would be sent to {@code url}, longest path first, then oldest first. */
+    public synchronized List<Cookie> cookiesFor(URI url) {
+        Instant now = clock.instant();
+        cookies.removeIf(c -> c.expiredAt(now));
+        String host = host(url);
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        boolean secure = "https".equalsIgnoreCase(url.getScheme());
+        List<Cookie> out = new ArrayList<>();
+        for (Cookie c : cookies) {
+            boolean domainOk = c.hostOnly() ? host.equals(c.domain()) : domainMatch(host, c.domain());
+            if (domainOk && pathMatch(path, c.path()) && (!c.secure() || secure)) {
+                out.add(c);
+            }
+        }
+        out.sort(Comparator.comparingInt((Cookie c) -> -c.path().length()).thenComparing(Cookie::created));
+        return out;
+    }
+
+    /** Every cookie not yet expired. */
+    public synchronized List<Cookie> cookies() {
+        Instant now = clock.instant();
+        cookies.removeIf(c -> c.expiredAt(now));
+        return List.copyOf(cookies);
+    }
+
+    /** Forgets every cookie. */
+    public synchronized void clear() {
+        cookies.clear();
+    }
+
+    // ------------------------------------------------------------------ parsing (RFC 6265 section 5.2)
+
+    private Cookie parse(URI url, String header) {
+        String[] parts = header.split(";");
+        String pair = parts[0];
+        int eq = pair.indexOf('=');
+        if (eq <= 0) {
+            return null; // no name: ignored (section 5.2 step 5)
+        }
+        String name = pair.substring(0, eq).trim();
+        String value = pair.substring(eq + 1).trim();
+        if (name.isEmpty()) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Instant expires = null;
+        boolean maxAgeSeen = false;
+        String domainAttr = null;
+        String path = null;
+        boolean secure = false;
+        boolean httpOnly = false;
+        for (int i = 1; i < parts.length; i++) {
+            String av = parts[i].trim();
+            int e = av.indexOf('=');
+            String key = (e < 0 ? av : av.substring(0, e)).trim().toLowerCase(Locale.ROOT);
+            String val = e < 0 ? "" : av.substring(e + 1).trim();
+            switch (key) {
+                case "expires" -> {
+                    if (!maxAgeSeen) {
+                        Instant t = parseDate(val);
+                        if (t != null) {
+                            expires = t;
+                        }
+                    }
+                }
+                case "max-age" -> {
+                    try {
+                        long s = Long.parseLong(val);
+                        maxAgeSeen = true;
+                        expires = s <= 0 ? Instant.EPOCH : now.plus(Duration.ofSeconds(Math.min(s, 400L * 86400)));
+                    } catch (NumberFormatException ignored) {
+                        // an invalid Max-Age is ignored
+                    }
+                }
+                case "domain" -> {
+                    String d = val.startsWith(".") ? val.substring(1) : val;
+                    if (!d.isEmpty()) {
+                        domainAttr = d.toLowerCase(Locale.ROOT);
+                    }
+                }
+                case "path" -> path = val.startsWith("/") ? val : null;
+                case "secure" -> secure = true;
+                case "httponly" -> httpOnly = true;
+                default -> {
+                    // SameSite and unknown attributes are ignored
+                }
+            }
+        }
+        String host = host(url);
+        boolean hostOnly;
+        String domain;
+        if (domainAttr == null) {
+            hostOnly = true;
+            domain = host;
+        } else {
+            if (!domainMatch(host, domainAttr) || domainAttr.indexOf('.') < 0 || isIp(host)) {
+                if (!domainAttr.equals(host)) {
+                    LOG.debug("refused cookie {} for domain {} from {}", name, domainAttr, host);
+                    return null;
+                }
+            }
+            hostOnly = isIp(host);
+            domain = domainAttr;
+        }
+        if (secure && !"https".equalsIgnoreCase(url.getScheme()) && !isLoopback(host)) {
+            return null; // section 5.4 of RFC 6265bis: only secure origins set Secure cookies
+        }
+        if (path == null) {
+            path = defaultPath(url);
+        }
+        return new Cookie(name, value, domain, hostOnly, path, expires, secure, httpOnly, now);
+    }
+
+    private static Instant parseDate(String s) {
+        String[] patterns = {"EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE, dd-MMM-yyyy HH:mm:ss zzz",
+            "EEE MMM d HH:mm:ss yyyy"};
+        for (String p : patterns) {
+            try {
+                return ZonedDateTime.parse(s, DateTimeFormatter.ofPattern(p, Locale.ROOT)
+                        .withZone(java.time.ZoneOffset.UTC)).toInstant();
+            } catch (RuntimeException ignored) {
+                // next pattern
+            }
+        }
+        return null;
+    }
+
+    static String host(URI url) {
+        String h = url.getHost() == null ? "" : url.getHost();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        try {
+            h = IDN.toASCII(h);
+        } catch (IllegalArgumentException ignored) {
+            // keep as is
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+
+    static boolean domainMatch(String host, String domain) {
+        if (host.equals(domain)) {
+            return true;
+        }
+        return host.endsWith(domain) && host.charAt(host.length() - domain.length() - 1) == '.' && !isIp(host);
+    }
+
+    static boolean pathMatch(String requestPath, String cookiePath) {
+        if (requestPath.equals(cookiePath)) {
+            return true;
+        }
+        if (requestPath.startsWith(cookiePath)) {
+            return cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/';
+        }
+        return false;
+    }
+
+    private static String defaultPath(URI url) {
+        String p = url.getRawPath();
+        if (p == null || !p.startsWith("/")) {
+            return "/";
+        }
+        int last = p.lastIndexOf('/');
+        return last == 0 ? "/" : p.substring(0, last);
+    }
+
+    private static boolean isIp(String host) {
+        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "CookieJar" + cookies;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.weft.http.client;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Undoes the {@code Content-Encoding} of a response body ({@code gzip}, {@code x-gzip},
+ * {@code deflate} in its zlib or raw form, {@code identity}) while counting bytes in and out
+ * against {@link DecompressionLimits}. Inflating works through small fixed buffers, so a bomb
+ * costs no memory before it is refused. Stateless.
+ */
+final class Decompression {
+
+    private Decompression() {
+    }
+
+    /** True if {@code encoding} is one this class undoes (identity or empty: no decoding needed). */
+    static boolean supported(String encoding) {
+        String e = encoding.trim().toLowerCase(Locale.ROOT);
+        return e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate");
+    }
+
+    /** Wraps {@code raw} so that it yields the decoded body. */
+    static InputStream decode(String encoding, InputStream raw, DecompressionLimits limits) throws IOException {
+        Counting in = new Counting(raw);
+        String e = encoding.trim().toLowerCase(Locale.ROOT);
+        InputStream inflated;
+        if (e.equals("gzip") || e.equals("x-gzip")) {
+            inflated = new GZIPInputStream(in, 8192);
+        } else {
+            PushbackInputStream p = new PushbackInputStream(in, 2);
+            int b0 = p.read();
+            int b1 = b0 < 0 ? -1 : p.read();
+            if (b1 >= 0) {
+                p.unread(b1);
+            }
+            if (b0 >= 0) {
+                p.unread(b0);
+            }
+            boolean zlib = b0 >= 0 && b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
+            inflated = new InflaterInputStream(p, new Inflater(!zlib), 8192);
+        }
+        return new Capped(inflated, in, limits);
+    }
+
+    /** Counts the compressed bytes read. */
+    private static final class Counting extends FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** Refuses more output than the limits allow. */
+    private static final class Capped extends FilterInputStream {
+        private final Counting compressed;
+        private final DecompressionLimits limits;
+        private long out;
+
+        Capped(InputStream inflated, Counting compressed, DecompressionLimits limits) {
+            super(inflated);
+            this.compressed = compressed;
+            this.limits = limits;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (java.util.zip.ZipException e) {
+                throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt compressed body: " + e.getMessage());
+            } catch (java.io.EOFException e) {
+                throw new ServerDisconnectedException("the compressed body ended early", e);
+            }
+            if (n > 0) {
+                out += n;
+                if (out > limits.maxBytes()) {
+                    throw new DecompressionBombException("the body inflates to more than " + limits.maxBytes()
+                            + " bytes (from " + compressed.count + " compressed bytes)");
+                }
+                if (limits.maxRatio() > 0 && out > limits.ratioCheckAfter()
+                        && out > (long) limits.maxRatio() * Math.max(1, compressed.count)) {
+                    throw new DecompressionBombException("the body inflates more than " + limits.maxRatio()
+                            + ":1 (" + out + " bytes from " + compressed.count + ")");
+                }
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.weft.http.client;
+
+import dev.weft.net.Connection;
+import dev.weft.net.StreamReader;
+import dev.weft.net.StreamWriter;
+
+/**
+ * One keep-alive connection of a {@link ConnectionPool}, to one {@link Origin}.
+ *
+ * <pre>
+ *            open (slot reserved)        release(reusable)            acquire (LIFO)
+ *  (none) ----------------------> ACQUIRED ----------------> IDLE ----------------> ACQUIRED
+ *                                    |                         |
+ *                                    | release(!reusable),     | keep-alive timeout, pool limit,
+ *                                    | error, half-read body   | session closed
+ *                                    v                         v
+ *                                  CLOSED &lt;-------------------+
+ * </pre>
+ *
+ * <p>An ACQUIRED connection belongs to one request (its task); IDLE and CLOSED ones to the pool.
+ * The state is guarded by the pool's lock. Sockets belong to the loop of the session's tasks.
+ */
+public final class PooledConnection {
+
+    /** Where a connection is in its life. */
+    public enum State {
+        /** In use by one request. */
+        ACQUIRED,
+        /** Waiting in the pool for the next request. */
+        IDLE,
+        /** Closed; never used again. */
+        CLOSED
+    }
+
+    private final Origin origin;
+    private final Connection connection;
+    private final Runnable onClose;
+    // Guarded by the pool's lock.
+    State state = State.ACQUIRED;
+    long idleSinceNanos;
+    int requests;
+
+    /** A connection to {@code origin} over {@code connection} (null in unit tests, with {@code onClose}). */
+    PooledConnection(Origin origin, Connection connection, Runnable onClose) {
+        this.origin = origin;
+        this.connection = connection;
+        this.onClose = onClose;
+    }
+
+    /** Where it leads. */
+    public Origin origin() {
+        return origin;
+    }
+
+    /** The stream (null only for the pool's own unit tests). */
+    public Connection connection() {
+        return connection;
+    }
+
+    StreamReader reader() {
+        return connection.reader();
+    }
+
+    StreamWriter writer() {
+        return connection.writer();
+    }
+
+    /** How many requests it carried before the current one (0: a fresh connection). */
+    public int previousRequests() {
+        return requests;
+    }
+
+    /** True if it carried a request before the current one. */
+    public boolean reused() {
+        return requests > 0;
+    }
+
+    /** Closes the socket (abortive if data are still buffered: nothing more will be read). */
+    void closeSocket() {
+        if (connection != null) {
+            connection.writer().abort();
+        }
+        if (onClose != null) {
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PooledConnection[" + origin + ", " + state + ", requests=" + requests + "]";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.weft.http.client;
+
+import dev.weft.http.Headers;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Callbacks at the steps of a request (aiohttp's {@code TraceConfig} signals); every method
+ * does nothing by default, so implement only those you need. They run in the requesting task,
+ * in this order for one request:
+ *
+ * <pre>
+ * requestStart
+ *   [connectionQueuedStart, connectionQueuedEnd]        waited for a pool slot
+ *   connectionReused | connectionCreateStart
+ *                        [dnsResolveStart, dnsResolveEnd]
+ *                        [tlsHandshakeEnd]
+ *                      connectionCreateEnd
+ *   requestHeadersSent
+ *   responseFirstByte                                   status line and headers are in
+ *   [redirect, then again from connectionReused/…]
+ * requestEnd | requestException
+ * responseBodyEnd                                       the body was read to its end
+ * </pre>
+ *
+ * Keep them short: they run on the loop. Exceptions they throw are logged and ignored.
+ */
+public interface TraceListener {
+
+    /** A request starts. */
+    default void requestStart(String method, URI url, Headers headers) {
+    }
+
+    /** The request waits for a pool slot. */
+    default void connectionQueuedStart(Origin origin) {
+    }
+
+    /** The request got a pool slot. */
+    default void connectionQueuedEnd(Origin origin) {
+    }
+
+    /** An idle keep-alive connection is reused. */
+    default void connectionReused(Origin origin) {
+    }
+
+    /** A new connection is being opened. */
+    default void connectionCreateStart(Origin origin) {
+    }
+
+    /** A new connection is open (TLS included). */
+    default void connectionCreateEnd(Origin origin) {
+    }
+
+    /** A host name is being resolved. */
+    default void dnsResolveStart(String host) {
+    }
+
+    /** A host name was resolved. */
+    default void dnsResolveEnd(String host, List<InetAddress> addresses) {
+    }
+
+    /** A TLS handshake completed. */
+    default void tlsHandshakeEnd(Origin origin, SSLSession session) {
+    }
+
+    /** The request head (and body) was written. */
+    default void requestHeadersSent(String method, URI url, Headers headers) {
+    }
+
+    /** The response head arrived. */
+    default void responseFirstByte(String method, URI url, int status) {
+    }
+
+    /** A redirect is followed. */
+    default void redirect(String method, URI from, URI to, int status) {
+    }
+
+    /** The final response's head arrived; the call returns it. */
+    default void requestEnd(String method, URI url, int status) {
+    }
+
+    /** The request failed. */
+    default void requestException(String method, URI url, Throwable error) {
+    }
+
+    /** The response body was read to its end ({@code bytes}: as received, before decompression). */
+    default void responseBodyEnd(String method, URI url, long bytes) {
+    }
+}
