@@ -414,6 +414,74 @@ class TlsTest {
         }
     }
 
+    /**
+     * A JDK server that calls {@code startHandshake()} again mid-connection: with TLS 1.3 that
+     * sends a KeyUpdate asking for ours, with TLS 1.2 it starts a renegotiation. The Weft client
+     * answers inside its reads and keeps talking.
+     */
+    @Test
+    void jdkServerRekeysOrRenegotiatesMidConnection() throws Exception {
+        for (String version : new String[] {"TLSv1.3", "TLSv1.2"}) {
+            SSLContext ctx = jdkContext("server", false);
+            try (SSLServerSocket listener = (SSLServerSocket) ctx.getServerSocketFactory()
+                    .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                listener.setEnabledProtocols(new String[] {version});
+                Future<String> peer = onPlatformThread(() -> {
+                    try (SSLSocket s = (SSLSocket) listener.accept()) {
+                        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                StandardCharsets.UTF_8));
+                        OutputStream out = s.getOutputStream();
+                        String first = in.readLine();
+                        s.startHandshake(); // KeyUpdate (1.3) or renegotiation (1.2)
+                        out.write((first + " 1\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        String second = in.readLine();
+                        out.write((second + " 2\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        return first + second;
+                    }
+                });
+                try (Connection c = Streams.openConnection("localhost", listener.getLocalPort(),
+                        tls(trustingTestCa()))) {
+                    assertEquals(version, c.tlsSession().getProtocol());
+                    c.writer().write("a\n");
+                    assertEquals("a 1", c.reader().readLine(), version);
+                    c.writer().write("b\n");
+                    assertEquals("b 2", c.reader().readLine(), version);
+                    assertNull(c.reader().readLine());
+                }
+                assertEquals("ab", peer.await());
+            }
+        }
+    }
+
+    @Test
+    void tls12EchoWithHalfClose() throws Exception {
+        try (Server server = echoServer(serverTls("server").protocols("TLSv1.2"));
+                Connection c = Streams.openConnection("localhost", server.port(), tls(trustingTestCa()))) {
+            assertEquals("TLSv1.2", c.tlsSession().getProtocol());
+            c.writer().write("twelve\n");
+            assertEquals("twelve", c.reader().readLine());
+            c.writer().writeEof();
+            assertNull(c.reader().readLine());
+        }
+    }
+
+    @Test
+    void errorMessagesNameTheHostAndTheReason() throws Exception {
+        for (String name : new String[] {"server", "selfsigned", "otherhost", "expired"}) {
+            try (Server server = echoServer(serverTls(name))) {
+                TlsOptions client = name.equals("server") ? TlsOptions.client() : trustingTestCa();
+                SSLHandshakeException e = assertThrows(SSLHandshakeException.class,
+                        () -> Streams.openConnection("localhost", server.port(), tls(client)));
+                assertTrue(e.getMessage().startsWith("TLS handshake with localhost:" + server.port() + " failed: "),
+                        e.getMessage());
+                assertTrue(e.getMessage().matches(".*(not trusted|host name mismatch|certificate expired).*"),
+                        e.getMessage());
+            }
+        }
+    }
+
     @Test
     void aJdkSslSocketTalksToAWeftServer() throws Exception {
         SSLContext ctx = jdkContext(null, true);
