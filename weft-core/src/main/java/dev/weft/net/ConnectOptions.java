@@ -15,16 +15,18 @@ import java.util.Objects;
 public final class ConnectOptions {
 
     private static final ConnectOptions DEFAULTS = new ConnectOptions(Duration.ofSeconds(30),
-            Duration.ofMillis(250), Resolver.system(), null, StreamReader.DEFAULT_LIMIT);
+            Duration.ofMillis(250), Resolver.system(), null, StreamReader.DEFAULT_LIMIT, null);
 
     private final Duration connectTimeout;
     private final Duration happyEyeballsDelay;
     private final Resolver resolver;
     private final InetSocketAddress localAddress;
     private final int limit;
+    private final TlsOptions tls;
 
     private ConnectOptions(Duration connectTimeout, Duration happyEyeballsDelay, Resolver resolver,
-            InetSocketAddress localAddress, int limit) {
+            InetSocketAddress localAddress, int limit, TlsOptions tls) {
+        this.tls = tls;
         this.connectTimeout = connectTimeout;
         this.happyEyeballsDelay = happyEyeballsDelay;
         this.resolver = resolver;
@@ -32,7 +34,7 @@ public final class ConnectOptions {
         this.limit = limit;
     }
 
-    /** Connect timeout 30 s (name resolution included), happy-eyeballs delay 250 ms, the system resolver, limit 64 KiB. */
+    /** Connect timeout 30 s (name resolution included), happy-eyeballs delay 250 ms, the system resolver, limit 64 KiB, no TLS. */
     public static ConnectOptions defaults() {
         return DEFAULTS;
     }
@@ -44,7 +46,7 @@ public final class ConnectOptions {
 
     /** Sets the connect timeout (null: none). */
     public ConnectOptions connectTimeout(Duration timeout) {
-        return new ConnectOptions(timeout, happyEyeballsDelay, resolver, localAddress, limit);
+        return new ConnectOptions(timeout, happyEyeballsDelay, resolver, localAddress, limit, tls);
     }
 
     /** How long one address may try before the next one starts in parallel (RFC 8305). */
@@ -54,7 +56,8 @@ public final class ConnectOptions {
 
     /** Sets the happy-eyeballs delay. */
     public ConnectOptions happyEyeballsDelay(Duration delay) {
-        return new ConnectOptions(connectTimeout, Objects.requireNonNull(delay), resolver, localAddress, limit);
+        return new ConnectOptions(connectTimeout, Objects.requireNonNull(delay), resolver, localAddress, limit,
+                tls);
     }
 
     /** The resolver for host names. */
@@ -65,7 +68,7 @@ public final class ConnectOptions {
     /** Sets the resolver for host names. */
     public ConnectOptions resolver(Resolver resolver) {
         return new ConnectOptions(connectTimeout, happyEyeballsDelay, Objects.requireNonNull(resolver), localAddress,
-                limit);
+                limit, tls);
     }
 
     /** The local address to bind before connecting, or null. */
@@ -75,7 +78,7 @@ public final class ConnectOptions {
 
     /** Binds the socket to {@code local} before connecting (a source address; port 0 for any). */
     public ConnectOptions localAddress(InetSocketAddress local) {
-        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, local, limit);
+        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, local, limit, tls);
     }
 
     /** The reader's line and separator limit. */
@@ -85,6 +88,22 @@ public final class ConnectOptions {
 
     /** Sets the reader's line and separator limit. */
     public ConnectOptions limit(int limit) {
-        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, localAddress, limit);
+        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, localAddress, limit, tls);
+    }
+
+    /** The TLS settings, or null for a plain connection. */
+    public TlsOptions tls() {
+        return tls;
+    }
+
+    /**
+     * Speaks TLS over the connection with {@code tls} (null: plain); the handshake is part of
+     * {@code openConnection}, and the host name given there is verified and sent as SNI.
+     */
+    public ConnectOptions tls(TlsOptions tls) {
+        if (tls != null && tls.isServer()) {
+            throw new IllegalArgumentException("server TLS options given to a client connection");
+        }
+        return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, localAddress, limit, tls);
     }
 }

@@ -49,6 +49,11 @@ public final class Connection implements AutoCloseable {
         return writer.tlsSession();
     }
 
+    /** The protocol agreed with ALPN (for example {@code "h2"}), or null: plain connection or none agreed. */
+    public String alpnProtocol() {
+        return writer.alpnProtocol();
+    }
+
     /** Flushes in the background, then closes; never blocks (see {@link StreamWriter#close()}). */
     @Override
     public void close() {

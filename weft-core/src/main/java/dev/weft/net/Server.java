@@ -145,7 +145,7 @@ public final class Server implements AutoCloseable {
     }
 
     private void serve(EventLoop target, SocketChannel c) {
-        SocketTransport transport;
+        Transport transport;
         try {
             SocketTransport.tuneTcp(c);
             transport = new SocketTransport(target, c);
@@ -157,6 +157,18 @@ public final class Server implements AutoCloseable {
                 // nothing more to do
             }
             return;
+        }
+        if (options.tls() != null) {
+            try {
+                transport = TlsTransport.server(transport, options.tls(), null); // closes the socket on failure
+            } catch (CancelledException e) {
+                transport.abort();
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("TLS handshake with {} failed: {}", transport.remoteAddress(), e.toString());
+                transport.close(); // flushes the alert, if any
+                return;
+            }
         }
         StreamReader reader = new StreamReader(transport, options.limit());
         StreamWriter writer = new StreamWriter(transport);

@@ -13,15 +13,18 @@ import dev.weft.LoopGroup;
 public final class ServerOptions {
 
     private static final ServerOptions DEFAULTS = new ServerOptions(4096, Integer.MAX_VALUE, null, false,
-            StreamReader.DEFAULT_LIMIT);
+            StreamReader.DEFAULT_LIMIT, null);
 
     private final int backlog;
     private final int maxConnections;
     private final LoopGroup loops;
     private final boolean reusePort;
     private final int limit;
+    private final TlsOptions tls;
 
-    private ServerOptions(int backlog, int maxConnections, LoopGroup loops, boolean reusePort, int limit) {
+    private ServerOptions(int backlog, int maxConnections, LoopGroup loops, boolean reusePort, int limit,
+            TlsOptions tls) {
+        this.tls = tls;
         this.backlog = backlog;
         this.maxConnections = maxConnections;
         this.loops = loops;
@@ -29,7 +32,7 @@ public final class ServerOptions {
         this.limit = limit;
     }
 
-    /** Backlog 4096, no cap on connections, handlers on the server's loop, limit 64 KiB. */
+    /** Backlog 4096, no cap on connections, handlers on the server's loop, limit 64 KiB, no TLS. */
     public static ServerOptions defaults() {
         return DEFAULTS;
     }
@@ -41,7 +44,7 @@ public final class ServerOptions {
 
     /** Sets the listen backlog. */
     public ServerOptions backlog(int backlog) {
-        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit);
+        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
     }
 
     /** The most connections served at once; further ones wait in the backlog until one ends. */
@@ -54,7 +57,7 @@ public final class ServerOptions {
         if (max <= 0) {
             throw new IllegalArgumentException("maxConnections must be positive: " + max);
         }
-        return new ServerOptions(backlog, max, loops, reusePort, limit);
+        return new ServerOptions(backlog, max, loops, reusePort, limit, tls);
     }
 
     /** The loops that run the handlers (round robin), or null for the server's own loop. */
@@ -64,7 +67,7 @@ public final class ServerOptions {
 
     /** Spreads the connections' handlers over {@code group}, one loop per core for example. */
     public ServerOptions loops(LoopGroup group) {
-        return new ServerOptions(backlog, maxConnections, group, reusePort, limit);
+        return new ServerOptions(backlog, maxConnections, group, reusePort, limit, tls);
     }
 
     /** Whether {@code SO_REUSEPORT} is set (several processes on one port). */
@@ -74,7 +77,7 @@ public final class ServerOptions {
 
     /** Sets {@code SO_REUSEPORT}. */
     public ServerOptions reusePort(boolean on) {
-        return new ServerOptions(backlog, maxConnections, loops, on, limit);
+        return new ServerOptions(backlog, maxConnections, loops, on, limit, tls);
     }
 
     /** The readers' line and separator limit. */
@@ -84,6 +87,23 @@ public final class ServerOptions {
 
     /** Sets the readers' line and separator limit. */
     public ServerOptions limit(int limit) {
-        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit);
+        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
+    }
+
+    /** The TLS settings, or null for plain connections. */
+    public TlsOptions tls() {
+        return tls;
+    }
+
+    /**
+     * Serves TLS with {@code tls} (made by {@link TlsOptions#server}; null: plain). Each
+     * connection's handshake runs in its handler task before the handler; a connection whose
+     * handshake fails is logged at debug level and closed.
+     */
+    public ServerOptions tls(TlsOptions tls) {
+        if (tls != null && !tls.isServer()) {
+            throw new IllegalArgumentException("client TLS options given to a server; use TlsOptions.server(...)");
+        }
+        return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
     }
 }

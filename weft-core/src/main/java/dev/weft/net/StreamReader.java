@@ -379,6 +379,23 @@ public final class StreamReader {
         }
     }
 
+    /** The transport under this reader. */
+    Transport transport() {
+        return transport;
+    }
+
+    /** Hands over the bytes read ahead and not consumed (for {@link Streams#startTls}); the buffer is left empty. */
+    byte[] takeBuffered() {
+        byte[] out = Arrays.copyOfRange(buf, start, end);
+        consume(end - start);
+        return out;
+    }
+
+    /** The read timeout in nanoseconds, or -1. */
+    long readTimeoutNanos() {
+        return readTimeoutNanos;
+    }
+
     @Override
     public String toString() {
         return "StreamReader[" + transport + ", buffered=" + (end - start) + (eof ? ", eof" : "") + "]";

@@ -136,6 +136,16 @@ public final class StreamWriter implements AutoCloseable {
         return transport.tlsSession();
     }
 
+    /** The protocol agreed with ALPN (for example {@code "h2"} or {@code "http/1.1"}), or null: plain connection or none agreed. */
+    public String alpnProtocol() {
+        return transport.alpnProtocol();
+    }
+
+    /** The transport under this writer. */
+    Transport transport() {
+        return transport;
+    }
+
     /** A blocking {@link OutputStream} view whose {@code flush()} drains; use it from the stream's task. */
     public OutputStream asOutputStream() {
         return new OutputStream() {

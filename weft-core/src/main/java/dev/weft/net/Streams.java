@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * TCP and Unix-domain streams (asyncio's {@code open_connection} and {@code start_server}).
+ * TCP and Unix-domain streams (asyncio's {@code open_connection} and {@code start_server}), in
+ * plain text or TLS ({@link ConnectOptions#tls}, {@link ServerOptions#tls}, {@link #startTls}).
  * Call them from a task; the sockets belong to the task's loop.
  *
  * <pre>{@code
@@ -54,7 +55,58 @@ public final class Streams {
     public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
         EventLoop loop = EventLoop.running();
         SocketChannel ch = Connector.connect(host, port, options);
-        return wrap(loop, ch, options.limit());
+        if (options.tls() == null) {
+            return wrap(loop, ch, options.limit());
+        }
+        SocketTransport plain = transport(loop, ch);
+        TlsTransport tls = TlsTransport.client(plain, options.tls(), host, port, null);
+        return new Connection(new StreamReader(tls, options.limit()), new StreamWriter(tls));
+    }
+
+    /**
+     * Upgrades a connected plain stream to TLS (asyncio's {@code start_tls}, STARTTLS, or a
+     * tunnel through an HTTP proxy after {@code CONNECT}): runs the handshake in the calling task
+     * and returns the TLS connection. Client or server side follows {@code options}. Bytes the
+     * old reader had read ahead are handed to TLS. From then on use only the returned connection:
+     * the old reader and writer would bypass TLS. On failure the connection is closed.
+     *
+     * @param serverName the host name a client verifies and sends as SNI; null: the peer's
+     *     address (verified as an IP address); ignored on the server side
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails
+     * @throws java.net.SocketTimeoutException past the options' handshake timeout
+     */
+    public static Connection startTls(Connection connection, TlsOptions options, String serverName)
+            throws IOException {
+        return startTls(connection.reader(), connection.writer(), options, serverName);
+    }
+
+    /** {@link #startTls(Connection, TlsOptions, String)} for the two halves a server handler gets. */
+    public static Connection startTls(StreamReader reader, StreamWriter writer, TlsOptions options, String serverName)
+            throws IOException {
+        Transport lower = writer.transport();
+        if (reader.transport() != lower) {
+            throw new IllegalArgumentException("the reader and the writer belong to different connections");
+        }
+        byte[] early = reader.takeBuffered();
+        TlsTransport tls;
+        if (options.isServer()) {
+            tls = TlsTransport.server(lower, options, early);
+        } else {
+            String name = serverName;
+            int port = -1;
+            if (lower.remoteAddress() instanceof InetSocketAddress remote) {
+                port = remote.getPort();
+                if (name == null) {
+                    name = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+                }
+            }
+            tls = TlsTransport.client(lower, options, name, port, early);
+        }
+        StreamReader r = new StreamReader(tls, reader.limit());
+        if (reader.readTimeoutNanos() > 0) {
+            r.setReadTimeout(java.time.Duration.ofNanos(reader.readTimeoutNanos()));
+        }
+        return new Connection(r, new StreamWriter(tls));
     }
 
     /** Connects to the Unix domain socket at {@code path}. */
@@ -65,14 +117,17 @@ public final class Streams {
     }
 
     private static Connection wrap(EventLoop loop, SocketChannel ch, int limit) throws IOException {
-        SocketTransport t;
+        SocketTransport t = transport(loop, ch);
+        return new Connection(new StreamReader(t, limit), new StreamWriter(t));
+    }
+
+    private static SocketTransport transport(EventLoop loop, SocketChannel ch) throws IOException {
         try {
-            t = new SocketTransport(loop, ch);
+            return new SocketTransport(loop, ch);
         } catch (IOException e) {
             Readiness.close(ch);
             throw e;
         }
-        return new Connection(new StreamReader(t, limit), new StreamWriter(t));
     }
 
     /** Starts a TCP server with {@link ServerOptions#defaults()}. */

@@ -71,4 +71,9 @@ interface Transport {
     default javax.net.ssl.SSLSession tlsSession() {
         return null;
     }
+
+    /** The application protocol negotiated with ALPN, or null (plain transport, or none negotiated). */
+    default String alpnProtocol() {
+        return null;
+    }
 }
