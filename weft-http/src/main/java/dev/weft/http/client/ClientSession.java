@@ -85,7 +85,8 @@ public final class ClientSession implements AutoCloseable {
 
     private ClientSession(Builder b) {
         this.pool = new ConnectionPool(b.limit, b.limitPerHost, b.keepAlive);
-        this.connector = new Connector(b.resolver, b.insecure, b.limits, b.tls);
+        this.connector = new Connector(b.resolver, b.insecure, b.limits,
+                b.tls != null ? b.tls : Connector.streamsTls(b.tlsOptions));
         this.timeout = b.timeout;
         this.defaultHeaders = b.headers.copy();
         this.cookieJar = b.cookieJar;
@@ -604,8 +605,19 @@ public final class ClientSession implements AutoCloseable {
         private boolean insecure;
         private Resolver resolver = Resolver.system();
         private Connector.TlsUpgrade tls;
+        private dev.weft.net.TlsOptions tlsOptions = dev.weft.net.TlsOptions.client();
 
         Builder() {
+        }
+
+        /**
+         * TLS settings for https: a private CA ({@code TlsOptions.client().trustPem(path)}), a
+         * client certificate, protocols. Default {@code TlsOptions.client()}: the JDK's trust
+         * store, host names checked. {@link #insecure(boolean)} overrides the checks.
+         */
+        public Builder tls(dev.weft.net.TlsOptions options) {
+            this.tlsOptions = Objects.requireNonNull(options);
+            return this;
         }
 
         /** Replaces the TLS step (package-private: tests fake https with it). */

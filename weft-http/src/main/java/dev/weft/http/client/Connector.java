@@ -48,7 +48,7 @@ final class Connector {
         this.resolver = resolver;
         this.insecure = insecure;
         this.limits = limits;
-        this.tls = tls != null ? tls : Connector::noTls;
+        this.tls = tls;
     }
 
     /**
@@ -111,8 +111,7 @@ final class Connector {
 
     /**
      * Wraps a connection in TLS for {@code origin} (certificate and host name verified unless
-     * the session is insecure). TLS for Weft streams is not in this build yet, so https fails
-     * here with a clear message; this is the single method to fill in when it is.
+     * the session is insecure).
      */
     private Connection secure(Connection c, Origin origin, TraceListener trace) throws IOException {
         Connection secured = tls.secure(c, origin, insecure);
@@ -120,8 +119,15 @@ final class Connector {
         return secured;
     }
 
-    private static Connection noTls(Connection c, Origin origin, boolean insecure) throws IOException {
-        throw new ClientException("https is not available yet: TLS for Weft streams is not part of this build"
-                + " (" + origin + (insecure ? ", insecure" : "") + ")");
+    /**
+     * The real TLS step: {@link dev.weft.net.Streams#startTls} with {@code options} (or, for an
+     * insecure session, with verification off), offering ALPN {@code http/1.1}, SNI and host
+     * name checked against the origin's host.
+     */
+    static TlsUpgrade streamsTls(dev.weft.net.TlsOptions options) {
+        dev.weft.net.TlsOptions checked = options.alpn("http/1.1");
+        dev.weft.net.TlsOptions unchecked = dev.weft.net.TlsOptions.insecure().alpn("http/1.1");
+        return (plain, origin, insecure) ->
+                dev.weft.net.Streams.startTls(plain, insecure ? unchecked : checked, origin.host());
     }
 }

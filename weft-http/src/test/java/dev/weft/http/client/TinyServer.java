@@ -54,7 +54,7 @@ final class TinyServer implements AutoCloseable {
     final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
 
-    private TinyServer(Handler handler) throws Exception {
+    private TinyServer(Handler handler, dev.weft.net.ServerOptions options) throws Exception {
         server = Streams.startServer((in, out) -> {
             int id = connections.incrementAndGet();
             maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
@@ -74,11 +74,20 @@ final class TinyServer implements AutoCloseable {
             } finally {
                 open.decrementAndGet();
             }
-        }, "127.0.0.1", 0);
+        }, "127.0.0.1", 0, options);
     }
 
     static TinyServer start(Handler handler) throws Exception {
-        return new TinyServer(handler);
+        return new TinyServer(handler, dev.weft.net.ServerOptions.defaults());
+    }
+
+    /** An https server with the given TLS settings. */
+    static TinyServer startTls(Handler handler, dev.weft.net.TlsOptions tls) throws Exception {
+        return new TinyServer(handler, dev.weft.net.ServerOptions.defaults().tls(tls));
+    }
+
+    String httpsUrl(String path) {
+        return "https://localhost:" + server.port() + path;
     }
 
     String url(String path) {
