@@ -59,6 +59,13 @@ final class SignalHandlers {
                         e);
             }
             if (before != ours) {
+                // HotSpot keeps SIGHUP/SIGINT/SIGTERM ignored if they were ignored at start-up
+                // (nohup): the call "succeeds" but installs nothing. Ask again to find out.
+                SignalHandler now = sun.misc.Signal.handle(new sun.misc.Signal(signal.name()), ours);
+                if (now != ours) {
+                    throw new IllegalArgumentException("SIG" + signal + " is ignored by this process (started with"
+                            + " nohup or with the signal ignored?); the JVM does not let Java code handle it");
+                }
                 PREVIOUS.put(signal, before);
             }
             REGISTRY.computeIfAbsent(signal, s -> new HashMap<>()).put(loop, callback);

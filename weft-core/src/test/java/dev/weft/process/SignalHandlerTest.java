@@ -36,6 +36,36 @@ class SignalHandlerTest {
         assertFalse(loop.removeSignalHandler(Signal.USR1));
     }
 
+    /**
+     * The handler the JVM has for {@code name} now (read by swapping it out and back). The
+     * stand-in must be a Java handler: HotSpot refuses to install a handler for SIGHUP, SIGINT
+     * or SIGTERM while they are ignored (nohup semantics), so a swap through SIG_IGN would stick.
+     */
+    static sun.misc.SignalHandler installed(String name) {
+        sun.misc.Signal sig = new sun.misc.Signal(name);
+        sun.misc.SignalHandler h = sun.misc.Signal.handle(sig, s -> { });
+        sun.misc.Signal.handle(sig, h);
+        return h;
+    }
+
+    @Test
+    void userHandlerTakesPrecedenceOverWeftRunAndRestoresIt() throws Exception {
+        // @WeftTest runs the body with Weft.run, whose SIGTERM handler would cancel this task.
+        EventLoop loop = EventLoop.running();
+        sun.misc.SignalHandler runners = installed("TERM");
+        Event got = new Event();
+        loop.addSignalHandler("SIGTERM", got::set);
+        try {
+            try (Subprocess kill = Subprocess.exec("kill", "-TERM", Long.toString(ProcessHandle.current().pid()))) {
+                assertEquals(0, kill.waitFor());
+            }
+            assertTrue(got.await(java.time.Duration.ofSeconds(30)), "the user's handler ran");
+        } finally {
+            loop.removeSignalHandler(Signal.TERM);
+        }
+        assertSame(runners, installed("TERM"), "Weft.run's handler is back");
+    }
+
     @Test
     void uncatchableSignalsAreRejected() {
         EventLoop loop = EventLoop.running();
