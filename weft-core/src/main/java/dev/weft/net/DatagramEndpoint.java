@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -123,7 +122,6 @@ public final class DatagramEndpoint implements AutoCloseable {
                 : DatagramChannel.open(forAddress instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
                         : StandardProtocolFamily.INET);
         ch.configureBlocking(false);
-        ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
         return ch;
     }
 
@@ -315,7 +313,7 @@ public final class DatagramEndpoint implements AutoCloseable {
         if (!channel.isOpen()) {
             return;
         }
-        if (!loop.inLoop() && !loop.isClosed()) {
+        if (!loop.inLoop() && loop.isRunning()) {
             try {
                 loop.execute(this::close);
                 return;
@@ -324,6 +322,7 @@ public final class DatagramEndpoint implements AutoCloseable {
             }
         }
         try {
+            // On the loop: wakes waiting tasks. Elsewhere (loop not running): a plain close.
             Readiness.close(channel);
         } catch (IOException e) {
             LOG.debug("close", e);
