@@ -144,7 +144,6 @@ class SubprocessTest {
     void cancellingAReaderThenClosingLeavesNoThreads() throws Exception {
         Subprocess p = Subprocess.exec(List.of("sleep", "1000"), PIPED);
         long pid = p.pid();
-        assertFalse(threadsOf(pid).isEmpty(), "pumps serve the pipes while the child runs");
         Task<String> reader = Weft.spawn(() -> p.stdout().readLine());
         Weft.yieldNow();
         reader.cancel();
