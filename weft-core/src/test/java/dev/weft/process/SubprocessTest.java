@@ -128,12 +128,15 @@ class SubprocessTest {
     void cancellingAWaiterLeavesTheChildToCloseWhichKillsIt() throws Exception {
         Subprocess p = Subprocess.exec("sleep", "1000");
         long pid = p.pid();
-        Task<Integer> waiter = Weft.spawn(p::waitFor);
-        Weft.yieldNow();
-        waiter.cancel();
-        assertThrows(CancelledException.class, waiter::await);
-        assertNull(p.returnCode(), "cancelling the waiter does not stop the child");
-        p.close();
+        try {
+            Task<Integer> waiter = Weft.spawn(p::waitFor);
+            Weft.yieldNow();
+            waiter.cancel();
+            assertThrows(CancelledException.class, waiter::await);
+            assertNull(p.returnCode(), "cancelling the waiter does not stop the child");
+        } finally {
+            p.close();
+        }
         p.waitClosed();
         assertEquals(137, p.returnCode());
         assertFalse(p.toHandle().isAlive());
@@ -144,11 +147,14 @@ class SubprocessTest {
     void cancellingAReaderThenClosingLeavesNoThreads() throws Exception {
         Subprocess p = Subprocess.exec(List.of("sleep", "1000"), PIPED);
         long pid = p.pid();
-        Task<String> reader = Weft.spawn(() -> p.stdout().readLine());
-        Weft.yieldNow();
-        reader.cancel();
-        assertThrows(CancelledException.class, reader::await);
-        p.close();
+        try {
+            Task<String> reader = Weft.spawn(() -> p.stdout().readLine());
+            Weft.yieldNow();
+            reader.cancel();
+            assertThrows(CancelledException.class, reader::await);
+        } finally {
+            p.close();
+        }
         p.waitClosed();
         assertEquals(137, p.returnCode());
         assertEquals(List.of(), threadsOf(pid));
