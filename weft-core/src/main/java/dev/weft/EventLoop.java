@@ -919,6 +919,46 @@ public final class EventLoop implements Executor, AutoCloseable {
         return ex;
     }
 
+    // ------------------------------------------------------------------ signals
+
+    /**
+     * Runs {@code callback} on this loop's thread whenever the process receives {@code signal}
+     * (asyncio's {@code add_signal_handler}); replaces this loop's previous handler for it.
+     * While registered it takes precedence over what was installed before (for SIGINT and SIGTERM
+     * inside {@link Weft#run}: cancelling the main task), which comes back on
+     * {@link #removeSignalHandler}. Safe from any thread.
+     *
+     * <pre>{@code
+     * loop.addSignalHandler(Signal.HUP, () -> reloadConfig());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for SIGKILL and SIGSTOP, which no process can catch, and
+     *         for signals the JVM keeps for itself (SIGQUIT)
+     */
+    public void addSignalHandler(dev.weft.process.Signal signal, Runnable callback) {
+        SignalHandlers.add(this, Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** {@link #addSignalHandler(dev.weft.process.Signal, Runnable)} by name: {@code "USR1"} or {@code "SIGUSR1"}. */
+    public void addSignalHandler(String signal, Runnable callback) {
+        addSignalHandler(dev.weft.process.Signal.of(signal), callback);
+    }
+
+    /**
+     * Removes this loop's handler for {@code signal}; when no loop handles it any more, the
+     * handler installed before comes back. Safe from any thread.
+     *
+     * @return false if this loop had no handler for it
+     */
+    public boolean removeSignalHandler(dev.weft.process.Signal signal) {
+        return SignalHandlers.remove(this, Objects.requireNonNull(signal, "signal"));
+    }
+
+    /** {@link #removeSignalHandler(dev.weft.process.Signal)} by name. */
+    public boolean removeSignalHandler(String signal) {
+        return removeSignalHandler(dev.weft.process.Signal.of(signal));
+    }
+
     // ------------------------------------------------------------------ errors and debug
 
     /**
