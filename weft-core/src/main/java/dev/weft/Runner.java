@@ -139,6 +139,9 @@ final class Runner {
                     String name = SIGNALS[i];
                     try {
                         previous[i] = Signal.handle(new Signal(name), s -> {
+                            if (SignalHandlers.dispatchIfRegistered(name)) {
+                                return; // a user handler (EventLoop.addSignalHandler) takes precedence
+                            }
                             for (Runner r : ACTIVE) {
                                 if (name.equals("USR1")) {
                                     System.err.print(TaskDump.of(r.loop));

@@ -106,6 +106,28 @@ final class SignalHandlers {
         }
     }
 
+    /**
+     * For {@link Runner}, whose own handler may be installed over ours (a user handler added
+     * before {@code Weft.run} started): if user callbacks are registered for {@code name}, runs
+     * them instead and returns true.
+     */
+    static boolean dispatchIfRegistered(String name) {
+        Signal signal;
+        try {
+            signal = Signal.valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
+        synchronized (SignalHandlers.class) {
+            Map<EventLoop, Runnable> byLoop = REGISTRY.get(signal);
+            if (byLoop == null || byLoop.isEmpty()) {
+                return false;
+            }
+        }
+        dispatch(signal);
+        return true;
+    }
+
     /** JVM signal thread: queues every registered callback on its loop. */
     private static void dispatch(Signal signal) {
         Map<EventLoop, Runnable> targets;
