@@ -361,6 +361,26 @@ def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def warm_up(s, kind, rounds, n):
+    """JIT warm-up of the server's accept/serve/park path: rounds x (open n connections, echo once
+    on each, close them), so that the measured connections park in compiled frames, as in a
+    server that has been up for a while. The stack chunk of a parked virtual thread keeps the
+    frames as they were when it parked, and interpreted frames are several times larger."""
+    for r in range(rounds):
+        cmd = java_cmd("dev.weft.bench.net.CapacityClient", "127.0.0.1", s.port, n, "127.0.0.", 10, 4)
+        c = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                             stderr=open(os.path.join(ARGS.raw, f"client-{kind}-warmup.stderr"), "ab"),
+                             preexec_fn=raise_nofile)
+        c.stdout.readline()
+        c.stdin.write("go\n"); c.stdin.flush(); c.stdout.readline()
+        c.stdin.write("echo\n"); c.stdin.flush(); echoed = c.stdout.readline().strip()
+        c.stdin.close(); c.wait(timeout=30)
+        log(f"capacity {kind}: warm-up round {r + 1}/{rounds}: {echoed}")
+    deadline = time.monotonic() + 30
+    while s.command("stats")["active"] > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def bench_capacity(quick):
     limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     kinds = [("weft", "Weft, 1 loop")] + ([] if quick else [("netty-nio", "Netty NIO, 1 loop (reference)")])
@@ -372,6 +392,8 @@ def bench_capacity(quick):
         clients = []
         try:
             time.sleep(1)
+            warm_rounds, warm_n = (1, 500) if quick else (int(os.environ.get("CAPACITY_WARMUP_ROUNDS", "5")), 2000)
+            warm_up(s, kind, warm_rounds, warm_n)
             h0 = histogram(s.pid)   # also starts the attach listener, so its descriptors are counted
             base = s.command("gc")
             rss0 = status_bytes(s.pid, "VmRSS")
