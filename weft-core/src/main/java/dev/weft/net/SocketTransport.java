@@ -44,6 +44,8 @@ final class SocketTransport implements Transport {
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(4);
     private long pendingBytes;
     private boolean flushRegistered;
+    /** The last read returned less than it could take, so the socket had nothing more then. */
+    private boolean drained;
     private boolean outputShutdownRequested;
     private boolean closing;
     private boolean closed;
@@ -93,11 +95,21 @@ final class SocketTransport implements Transport {
         if (closed) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        return channel.read(dst);
+        if (drained) {
+            // The last read emptied the socket: a read now would almost always find nothing
+            // (EAGAIN) and cost a system call. Report "nothing yet"; the caller waits with
+            // awaitReadable, which returns at once if data came in meanwhile.
+            return 0;
+        }
+        int want = dst.remaining();
+        int n = channel.read(dst);
+        drained = n >= 0 && n < want;
+        return n;
     }
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
+        drained = false;
         if (timeoutNanos < 0) {
             Readiness.awaitReadable(channel);
         } else if (!Readiness.awaitReadable(channel, Duration.ofNanos(timeoutNanos))) {
