@@ -390,16 +390,16 @@ def bench_latency(quick):
     for rate in rates:
         lines.append(f"\n### {conns} connections × {rate} msgs/s each (target {conns * rate:,} msgs/s), {size} B, "
                      f"round trip from the time each message was due (µs)\n")
-        lines.append("| server | p50 | p90 | p99 | p99.9 | max | achieved msgs/s | server CPU | other processes' CPU | load avg |")
-        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        lines.append("| server | p50 | p90 | p99 | p99.9 | max | achieved msgs/s | server CPU | client CPU | other processes' CPU | load avg |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for x in results:
             if x["rate_per_conn"] != rate:
                 continue
             lines.append(f"| {x['label']} | {x['p50_us']:,.0f} | {x['p90_us']:,.0f} | {x['p99_us']:,.0f} | "
                          f"{x['p999_us']:,.0f} | {x['max_us']:,.0f} | {x['msgs_per_s']:,.0f} | {x['server_cpu']:.2f} | "
-                         f"{x.get('others_cpu', -1):.2f} | {x['loadavg_end'][0]:.2f} |")
+                         f"{x['client_cpu']:.2f} | {x.get('others_cpu', -1):.2f} | {x['loadavg_end'][0]:.2f} |")
             summary.setdefault(str(rate), {})[x["server"]] = {k: x[k] for k in (
-                "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "msgs_per_s", "server_cpu", "others_cpu")}
+                "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "msgs_per_s", "server_cpu", "client_cpu", "others_cpu")}
     return lines, [], summary
 
 
