@@ -91,7 +91,7 @@ def quiet(fn, what):
     (at most QUIET_TRIES times, waiting 15 s between); returns the least disturbed result. The
     machine is shared, and on 2 cores any other process takes CPU from the server or client."""
     limit = float(os.environ.get("QUIET_CPU", "0.25"))
-    tries = int(os.environ.get("QUIET_TRIES", "3"))
+    tries = 1 if ARGS.quick else int(os.environ.get("QUIET_TRIES", "3"))
     best = None
     for i in range(tries):
         res = fn()
@@ -265,7 +265,7 @@ def server_warm_up(s, conns, quick):
     warm-up for the JVM servers, and a fair start for asyncio, whose FIRST client session on a
     fresh server ran about 3x slower than every later one on this machine (36k against
     100-120k msgs/s at 64 B; cause not found; the Netty and Weft servers show no such step)."""
-    res = run_load(s, "throughput", conns, 64, 500 if quick else 2000, 1000 if quick else 3000)
+    res = run_load(s, "throughput", conns, 64, 300 if quick else 2000, 500 if quick else 3000)
     res["warmup"] = True
     with open(os.path.join(ARGS.raw, "warmup.jsonl"), "a") as f:
         f.write(json.dumps(res) + "\n")
@@ -275,7 +275,7 @@ def server_warm_up(s, conns, quick):
 def bench_echo(quick):
     sizes = [64, 4096]
     conns = 100
-    warmup_ms, measure_ms = (1000, 2000) if quick else (5000, 10000)
+    warmup_ms, measure_ms = (700, 1500) if quick else (5000, 10000)
     rounds = 1 if quick else int(os.environ.get("ECHO_RUNS", "2"))
     servers = echo_servers(quick)
     only = os.environ.get("ECHO_SERVERS")
@@ -359,7 +359,7 @@ def bench_latency(quick):
     rates = [int(x) for x in os.environ.get("LATENCY_RATES", "20,60").split(",")]  # per connection, msgs/s
     if quick:
         rates = rates[:1]
-    warmup_ms, measure_ms = (2000, 3000) if quick else (5000, 15000)
+    warmup_ms, measure_ms = (1000, 2000) if quick else (5000, 15000)
     servers = [
         ("weft", "Weft, 1 loop", java_cmd("dev.weft.bench.net.EchoServer", "weft", 0, 1), "0"),
         ("netty-nio", "Netty NIO, 1 loop", java_cmd("dev.weft.bench.net.EchoServer", "netty-nio", 0, 1), "0"),
