@@ -62,7 +62,13 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class HttpBin {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Pretty JSON in httpbin's layout: {@code "key": value}, two-space indents. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().setDefaultPrettyPrinter(
+            new com.fasterxml.jackson.core.util.DefaultPrettyPrinter().withSeparators(
+                    com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+                            .withObjectEmptySeparator("").withArrayEmptySeparator("")))
+            .enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper COMPACT = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int MAX_BYTES = 10 * 1024 * 1024;

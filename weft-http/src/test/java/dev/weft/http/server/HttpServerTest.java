@@ -408,4 +408,55 @@ class HttpServerTest {
         idle.close();
         busy.close();
     }
+
+    @Test
+    void aStalledBodyIsCutOffAfterTheBodyTimeout() throws Exception {
+        int port = start(app(), HttpServerOptions.defaults().bodyTimeout(Duration.ofMillis(200))).port();
+        try (Wire w = new Wire(port)) {
+            w.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+            assertTrue(w.closedByServer());
+        }
+        assertEquals("home", Wire.exchange(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").text());
+    }
+
+    @Test
+    void aLoopGroupServesConnectionsOnSeveralLoops() throws Exception {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (dev.weft.LoopGroup group = new dev.weft.LoopGroup(2)) {
+            Router r = new Router().get("/t", req -> {
+                threads.add(Thread.currentThread().toString().replaceAll(".*@", ""));
+                return Response.text("ok");
+            });
+            HttpServer s = start(r, HttpServerOptions.defaults().loops(group));
+            for (int i = 0; i < 4; i++) {
+                assertEquals("ok", Wire.exchange(s.port(), "GET /t HTTP/1.1\r\nHost: x\r\n\r\n").text());
+            }
+            s.shutdown(Duration.ofSeconds(5));
+            assertEquals(0, s.activeConnections());
+        }
+        assertEquals(2, threads.size(), "connections went round robin to both loops: " + threads);
+    }
+
+    @Test
+    void garbageNeverCrashesTheServer() throws Exception {
+        HttpServer s = start(app());
+        java.util.Random rnd = new java.util.Random(42);
+        String[] pieces = {"GET ", "POST ", "/", "/echo", " HTTP/1.1", " HTTP/1.0", "\r\n", "\n", "\r", ":", " ",
+            "Host: x", "Content-Length: ", "Transfer-Encoding: chunked", "5", "0", "ffff", "\u0000", "\u00ff", ";", "%",
+            "Expect: 100-continue", "\r\n\r\n"};
+        for (int i = 0; i < 300; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = 1 + rnd.nextInt(30);
+            for (int k = 0; k < n; k++) {
+                sb.append(pieces[rnd.nextInt(pieces.length)]);
+            }
+            try (Wire w = new Wire(s.port())) {
+                w.send(sb.toString());
+                w.conn.writer().writeEof(); // the client is done sending: the server must not wait forever
+                assertTrue(w.closedByServer());
+            }
+        }
+        assertEquals("home", Wire.exchange(s.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n").text());
+        assertEquals(0, s.shutdown(Duration.ofSeconds(5)), "no connection was stuck");
+    }
 }
