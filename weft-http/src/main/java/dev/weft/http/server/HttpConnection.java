@@ -226,6 +226,9 @@ final class HttpConnection {
     /** Writes {@code response}; returns true if the connection may carry another request. */
     private boolean respond(RequestHead head, Response response, boolean keepAlive) throws IOException {
         Headers h = response.headers();
+        if (h.hasToken("Connection", "close")) {
+            keepAlive = false; // the handler asked to end the connection
+        }
         h.remove("Content-Length");
         h.remove("Transfer-Encoding");
         h.remove("Connection");

@@ -24,8 +24,9 @@ import java.nio.file.Path;
  * }</pre>
  *
  * <p>The server adds {@code Date}, {@code Server}, {@code Content-Length} or
- * {@code Transfer-Encoding: chunked}, and {@code Connection} as needed; a handler sets neither
- * framing header itself. Not thread-safe; a response is sent once.
+ * {@code Transfer-Encoding: chunked}, and {@code Connection} as needed; framing headers a
+ * handler sets are replaced. A handler that sets {@code Connection: close} ends the connection
+ * after this response. Not thread-safe; a response is sent once.
  */
 public final class Response {
 
