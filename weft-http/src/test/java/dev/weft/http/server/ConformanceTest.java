@@ -173,4 +173,25 @@ class ConformanceTest {
         all.addAll(List.of(rest));
         return all;
     }
+
+    @Test
+    void theServeCommandStartsHttpbinOnTheGivenPort() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "dev.weft.http.httpbin.Serve", "httpbin", "--port", "0")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = Weft.toThread(() -> new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            assertNotNull(first, "the server printed nothing");
+            assertTrue(first.startsWith("serving httpbin on http://127.0.0.1:"), first);
+            int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+            Wire.Resp r = Wire.exchange(port, "GET /get?from=serve HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, r.status());
+            assertTrue(r.text().contains("\"from\": \"serve\""), r.text());
+        } finally {
+            p.destroy();
+            Weft.toThread(p::waitFor);
+        }
+    }
 }
