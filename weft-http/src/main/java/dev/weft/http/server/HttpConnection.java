@@ -278,8 +278,12 @@ final class HttpConnection {
                 response.writeBodyTo(os);
             } catch (CancelledException e) {
                 throw e;
+            } catch (IOException e) {
+                LOG.debug("sending the body of {} {} to {} failed: {}", head.method(), head.target(),
+                        out.remoteAddress(), e.toString());
+                return false;
             } catch (Exception e) {
-                LOG.warn("writing the body of {} {} failed; closing the connection", head.method(), head.target(), e);
+                LOG.warn("the body writer of {} {} failed; closing the connection", head.method(), head.target(), e);
                 return false;
             }
             if (chunked) {

@@ -459,4 +459,21 @@ class HttpServerTest {
         assertEquals("home", Wire.exchange(s.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n").text());
         assertEquals(0, s.shutdown(Duration.ofSeconds(5)), "no connection was stuck");
     }
+
+    @Test
+    void aClientThatNeverReadsIsCutOffAfterTheWriteTimeout() throws Exception {
+        Router r = new Router().get("/flood", req -> Response.stream("application/octet-stream", out -> {
+            byte[] block = new byte[64 * 1024];
+            while (true) {
+                out.write(block); // waits (at most writeTimeout) while the client is behind
+            }
+        }));
+        HttpServer s = start(r, HttpServerOptions.defaults().writeTimeout(Duration.ofMillis(200)));
+        try (Wire w = new Wire(s.port())) {
+            w.send("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n"); // and never read
+            s.close();
+            Weft.withTimeout(Wire.SAFETY, s::waitClosed); // returns once the connection was given up
+            assertEquals(0, s.activeConnections());
+        }
+    }
 }
