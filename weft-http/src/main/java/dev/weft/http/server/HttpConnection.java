@@ -1,0 +1,391 @@
+package dev.weft.http.server;
+
+import dev.weft.CancelledException;
+import dev.weft.EventLoop;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
+import dev.weft.TimeoutException;
+import dev.weft.Weft;
+import dev.weft.http.Headers;
+import dev.weft.http.codec.BodyFraming;
+import dev.weft.http.codec.BodyReader;
+import dev.weft.http.codec.Http1Parser;
+import dev.weft.http.codec.Http1Writer;
+import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.codec.RequestHead;
+import dev.weft.http.codec.StatusCodes;
+import dev.weft.net.StreamReader;
+import dev.weft.net.StreamWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the requests of one keep-alive connection, one after another, in the connection's
+ * task. Pipelined requests wait in the reader's buffer and are answered in order.
+ *
+ * <pre>
+ *             +-------------------------------------------------------------+
+ *             v                                                             |
+ *  accept -> IDLE --first byte--> HEAD --parsed--> HANDLING --> DRAIN BODY --> RESPOND --keep-alive--+
+ *             |                    |                  |            |           |
+ *             | keep-alive timeout | header timeout   | body error | too long  | Connection: close,
+ *             | or shutdown        | (slowloris)      | (400/413)  | or bad    | HTTP/1.0, shutdown,
+ *             v                    v                  v            v           v write error
+ *           CLOSED <------------ CLOSED <-- error response + lingering close --+----------> CLOSED
+ * </pre>
+ *
+ * <p>A malformed or oversized head, an ambiguous body length (request smuggling) or a bad chunk
+ * gets its status ({@link HttpProtocolException#status()}) with {@code Connection: close}, and the
+ * connection is closed after the client had a moment to read it. A handler that throws gets a
+ * 500 and the connection carries on. {@code idle} is touched only on the connection's loop
+ * thread, which is also where {@link #closeIfIdle()} runs.
+ */
+final class HttpConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    private static final Duration LINGER = Duration.ofSeconds(2);
+    private static final long LINGER_BYTES = 1 << 20;
+    private static final int COALESCE_BYTES = 16 * 1024;
+
+    private final HttpServer server;
+    private final Handler handler;
+    private final HttpServerOptions options;
+    private final HttpLimits limits;
+    private final StreamReader in;
+    private final StreamWriter out;
+    private final EventLoop loop;
+    private final Task<?> task;
+    private boolean idle;
+
+    HttpConnection(HttpServer server, Handler handler, HttpServerOptions options, StreamReader in, StreamWriter out) {
+        this.server = server;
+        this.handler = handler;
+        this.options = options;
+        this.limits = options.limits();
+        this.in = in;
+        this.out = out;
+        this.loop = EventLoop.running();
+        this.task = Task.current();
+    }
+
+    /** The connection loop; returns when the connection should be closed. */
+    void serve() throws IOException {
+        boolean first = true;
+        while (!server.isShuttingDown()) {
+            RequestHead head;
+            idle = true;
+            try {
+                head = readHead(first);
+            } catch (TimeoutException | SocketTimeoutException e) {
+                LOG.debug("closing {}: no complete request head in time", out.remoteAddress());
+                return;
+            } catch (HttpProtocolException e) {
+                LOG.debug("bad request head from {}: {}", out.remoteAddress(), e.getMessage());
+                sendErrorAndClose(e.status(), e.getMessage());
+                return;
+            } finally {
+                idle = false;
+            }
+            if (head == null) {
+                return; // the client closed the connection between requests
+            }
+            first = false;
+            if (!exchange(head)) {
+                return;
+            }
+        }
+    }
+
+    /** Closes the connection if it waits for a request that has not started (graceful shutdown). */
+    void closeIfIdle() {
+        loop.execute(() -> {
+            if (idle && in.buffered() == 0 && task != null) {
+                task.cancel("server shutting down");
+            }
+        });
+    }
+
+    private RequestHead readHead(boolean first) throws IOException {
+        boolean waiting = !first && in.buffered() == 0;
+        in.setReadTimeout(waiting ? options.keepAliveTimeout() : options.headerTimeout());
+        Duration total = waiting ? options.keepAliveTimeout().plus(options.headerTimeout()) : options.headerTimeout();
+        try {
+            return Weft.withTimeout(total, () -> Http1Parser.readRequestHead(in, limits));
+        } catch (TaskFailedException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /** Handles one request; returns true if the connection may carry another. */
+    private boolean exchange(RequestHead head) throws IOException {
+        String target = head.target();
+        String rawPath;
+        String query = null;
+        boolean http11 = head.version().equals("HTTP/1.1");
+        Request request;
+        RequestBody body;
+        try {
+            String pathAndQuery = target;
+            if (!target.startsWith("/")) {
+                int scheme = target.startsWith("http://") ? 7 : target.startsWith("https://") ? 8 : -1;
+                if (scheme < 0) {
+                    if (target.equals("*") && head.method().equals("OPTIONS")) {
+                        return respond(head, Response.of(204).setHeader("Allow", "*"), head.keepAlive());
+                    }
+                    throw new HttpProtocolException(400, "malformed request target");
+                }
+                int slash = target.indexOf('/', scheme);
+                pathAndQuery = slash < 0 ? "/" : target.substring(slash);
+            }
+            int q = pathAndQuery.indexOf('?');
+            rawPath = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+            query = q < 0 ? null : pathAndQuery.substring(q + 1);
+            int hash = rawPath.indexOf('#');
+            if (hash >= 0) {
+                throw new HttpProtocolException(400, "fragment in request target");
+            }
+            if (head.headers().getAll("Host").size() > 1 || (http11 && !head.headers().contains("Host"))) {
+                throw new HttpProtocolException(400, "a request needs exactly one Host header");
+            }
+            BodyFraming framing = BodyFraming.ofRequest(head);
+            boolean expectContinue = false;
+            String expect = head.headers().get("Expect");
+            if (expect != null) {
+                if (!expect.equalsIgnoreCase("100-continue")) {
+                    throw new HttpProtocolException(417, "unsupported expectation: " + expect);
+                }
+                expectContinue = http11 && framing.kind() != BodyFraming.Kind.NONE;
+            }
+            BodyReader reader = framing.kind() == BodyFraming.Kind.NONE ? null
+                    : BodyReader.of(in, framing, limits, limits.maxBodyBytes());
+            body = new RequestBody(reader, framing, in, out, options.bodyTimeout(), expectContinue);
+            try {
+                request = new Request(head, rawPath, query, body, out.remoteAddress(), out.localAddress());
+            } catch (IllegalArgumentException e) {
+                throw new HttpProtocolException(400, "malformed path");
+            }
+        } catch (HttpProtocolException e) {
+            LOG.debug("rejected {} {} from {}: {}", head.method(), target, out.remoteAddress(), e.getMessage());
+            sendErrorAndClose(e.status(), e.getMessage());
+            return false;
+        }
+
+        boolean keepAlive = head.keepAlive();
+        Response response;
+        try {
+            response = handler.handle(request);
+            if (response == null) {
+                throw new IllegalStateException("the handler returned no response");
+            }
+        } catch (CancelledException e) {
+            throw e;
+        } catch (HttpStatusException e) {
+            response = Response.text(e.getMessage()).status(e.status());
+        } catch (Exception | StackOverflowError e) {
+            if (body.failure() == null) {
+                LOG.error("handler failed on {} {}", head.method(), target, e);
+            }
+            response = Response.text("500: Internal Server Error").status(500);
+        }
+
+        IOException failed = body.failure();
+        if (failed == null && !body.complete()) {
+            if (body.awaitingContinue()) {
+                keepAlive = false; // the client holds the body back; never ask for it
+            } else {
+                try {
+                    if (!body.discard(options.maxDiscardBytes())) {
+                        keepAlive = false;
+                    }
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+        }
+        if (failed != null) {
+            if (failed instanceof HttpProtocolException p) {
+                LOG.debug("bad request body from {}: {}", out.remoteAddress(), p.getMessage());
+                sendErrorAndClose(p.status(), p.getMessage());
+            } else {
+                LOG.debug("request body from {} failed: {}", out.remoteAddress(), failed.toString());
+            }
+            return false;
+        }
+        return respond(head, response, keepAlive && !server.isShuttingDown());
+    }
+
+    /** Writes {@code response}; returns true if the connection may carry another request. */
+    private boolean respond(RequestHead head, Response response, boolean keepAlive) throws IOException {
+        Headers h = response.headers();
+        if (h.hasToken("Connection", "close")) {
+            keepAlive = false; // the handler asked to end the connection
+        }
+        h.remove("Content-Length");
+        h.remove("Transfer-Encoding");
+        h.remove("Connection");
+        h.set("Date", DateCache.now());
+        if (options.serverHeader() != null) {
+            h.setIfAbsent("Server", options.serverHeader());
+        }
+        int status = response.status();
+        boolean http11 = head.version().equals("HTTP/1.1");
+        boolean isHead = head.method().equals("HEAD");
+        boolean bodyless = status / 100 == 1 || status == 204 || status == 304;
+        long length = response.contentLength();
+        boolean chunked = false;
+        if (!bodyless) {
+            if (length >= 0) {
+                h.set("Content-Length", Long.toString(length));
+            } else if (http11) {
+                h.set("Transfer-Encoding", "chunked");
+                chunked = true;
+            } else if (!isHead) {
+                keepAlive = false; // an HTTP/1.0 client reads to the end of the connection
+            }
+        }
+        if (!keepAlive) {
+            h.set("Connection", "close");
+        } else if (!http11) {
+            h.set("Connection", "keep-alive");
+        }
+        byte[] headBytes = Http1Writer.responseHead(status, response.reason(), h);
+        LOG.debug("{} {} {} -> {}", out.remoteAddress(), head.method(), head.target(), status);
+        if (isHead || bodyless) {
+            out.write(headBytes);
+        } else if (response.body() != null) {
+            byte[] b = response.body();
+            if (b.length <= COALESCE_BYTES) {
+                byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + b.length);
+                System.arraycopy(b, 0, all, headBytes.length, b.length);
+                out.write(all);
+            } else {
+                out.write(headBytes);
+                out.write(b);
+            }
+        } else {
+            out.write(headBytes);
+            OutputStream os = chunked ? new ChunkedOut() : new RawOut();
+            try {
+                response.writeBodyTo(os);
+            } catch (CancelledException e) {
+                throw e;
+            } catch (IOException e) {
+                LOG.debug("sending the body of {} {} to {} failed: {}", head.method(), head.target(),
+                        out.remoteAddress(), e.toString());
+                return false;
+            } catch (Exception e) {
+                LOG.warn("the body writer of {} {} failed; closing the connection", head.method(), head.target(), e);
+                return false;
+            }
+            if (chunked) {
+                Http1Writer.finishChunked(out);
+            }
+        }
+        drain();
+        return keepAlive;
+    }
+
+    /** Waits while the peer is behind on reading, at most the write timeout. */
+    private void drain() throws IOException {
+        if (out.bufferedAmount() <= StreamWriter.DEFAULT_HIGH_WATER) {
+            out.drain();
+            return;
+        }
+        try {
+            Weft.withTimeout(options.writeTimeout(), () -> {
+                out.drain();
+                return null;
+            });
+        } catch (TimeoutException e) {
+            throw new SocketTimeoutException("the client did not read the response within " + options.writeTimeout());
+        } catch (TaskFailedException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Answers a protocol error with {@code Connection: close}, then closes gracefully: the write
+     * side first, then reading (and dropping) what the client still sends for a moment, so the
+     * client reads the answer instead of a reset.
+     */
+    private void sendErrorAndClose(int status, String message) {
+        try {
+            String text = status + ": " + StatusCodes.reason(status) + "\n";
+            Headers h = new Headers().add("Content-Type", "text/plain; charset=utf-8")
+                    .add("Content-Length", Integer.toString(text.length())).add("Date", DateCache.now());
+            if (options.serverHeader() != null) {
+                h.add("Server", options.serverHeader());
+            }
+            h.add("Connection", "close");
+            byte[] headBytes = Http1Writer.responseHead(status, null, h);
+            out.write(headBytes);
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+            out.writeEof();
+            in.setReadTimeout(LINGER);
+            Weft.withTimeout(LINGER, () -> {
+                byte[] buf = new byte[8192];
+                long total = 0;
+                int n;
+                while (total < LINGER_BYTES && (n = in.read(buf, 0, buf.length)) >= 0) {
+                    total += n;
+                }
+                return null;
+            });
+        } catch (CancelledException e) {
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            LOG.debug("lingering close of {}: {}", out.remoteAddress(), e.toString());
+        }
+    }
+
+    /** A chunked body: every write is one chunk. */
+    private final class ChunkedOut extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Http1Writer.writeChunk(out, b, off, len);
+            drain();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+        }
+    }
+
+    /** A body delimited by the end of the connection (HTTP/1.0) or by Content-Length. */
+    private final class RawOut extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            drain();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+        }
+    }
+}

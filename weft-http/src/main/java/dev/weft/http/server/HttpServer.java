@@ -1,0 +1,146 @@
+package dev.weft.http.server;
+
+import dev.weft.net.Server;
+import dev.weft.net.ServerOptions;
+import dev.weft.net.Streams;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP/1.1 server (aiohttp's {@code web.AppRunner} + {@code TCPSite}): each connection is a
+ * task of a Weft loop running a keep-alive loop, and each request runs the {@link Handler} in
+ * that task — a plain method that may block on I/O without blocking the loop.
+ *
+ * <pre>{@code
+ * Weft.run(() -> {
+ *     Router app = new Router().get("/", req -> Response.text("Hello, world"));
+ *     HttpServer server = HttpServer.start(app, "127.0.0.1", 8080);
+ *     server.serveForever();                       // web.run_app(app)
+ * });
+ * }</pre>
+ *
+ * <pre>
+ *   start          shutdown(grace) / close()                   last connection done
+ *  -------> SERVING ------------------------> NOT ACCEPTING ------------------------> CLOSED
+ *                    idle keep-alive connections closed at once (shutdown);
+ *                    in-flight requests finish with Connection: close
+ * </pre>
+ *
+ * <p>Defences (see {@link HttpServerOptions}): limits on the request line (414), header section
+ * and count (431) and body (413); a deadline for the whole request head (slowloris) and for
+ * every wait for body bytes; request smuggling (both {@code Content-Length} and
+ * {@code Transfer-Encoding}, duplicated or malformed {@code Content-Length}, bad chunk sizes)
+ * answered with 400 and the connection closed; a cap on connections. Thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    private final Server server;
+    private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
+
+    private HttpServer(Handler handler, String host, int port, HttpServerOptions options) throws IOException {
+        ServerOptions so = ServerOptions.defaults().maxConnections(options.maxConnections()).backlog(options.backlog());
+        if (options.loops() != null) {
+            so = so.loops(options.loops());
+        }
+        this.server = Streams.startServer((in, out) -> {
+            HttpConnection c = new HttpConnection(this, handler, options, in, out);
+            connections.add(c);
+            try {
+                c.serve();
+            } finally {
+                connections.remove(c);
+            }
+        }, host, port, so);
+        LOG.info("serving HTTP on {}", server.address());
+    }
+
+    /** Starts serving {@code handler} on {@code host:port} with the default options; call from a task. */
+    public static HttpServer start(Handler handler, String host, int port) throws IOException {
+        return start(handler, host, port, HttpServerOptions.defaults());
+    }
+
+    /**
+     * Starts serving {@code handler} on {@code host:port} ({@code host} null: every interface;
+     * port 0: a free port, see {@link #port()}). Call from a task; the server accepts on its loop.
+     */
+    public static HttpServer start(Handler handler, String host, int port, HttpServerOptions options)
+            throws IOException {
+        return new HttpServer(handler, host, port, options);
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The bound address. */
+    public SocketAddress address() {
+        return server.address();
+    }
+
+    /** Connections open now (idle keep-alive ones included). */
+    public int activeConnections() {
+        return server.activeConnections();
+    }
+
+    /** Connections accepted since the start. */
+    public int acceptedConnections() {
+        return server.acceptedConnections();
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Stops accepting; open connections go on until their clients are done. Idempotent. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, closes idle keep-alive connections at once, lets
+     * requests in flight finish (answered with {@code Connection: close}) for up to {@code grace},
+     * then cancels what is left and waits for it.
+     *
+     * @return the number of connections that had to be cancelled
+     */
+    public int shutdown(Duration grace) {
+        shuttingDown = true;
+        server.close();
+        for (HttpConnection c : connections) {
+            c.closeIfIdle();
+        }
+        int cancelled = server.shutdown(grace);
+        LOG.info("HTTP server on {} stopped ({} connections cancelled)", server.address(), cancelled);
+        return cancelled;
+    }
+
+    /** Waits until the server is closed and every connection is done. */
+    public void waitClosed() {
+        server.waitClosed();
+    }
+
+    /** Serves until closed; cancelling the calling task shuts the server down (5 s grace). */
+    public void serveForever() {
+        try {
+            server.serveForever();
+        } catch (dev.weft.CancelledException e) {
+            shutdown(Duration.ofSeconds(5));
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpServer[" + server.address() + ", active=" + server.activeConnections() + "]";
+    }
+}

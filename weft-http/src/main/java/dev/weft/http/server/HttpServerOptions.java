@@ -1,0 +1,196 @@
+package dev.weft.http.server;
+
+import dev.weft.LoopGroup;
+import dev.weft.http.codec.HttpLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of an {@link HttpServer}; immutable, wither style.
+ *
+ * <pre>{@code
+ * HttpServerOptions o = HttpServerOptions.defaults()
+ *         .limits(HttpLimits.defaults().maxBodyBytes(50L << 20))
+ *         .headerTimeout(Duration.ofSeconds(5))
+ *         .loops(LoopGroup.perCore());
+ * }</pre>
+ *
+ * <ul>
+ * <li>{@code limits}: request line (414), header section and field count (431), body (413).</li>
+ * <li>{@code headerTimeout} (10 s): the whole request head must arrive within it, counted from
+ *     its first byte's wait — the slowloris defence. The connection is closed when it passes.</li>
+ * <li>{@code keepAliveTimeout} (15 s): how long an idle keep-alive connection waits for the
+ *     next request before it is closed.</li>
+ * <li>{@code bodyTimeout} (30 s): the longest a single wait for request body bytes may take.</li>
+ * <li>{@code writeTimeout} (30 s): the longest a response may wait for a peer that does not read.</li>
+ * <li>{@code maxConnections} (10,000): connections served at once; the rest wait in the backlog.</li>
+ * <li>{@code loops} (none): a {@link LoopGroup} whose loops serve the connections round robin
+ *     (multi-core); none: the loop that started the server.</li>
+ * <li>{@code serverHeader} ("Weft"): the {@code Server} header; null: none.</li>
+ * <li>{@code maxDiscardBytes} (256 KiB): how much of a body the handler did not read is read
+ *     and dropped to keep the connection; a longer one closes the connection instead.</li>
+ * </ul>
+ */
+public final class HttpServerOptions {
+
+    private static final HttpServerOptions DEFAULTS = new HttpServerOptions(HttpLimits.defaults(),
+            Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(30), 10_000,
+            null, "Weft", 256 * 1024, 4096);
+
+    private final HttpLimits limits;
+    private final Duration headerTimeout;
+    private final Duration keepAliveTimeout;
+    private final Duration bodyTimeout;
+    private final Duration writeTimeout;
+    private final int maxConnections;
+    private final LoopGroup loops;
+    private final String serverHeader;
+    private final long maxDiscardBytes;
+    private final int backlog;
+
+    private HttpServerOptions(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout,
+            Duration bodyTimeout, Duration writeTimeout, int maxConnections, LoopGroup loops, String serverHeader,
+            long maxDiscardBytes, int backlog) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.headerTimeout = positive(headerTimeout, "headerTimeout");
+        this.keepAliveTimeout = positive(keepAliveTimeout, "keepAliveTimeout");
+        this.bodyTimeout = positive(bodyTimeout, "bodyTimeout");
+        this.writeTimeout = positive(writeTimeout, "writeTimeout");
+        if (maxConnections <= 0 || maxDiscardBytes < 0 || backlog <= 0) {
+            throw new IllegalArgumentException("maxConnections and backlog must be positive, maxDiscardBytes >= 0");
+        }
+        this.maxConnections = maxConnections;
+        this.loops = loops;
+        this.serverHeader = serverHeader;
+        this.maxDiscardBytes = maxDiscardBytes;
+        this.backlog = backlog;
+    }
+
+    private static Duration positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+        return d;
+    }
+
+    /** The defaults listed above. */
+    public static HttpServerOptions defaults() {
+        return DEFAULTS;
+    }
+
+    private HttpServerOptions with(HttpLimits l, Duration ht, Duration kt, Duration bt, Duration wt, int mc,
+            LoopGroup lg, String sh, long md, int bl) {
+        return new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl);
+    }
+
+    /** The parsing limits. */
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** With other parsing limits. */
+    public HttpServerOptions limits(HttpLimits l) {
+        return with(l, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
+                serverHeader, maxDiscardBytes, backlog);
+    }
+
+    /** The time a whole request head may take to arrive. */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** With another head timeout. */
+    public HttpServerOptions headerTimeout(Duration d) {
+        return with(limits, d, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops, serverHeader,
+                maxDiscardBytes, backlog);
+    }
+
+    /** How long an idle keep-alive connection is kept. */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    /** With another keep-alive timeout. */
+    public HttpServerOptions keepAliveTimeout(Duration d) {
+        return with(limits, headerTimeout, d, bodyTimeout, writeTimeout, maxConnections, loops, serverHeader,
+                maxDiscardBytes, backlog);
+    }
+
+    /** The longest wait for the next bytes of a request body. */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
+    /** With another body timeout. */
+    public HttpServerOptions bodyTimeout(Duration d) {
+        return with(limits, headerTimeout, keepAliveTimeout, d, writeTimeout, maxConnections, loops, serverHeader,
+                maxDiscardBytes, backlog);
+    }
+
+    /** The longest a response write may wait for the peer to read. */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** With another write timeout. */
+    public HttpServerOptions writeTimeout(Duration d) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, d, maxConnections, loops, serverHeader,
+                maxDiscardBytes, backlog);
+    }
+
+    /** The cap on connections served at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** With another connection cap. */
+    public HttpServerOptions maxConnections(int n) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, n, loops, serverHeader,
+                maxDiscardBytes, backlog);
+    }
+
+    /** The loops that serve connections, or null for the starting loop. */
+    public LoopGroup loops() {
+        return loops;
+    }
+
+    /** With a loop group serving the connections (one loop per core: {@link LoopGroup#perCore()}). */
+    public HttpServerOptions loops(LoopGroup group) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, group,
+                serverHeader, maxDiscardBytes, backlog);
+    }
+
+    /** The {@code Server} header value, or null. */
+    public String serverHeader() {
+        return serverHeader;
+    }
+
+    /** With another {@code Server} header (null: none). */
+    public HttpServerOptions serverHeader(String value) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops, value,
+                maxDiscardBytes, backlog);
+    }
+
+    /** The most unread body bytes dropped to keep a connection. */
+    public long maxDiscardBytes() {
+        return maxDiscardBytes;
+    }
+
+    /** With another bound on discarded body bytes. */
+    public HttpServerOptions maxDiscardBytes(long n) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
+                serverHeader, n, backlog);
+    }
+
+    /** The listen backlog. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** With another listen backlog. */
+    public HttpServerOptions backlog(int n) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
+                serverHeader, maxDiscardBytes, n);
+    }
+}

@@ -1,0 +1,250 @@
+package dev.weft.http.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.weft.http.Headers;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a {@link Handler} answers (aiohttp's {@code web.Response} / {@code web.json_response} /
+ * {@code web.FileResponse} / {@code web.StreamResponse}): a status, headers and a body that is
+ * either bytes, a file or a {@link StreamingBody}. Made by the static factories, adjusted with
+ * the fluent setters:
+ *
+ * <pre>{@code
+ * return Response.json(Map.of("id", id)).status(201).header("Location", "/users/" + id);
+ * return Response.text("gone").status(410);
+ * return Response.redirect("/login");
+ * return Response.stream("application/x-ndjson", out -> { ... });
+ * }</pre>
+ *
+ * <p>The server adds {@code Date}, {@code Server}, {@code Content-Length} or
+ * {@code Transfer-Encoding: chunked}, and {@code Connection} as needed; framing headers a
+ * handler sets are replaced. A handler that sets {@code Connection: close} ends the connection
+ * after this response. Not thread-safe; a response is sent once.
+ */
+public final class Response {
+
+    private int status = 200;
+    private String reason;
+    private final Headers headers = new Headers();
+    private byte[] body;
+    private Path file;
+    private long fileLength;
+    private StreamingBody stream;
+
+    private Response() {
+    }
+
+    // ------------------------------------------------------------------ factories
+
+    /** An empty response with {@code status}: {@code Response.of(204)}. */
+    public static Response of(int status) {
+        return new Response().status(status).body(new byte[0]);
+    }
+
+    /** A {@code text/plain; charset=utf-8} body. */
+    public static Response text(String text) {
+        return bytes(text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    }
+
+    /** A {@code text/html; charset=utf-8} body. */
+    public static Response html(String html) {
+        return bytes(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    }
+
+    /** Text encoded in {@code charset}, with that charset in the {@code Content-Type}. */
+    public static Response text(String text, String mediaType, Charset charset) {
+        return bytes(text.getBytes(charset), mediaType + "; charset=" + charset.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * A JSON body ({@code application/json}): a Jackson {@code JsonNode}, a map, a list, a record
+     * or any bean Jackson can write.
+     */
+    public static Response json(Object value) {
+        try {
+            return bytes(Json.MAPPER.writeValueAsBytes(value), "application/json");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write as JSON: " + value.getClass().getName(), e);
+        }
+    }
+
+    /** A body of bytes with a content type (null: none). */
+    public static Response bytes(byte[] body, String contentType) {
+        Response r = new Response().body(body);
+        if (contentType != null) {
+            r.headers.set("Content-Type", contentType);
+        }
+        return r;
+    }
+
+    /** A {@code 302 Found} redirect to {@code location} (absolute or relative). */
+    public static Response redirect(String location) {
+        return redirect(302, location);
+    }
+
+    /** A redirect with {@code status} (301, 302, 303, 307 or 308). */
+    public static Response redirect(int status, String location) {
+        if (status / 100 != 3) {
+            throw new IllegalArgumentException("not a redirect status: " + status);
+        }
+        return of(status).header("Location", location);
+    }
+
+    /**
+     * The contents of a regular file, sent with {@code Content-Length} and a content type guessed
+     * from its name. See {@link Router#staticFiles} for serving a directory safely.
+     *
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Response file(Path path) {
+        Response r = new Response();
+        try {
+            r.fileLength = Files.size(path);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        r.file = path;
+        r.headers.set("Content-Type", MediaTypes.of(path.getFileName().toString()));
+        return r;
+    }
+
+    /** A body written as it is produced, chunked (see {@link StreamingBody}). */
+    public static Response stream(String contentType, StreamingBody body) {
+        Response r = new Response();
+        r.stream = body;
+        if (contentType != null) {
+            r.headers.set("Content-Type", contentType);
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ setters
+
+    /** Sets the status code (100-999). */
+    public Response status(int status) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("invalid status: " + status);
+        }
+        this.status = status;
+        return this;
+    }
+
+    /** Sets a custom reason phrase (default: the standard one). */
+    public Response reason(String reason) {
+        this.reason = reason;
+        return this;
+    }
+
+    /** Adds a header field (another value for the same name is kept beside it). */
+    public Response header(String name, String value) {
+        headers.add(name, value);
+        return this;
+    }
+
+    /** Replaces every value of a header field. */
+    public Response setHeader(String name, String value) {
+        headers.set(name, value);
+        return this;
+    }
+
+    /**
+     * Adds a {@code Set-Cookie} field: {@code cookie("session", "abc", "Path=/", "HttpOnly")}.
+     *
+     * @throws IllegalArgumentException if the name is not a token or the value holds characters a
+     *                                  cookie value may not (space, comma, semicolon, quote, backslash, controls)
+     */
+    public Response cookie(String name, String value, String... attributes) {
+        if (!Headers.isToken(name)) {
+            throw new IllegalArgumentException("invalid cookie name: " + name);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') {
+                throw new IllegalArgumentException("invalid character in cookie value of " + name);
+            }
+        }
+        StringBuilder sb = new StringBuilder(name).append('=').append(value);
+        for (String a : attributes) {
+            sb.append("; ").append(a);
+        }
+        headers.add("Set-Cookie", sb.toString());
+        return this;
+    }
+
+    /** Adds a {@code Set-Cookie} field that deletes cookie {@code name} (at path /). */
+    public Response deleteCookie(String name) {
+        return cookie(name, "", "Expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0", "Path=/");
+    }
+
+    private Response body(byte[] b) {
+        this.body = b;
+        return this;
+    }
+
+    // ------------------------------------------------------------------ getters
+
+    /** The status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The reason phrase, or null for the standard one. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The header fields (changeable until the response is sent). */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The body bytes, or null for a file or streamed body. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body length, or -1 if it is streamed. */
+    public long contentLength() {
+        if (body != null) {
+            return body.length;
+        }
+        return file != null ? fileLength : -1;
+    }
+
+    boolean isStreamed() {
+        return stream != null;
+    }
+
+    /** Writes a file or streamed body to {@code out}. */
+    void writeBodyTo(OutputStream out) throws Exception {
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[64 * 1024];
+                long left = fileLength;
+                int n;
+                while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                    left -= n;
+                }
+                if (left > 0) {
+                    throw new java.io.EOFException("file " + file + " shrank while being sent");
+                }
+            }
+        } else if (stream != null) {
+            stream.writeTo(out);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Response[" + status + ", length=" + contentLength() + "]";
+    }
+}
