@@ -100,6 +100,21 @@ public final class Condition {
      * @throws CancelledException    if the calling task was cancelled (the lock is held again)
      */
     public void await() {
+        awaitSignal(null);
+    }
+
+    /**
+     * Like {@link #await()}, giving up after {@code timeout}: returns false if no signal came
+     * in time. Either way the lock is held again when it returns (or throws).
+     *
+     * @throws CancelledException if the task is cancelled (the lock is re-acquired first)
+     */
+    public boolean await(Duration timeout) {
+        return awaitSignal(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /** Releases the lock, waits for a signal (at most {@code timeout} if not null), re-acquires. */
+    private boolean awaitSignal(Duration timeout) {
         if (!lock.isLocked()) {
             throw new InvalidStateException("await() on a Condition whose lock is not held: acquire it first");
         }
@@ -114,8 +129,10 @@ public final class Condition {
         RuntimeException failure = null;
         boolean signalled = false;
         try {
-            waiters.await(ticket, null, signal -> wake(1));
+            waiters.await(ticket, timeout, signal -> wake(1));
             signalled = true;
+        } catch (TimeoutException e) {
+            // not signalled in time: return false with the lock re-acquired
         } catch (CancelledException e) {
             failure = e;
         } finally {
@@ -124,42 +141,6 @@ public final class Condition {
         if (failure != null) {
             if (signalled) {
                 wake(1); // we were signalled but do not return normally: pass the signal on
-            }
-            throw failure;
-        }
-    }
-
-    /**
-     * Like {@link #await()}, giving up after {@code timeout}: returns false if no signal came
-     * in time. Either way the lock is held again when it returns (or throws).
-     *
-     * @throws CancelledException if the task is cancelled (the lock is re-acquired first)
-     */
-    public boolean await(Duration timeout) {
-        if (!lock.isLocked()) {
-            throw new InvalidStateException("await() on a Condition whose lock is not held: acquire it first");
-        }
-        Task.checkpointCurrent();
-        Future<Void> ticket;
-        synchronized (guard) {
-            ticket = waiters.add();
-        }
-        lock.release();
-        RuntimeException failure = null;
-        boolean signalled = false;
-        try {
-            waiters.await(ticket, timeout, signal -> wake(1));
-            signalled = true;
-        } catch (TimeoutException e) {
-            // not signalled in time: fall through with the lock re-acquired
-        } catch (CancelledException e) {
-            failure = e;
-        } finally {
-            failure = reacquire(failure);
-        }
-        if (failure != null) {
-            if (signalled) {
-                wake(1);
             }
             throw failure;
         }
