@@ -176,8 +176,8 @@ def bench_server():
         with open(os.path.join(ARGS.raw, f"wrk-{kind}.txt"), "w") as f:
             f.write(out)
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        p50 = re.search(r"50%\s+(\S+)", out).group(1)
-        p99 = re.search(r"99%\s+(\S+)", out).group(1)
+        p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)
+        p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
         errs = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
         rows[kind] = {"rps": rps, "p50": p50, "p99": p99, "server_cpu_s": (s1 - s0) / CLK_TCK,
                       "errors": errs.group(0) if errs else "", "loadavg": loadavg()}
