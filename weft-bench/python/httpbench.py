@@ -147,7 +147,7 @@ def bench_delay():
     walls = [x["wall_s"] for x in rs]
     best, med = min(walls), statistics.median(walls)
     print(f"\n### delay fan-out: {n} GETs of /delay/{delay}, concurrency {conc}, Weft httpbin server "
-          f"server on CPU 0, client on CPU 1)\n")
+          f"on CPU 0, client on CPU 1 (median of {runs})\n")
     print("| client | wall s (runs) | ideal s | median over ideal | failures |")
     print("|---|---|---|---|---|")
     print(f"| weft | {med:.3f} ({', '.join(f'{x:.3f}' for x in walls)}) | {ideal:.1f} | "
