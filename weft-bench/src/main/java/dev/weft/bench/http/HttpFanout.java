@@ -1,0 +1,159 @@
+package dev.weft.bench.http;
+
+import dev.weft.Task;
+import dev.weft.Weft;
+import dev.weft.http.client.ClientResponse;
+import dev.weft.http.client.ClientSession;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP client fan-out contenders (docs/benchmarks.md §5), one per process.
+ *
+ * <pre>
+ *   HttpFanout weft|jdk-async|jdk-vt URL REQUESTS CONCURRENCY [WARMUP_REQUESTS]
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code weft}: {@code Weft.run}; one {@link ClientSession} with {@code limit(CONCURRENCY)};
+ *       CONCURRENCY worker tasks take request numbers from a shared counter, {@code session.get(url)},
+ *       {@code bytes()}, close.</li>
+ *   <li>{@code jdk-async}: one {@code java.net.http.HttpClient} (HTTP/1.1), {@code sendAsync} gated by a
+ *       {@code Semaphore(CONCURRENCY)} acquired by the submitting thread, released on completion.</li>
+ *   <li>{@code jdk-vt}: the same HttpClient, CONCURRENCY virtual threads calling the blocking {@code send}.</li>
+ * </ul>
+ *
+ * <p>Each contender first runs WARMUP_REQUESTS (default REQUESTS / 4) the same way with the same client
+ * (so connections are already open and the JIT warm), then the measured REQUESTS. Prints one JSON line:
+ * wall seconds, requests/s, process CPU seconds (all threads, from the OS MXBean) and CPU microseconds per
+ * request of the measured part, and the number of non-200 answers/errors.
+ */
+public final class HttpFanout {
+
+    private HttpFanout() {
+    }
+
+    interface Round {
+        /** Runs n requests at the configured concurrency; returns the number of failures. */
+        long run(int n) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kind = args[0];
+        String url = args[1];
+        int n = Integer.parseInt(args[2]);
+        int conc = Integer.parseInt(args[3]);
+        int warm = args.length > 4 ? Integer.parseInt(args[4]) : n / 4;
+        String result = switch (kind) {
+            case "weft" -> Weft.run(() -> {
+                try (ClientSession session = ClientSession.builder().limit(conc).build()) {
+                    return measure(kind, n, conc, warm, k -> weftRound(session, url, k, conc));
+                }
+            });
+            case "jdk-async", "jdk-vt" -> {
+                try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).GET().build();
+                    Round r = kind.equals("jdk-async") ? k -> jdkAsyncRound(client, req, k, conc)
+                            : k -> jdkVtRound(client, req, k, conc);
+                    yield measure(kind, n, conc, warm, r);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown client " + kind);
+        };
+        System.out.println(result);
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static String measure(String kind, int n, int conc, int warm, Round round) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        if (warm > 0) {
+            round.run(warm);
+        }
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        long failures = round.run(n);
+        long wall = System.nanoTime() - t0;
+        long cpu = os.getProcessCpuTime() - cpu0;
+        double secs = wall / 1e9;
+        return String.format(java.util.Locale.ROOT,
+                "{\"client\":\"%s\",\"requests\":%d,\"concurrency\":%d,\"wall_s\":%.3f,\"rps\":%.0f,"
+                        + "\"cpu_s\":%.3f,\"cpu_us_per_req\":%.1f,\"failures\":%d}",
+                kind, n, conc, secs, n / secs, cpu / 1e9, cpu / 1e3 / n, failures);
+    }
+
+    private static long weftRound(ClientSession session, String url, int n, int conc) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong failures = new AtomicLong();
+        List<Task<Void>> workers = new ArrayList<>(conc);
+        for (int w = 0; w < conc; w++) {
+            workers.add(Weft.spawn(() -> {
+                while (next.getAndIncrement() < n) {
+                    try (ClientResponse r = session.get(url)) {
+                        r.bytes();
+                        if (r.status() != 200) {
+                            failures.incrementAndGet();
+                        }
+                    } catch (java.io.IOException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        Weft.gather(workers);
+        return failures.get();
+    }
+
+    private static long jdkAsyncRound(HttpClient client, HttpRequest req, int n, int conc) throws Exception {
+        Semaphore permits = new Semaphore(conc);
+        AtomicLong failures = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            permits.acquire();
+            CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
+            f.whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    failures.incrementAndGet();
+                }
+                permits.release();
+                done.countDown();
+            });
+        }
+        done.await();
+        return failures.get();
+    }
+
+    private static long jdkVtRound(HttpClient client, HttpRequest req, int n, int conc) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong failures = new AtomicLong();
+        try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < conc; w++) {
+                exec.submit(() -> {
+                    while (next.getAndIncrement() < n) {
+                        try {
+                            HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                            if (r.statusCode() != 200) {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        return failures.get();
+    }
+}
