@@ -50,6 +50,9 @@ public final class HttpServer implements AutoCloseable {
         if (options.loops() != null) {
             so = so.loops(options.loops());
         }
+        if (options.tls() != null) {
+            so = so.tls(options.tls());
+        }
         this.server = Streams.startServer((in, out) -> {
             HttpConnection c = new HttpConnection(this, handler, options, in, out);
             connections.add(c);

@@ -47,6 +47,8 @@ public final class HttpServerOptions {
     private final String serverHeader;
     private final long maxDiscardBytes;
     private final int backlog;
+    /** TLS for https, or null; set only on a fresh copy inside this class, so effectively final. */
+    private dev.weft.net.TlsOptions tls;
 
     private HttpServerOptions(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout,
             Duration bodyTimeout, Duration writeTimeout, int maxConnections, LoopGroup loops, String serverHeader,
@@ -81,7 +83,25 @@ public final class HttpServerOptions {
 
     private HttpServerOptions with(HttpLimits l, Duration ht, Duration kt, Duration bt, Duration wt, int mc,
             LoopGroup lg, String sh, long md, int bl) {
-        return new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl);
+        HttpServerOptions o = new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl);
+        o.tls = tls;
+        return o;
+    }
+
+    /** TLS settings when serving https, or null for plain http. */
+    public dev.weft.net.TlsOptions tls() {
+        return tls;
+    }
+
+    /**
+     * Serves https with {@code options} ({@code TlsOptions.server(certPem, keyPem)}); null for
+     * plain http. The handshake runs in each connection's task before the first request.
+     */
+    public HttpServerOptions tls(dev.weft.net.TlsOptions options) {
+        HttpServerOptions o = with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections,
+                loops, serverHeader, maxDiscardBytes, backlog);
+        o.tls = options;
+        return o;
     }
 
     /** The parsing limits. */

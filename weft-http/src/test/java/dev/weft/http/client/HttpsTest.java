@@ -73,4 +73,21 @@ class HttpsTest {
             assertEquals("secret /x", r.text());
         }
     }
+
+    @Test
+    void weftsHttpServerServesHttpsToWeftsClient() throws Exception {
+        dev.weft.http.server.Router router = new dev.weft.http.server.Router()
+                .get("/hello", req -> dev.weft.http.server.Response.text("hello over TLS"));
+        dev.weft.http.server.HttpServer server = dev.weft.http.server.HttpServer.start(router, "127.0.0.1", 0,
+                dev.weft.http.server.HttpServerOptions.defaults()
+                        .tls(TlsOptions.server(tls("server-cert.pem"), tls("server-key.pem"))));
+        try (ClientSession session = ClientSession.builder().tls(TlsOptions.client().trustPem(tls("ca.pem"))).build();
+                ClientResponse r = session.get("https://localhost:" + server.port() + "/hello")) {
+            assertEquals(200, r.status());
+            assertEquals("hello over TLS", r.text());
+            assertNotNull(r.headers().get("Date"));
+        } finally {
+            server.close();
+        }
+    }
 }
