@@ -1,6 +1,5 @@
 package dev.weft.net;
 
-import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Readiness;
 import dev.weft.Task;
@@ -128,7 +127,7 @@ final class Connector {
                 }
                 long left = deadline - loop.nanoTime();
                 if (left <= 0) {
-                    throw timedOut(host, targets, deadline, loop);
+                    throw timedOut(host, targets);
                 }
                 long wait = attempts.size() < targets.size() ? Math.min(left, opts.happyEyeballsDelay().toNanos()) : left;
                 Object outcome;
@@ -165,7 +164,7 @@ final class Connector {
         }
     }
 
-    private static SocketTimeoutException timedOut(String host, Object target, long deadline, EventLoop loop) {
+    private static SocketTimeoutException timedOut(String host, Object target) {
         return new SocketTimeoutException("connect to " + host + " (" + target + ") timed out");
     }
 
@@ -219,7 +218,7 @@ final class Connector {
                 } else {
                     long left = deadline - loop.nanoTime();
                     if (left <= 0 || !Readiness.awaitWritable(ch, Duration.ofNanos(left))) {
-                        throw timedOut(host, target, deadline, loop);
+                        throw timedOut(host, target);
                     }
                 }
                 if (ch.finishConnect()) {
@@ -230,8 +229,6 @@ final class Connector {
             ConnectException named = new ConnectException(e.getMessage() + ": " + host + " (" + target + ")");
             named.initCause(e);
             throw named;
-        } catch (CancelledException e) {
-            throw e;
         }
     }
 }

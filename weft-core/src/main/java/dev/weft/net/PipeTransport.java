@@ -101,12 +101,12 @@ final class PipeTransport implements Transport {
     private boolean closing;
     private boolean closed;
     private boolean pumpDone;
-    private Future<Void> drainWaiter;
-    private long drainTarget;
+    private final DrainGate drain;
     private Future<Void> closedFuture;
 
     private PipeTransport(EventLoop loop, String name, InputStream in, OutputStream out, long pauseAt) {
         this.loop = loop;
+        this.drain = new DrainGate(loop);
         this.name = name;
         this.in = in;
         this.out = out;
@@ -473,11 +473,7 @@ final class PipeTransport implements Transport {
     }
 
     private void wakeDrainWaiter() {
-        Future<Void> w = drainWaiter;
-        if (w != null && (pendingBytes <= drainTarget || failure != null || closed)) {
-            drainWaiter = null;
-            w.trySetResult(null);
-        }
+        drain.wake(pendingBytes, failure != null || closed);
     }
 
     @Override
@@ -499,19 +495,7 @@ final class PipeTransport implements Transport {
             if (closed) {
                 throw new IOException(name + " was closed with " + pendingBytes + " bytes unsent");
             }
-            if (drainWaiter != null && !drainWaiter.isDone()) {
-                throw new InvalidStateException("another task is already draining " + name);
-            }
-            drainTarget = bytes;
-            Future<Void> w = new Future<>(loop);
-            drainWaiter = w;
-            try {
-                w.await();
-            } finally {
-                if (drainWaiter == w) {
-                    drainWaiter = null;
-                }
-            }
+            drain.await(bytes, name);
         }
     }
 

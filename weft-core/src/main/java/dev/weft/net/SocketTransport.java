@@ -55,13 +55,13 @@ final class SocketTransport implements Transport {
     private boolean closing;
     private boolean closed;
     private IOException failure;
-    private Future<Void> drainWaiter;
-    private long drainTarget;
+    private final DrainGate drain;
     private Future<Void> closedFuture;
 
     SocketTransport(EventLoop loop, SocketChannel channel) throws IOException {
         this.loop = loop;
         this.channel = channel;
+        this.drain = new DrainGate(loop);
         if (channel.isBlocking()) {
             channel.configureBlocking(false);
         }
@@ -197,11 +197,7 @@ final class SocketTransport implements Transport {
     }
 
     private void wakeDrainWaiter() {
-        Future<Void> w = drainWaiter;
-        if (w != null && (pendingBytes <= drainTarget || failure != null || closed)) {
-            drainWaiter = null;
-            w.setResult(null);
-        }
+        drain.wake(pendingBytes, failure != null || closed);
     }
 
     @Override
@@ -223,19 +219,7 @@ final class SocketTransport implements Transport {
             if (closed) {
                 throw new IOException("the stream was closed with " + pendingBytes + " bytes unsent");
             }
-            if (drainWaiter != null && !drainWaiter.isDone()) {
-                throw new InvalidStateException("another task is already draining this stream");
-            }
-            drainTarget = bytes;
-            Future<Void> w = new Future<>(loop);
-            drainWaiter = w;
-            try {
-                w.await();
-            } finally {
-                if (drainWaiter == w) {
-                    drainWaiter = null;
-                }
-            }
+            drain.await(bytes, "this stream");
         }
     }
 

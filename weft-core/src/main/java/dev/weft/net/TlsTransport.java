@@ -1,7 +1,6 @@
 package dev.weft.net;
 
 import dev.weft.EventLoop;
-import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.LoopLocal;
 import dev.weft.Task;
@@ -87,7 +86,7 @@ final class TlsTransport implements Transport {
     /** Plaintext written while the engine could not wrap it yet. */
     private final ArrayDeque<ByteBuffer> pendingPlain = new ArrayDeque<>(2);
     private long pendingPlainBytes;
-    private Future<Void> plainWaiter;
+    private final DrainGate plainDrain;
 
     private boolean handshakeDone;
     /** The last tryRead found nothing to read: awaitReadable must wait for the lower transport. */
@@ -101,6 +100,7 @@ final class TlsTransport implements Transport {
 
     private TlsTransport(Transport lower, SSLEngine engine, String peer, byte[] initialCiphertext) {
         this.loop = lower.loop();
+        this.plainDrain = new DrainGate(loop);
         this.lower = lower;
         this.engine = engine;
         this.peer = peer;
@@ -637,11 +637,7 @@ final class TlsTransport implements Transport {
     }
 
     private void wakePlainWaiter() {
-        Future<Void> w = plainWaiter;
-        if (w != null) {
-            plainWaiter = null;
-            w.setResult(null);
-        }
+        plainDrain.wake(pendingPlainBytes, true);
     }
 
     @Override
@@ -667,18 +663,7 @@ final class TlsTransport implements Transport {
             if (lower.isClosing() && !closeAfterPlain) {
                 throw new IOException("the stream was closed with " + pendingPlainBytes + " bytes unsent");
             }
-            if (plainWaiter != null && !plainWaiter.isDone()) {
-                throw new InvalidStateException("another task is already draining this stream");
-            }
-            Future<Void> w = new Future<>(loop);
-            plainWaiter = w;
-            try {
-                w.await();
-            } finally {
-                if (plainWaiter == w) {
-                    plainWaiter = null;
-                }
-            }
+            plainDrain.await(bytes, "this stream");
         }
     }
 

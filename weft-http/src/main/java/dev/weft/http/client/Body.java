@@ -161,7 +161,11 @@ public abstract class Body {
         @Override
         public void writeTo(OutputStream out) throws IOException {
             try (InputStream in = Files.newInputStream(path)) {
-                in.transferTo(out);
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = dev.weft.http.FileReads.read(in, buf, 0, buf.length)) > 0) {
+                    out.write(buf, 0, n);
+                }
             }
         }
     }

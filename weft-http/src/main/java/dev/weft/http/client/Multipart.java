@@ -87,7 +87,13 @@ public final class Multipart {
                     if (p.data != null) {
                         out.write(p.data);
                     } else {
-                        Files.copy(p.path, out);
+                        try (java.io.InputStream in = Files.newInputStream(p.path)) {
+                            byte[] buf = new byte[64 * 1024];
+                            int n;
+                            while ((n = dev.weft.http.FileReads.read(in, buf, 0, buf.length)) > 0) {
+                                out.write(buf, 0, n);
+                            }
+                        }
                     }
                     out.write(CRLF);
                 }

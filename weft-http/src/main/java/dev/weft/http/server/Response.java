@@ -229,7 +229,7 @@ public final class Response {
                 byte[] buf = new byte[64 * 1024];
                 long left = fileLength;
                 int n;
-                while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                while (left > 0 && (n = dev.weft.http.FileReads.read(in, buf, 0, (int) Math.min(buf.length, left))) > 0) {
                     out.write(buf, 0, n);
                     out.flush();
                     left -= n;

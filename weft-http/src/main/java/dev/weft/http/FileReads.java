@@ -1,0 +1,30 @@
+package dev.weft.http;
+
+import dev.weft.TaskFailedException;
+import dev.weft.Weft;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads from a file stream without holding the loop: a file read blocks its thread (the JDK
+ * cannot park a virtual thread on disk I/O), and a task's thread is its loop. Each chunk is read
+ * on the loop's executor; the task parks meanwhile. Used for file bodies by the client and the
+ * server. Call from a task.
+ */
+public final class FileReads {
+
+    private FileReads() {
+    }
+
+    /** {@link InputStream#read(byte[], int, int)} run off the loop. */
+    public static int read(InputStream in, byte[] buf, int off, int len) throws IOException {
+        try {
+            return Weft.toThread(() -> in.read(buf, off, len));
+        } catch (TaskFailedException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+}
