@@ -1,5 +1,6 @@
 package dev.weft.http.client;
 
+import com.google.common.net.InternetDomainName;
 import java.net.IDN;
 import java.net.URI;
 import java.time.Duration;
@@ -20,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * {@code Expires} and {@code Max-Age} (Max-Age wins), {@code Secure} only over https, a newer
  * cookie replacing one with the same name, domain and path, and an expired one deleting it.
  *
- * <p><b>Not implemented:</b> the public-suffix list. A {@code Domain} attribute that is a
- * single label ({@code com}) or does not domain-match the request host is refused, but a
- * registry suffix such as {@code co.uk} is not recognised; do not share a jar between
- * untrusted sites if that matters. Cookies for IP-address hosts are host-only.
+ * <p><b>Domains.</b> A {@code Domain} attribute must domain-match the request host and must
+ * not be a public suffix (section 5.3 step 5), so {@code www.example.co.uk} cannot set a cookie
+ * for every site under {@code co.uk}, nor {@code me.github.io} one for every GitHub Pages
+ * site. The suffixes come from the Public Suffix List, ICANN and private sections both, as
+ * browsers use it, through Guava's {@link InternetDomainName} (the list as of that Guava
+ * release). A host that is itself a public suffix may still set {@code Domain=} its own name:
+ * the cookie becomes host-only, as the RFC says. A single-label {@code Domain} ({@code com},
+ * {@code localhost}) is refused from any other host. Cookies for IP-address hosts are
+ * host-only.
  *
  * <pre>{@code
  * CookieJar jar = new CookieJar();
@@ -207,14 +213,22 @@ public final class CookieJar {
             hostOnly = true;
             domain = host;
         } else {
+            domainAttr = ascii(domainAttr);
             if (!domainMatch(host, domainAttr) || domainAttr.indexOf('.') < 0 || isIp(host)) {
                 if (!domainAttr.equals(host)) {
                     LOG.debug("refused cookie {} for domain {} from {}", name, domainAttr, host);
                     return null;
                 }
             }
-            hostOnly = isIp(host);
-            domain = domainAttr;
+            if (!isIp(host) && isPublicSuffix(domainAttr)) {
+                if (!domainAttr.equals(host)) {
+                    LOG.debug("refused cookie {} for the public suffix {} from {}", name, domainAttr, host);
+                    return null;
+                }
+                domainAttr = null; // section 5.3 step 5: the suffix itself gets a host-only cookie
+            }
+            hostOnly = domainAttr == null || isIp(host);
+            domain = domainAttr == null ? host : domainAttr;
         }
         if (secure && !"https".equalsIgnoreCase(url.getScheme()) && !isLoopback(host)) {
             return null; // section 5.4 of RFC 6265bis: only secure origins set Secure cookies
@@ -250,6 +264,23 @@ public final class CookieJar {
             // keep as is
         }
         return h.toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code domain} in ASCII (punycode) and lower case, as request hosts are compared. */
+    private static String ascii(String domain) {
+        try {
+            return IDN.toASCII(domain).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return domain;
+        }
+    }
+
+    /**
+     * True if {@code domain} is on the Public Suffix List ({@code com}, {@code co.uk},
+     * {@code github.io}, or matched by a wildcard rule such as {@code *.ck}).
+     */
+    static boolean isPublicSuffix(String domain) {
+        return InternetDomainName.isValid(domain) && InternetDomainName.from(domain).isPublicSuffix();
     }
 
     static boolean domainMatch(String host, String domain) {

@@ -83,4 +83,41 @@ class CookieJarTest {
         dummy.update(URI.create("http://h.test/"), List.of("a=1"));
         assertNull(dummy.header(URI.create("http://h.test/")));
     }
+
+    @Test
+    void aRegistrySuffixSuchAsCoUkIsRefusedAsADomain() {
+        set("http://www.example.co.uk/", "wide=1; Domain=co.uk", "dotted=1; Domain=.CO.UK", "own=1; Domain=example.co.uk");
+        assertEquals(List.of("own"), jar.cookies().stream().map(Cookie::name).toList());
+        assertNull(sent("http://evil.co.uk/"), "no cookie leaks to another site under co.uk");
+        assertEquals("own=1", sent("http://api.example.co.uk/"));
+    }
+
+    @Test
+    void topLevelDomainsAndWildcardSuffixesAreRefused() {
+        set("http://shop.example.com/", "a=1; Domain=com");
+        set("http://a.b.ck/", "b=1; Domain=b.ck"); // *.ck: every name under ck is a suffix
+        set("http://www.example.xn--55qx5d.cn/", "c=1; Domain=公司.cn", "d=1; Domain=example.公司.cn");
+        assertEquals(List.of("d"), jar.cookies().stream().map(Cookie::name).toList(),
+                "an internationalised suffix is compared in its ASCII form");
+        assertEquals("example.xn--55qx5d.cn", jar.cookies().get(0).domain());
+        assertNull(sent("http://other.b.ck/"));
+    }
+
+    @Test
+    void privateSuffixesSuchAsGithubIoAreRefusedToTheSitesUnderThem() {
+        set("http://alice.github.io/", "session=a; Domain=github.io", "mine=a");
+        assertNull(sent("http://mallory.github.io/"), "one GitHub Pages site cannot set cookies for the others");
+        assertEquals("mine=a", sent("http://alice.github.io/"));
+        assertEquals(1, jar.cookies().size());
+    }
+
+    @Test
+    void aHostThatIsItselfAPublicSuffixGetsAHostOnlyCookie() {
+        set("https://github.io/", "x=1; Domain=github.io");
+        Cookie c = jar.cookies().get(0);
+        assertTrue(c.hostOnly(), "RFC 6265 section 5.3 step 5: the domain attribute becomes the empty string");
+        assertEquals("github.io", c.domain());
+        assertEquals("x=1", sent("https://github.io/"));
+        assertNull(sent("https://alice.github.io/"), "a host-only cookie is not sent to subdomains");
+    }
 }
