@@ -431,7 +431,7 @@ public final class ClientSession implements AutoCloseable {
         h.setIfAbsent("User-Agent", USER_AGENT);
         h.setIfAbsent("Accept", "*/*");
         if (autoDecompress) {
-            h.setIfAbsent("Accept-Encoding", "gzip, deflate");
+            h.setIfAbsent("Accept-Encoding", "gzip, deflate, br");
         }
         if (credentials != null && !h.contains("Authorization")) {
             h.add("Authorization", credentials.headerValue());
@@ -686,7 +686,7 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
-        /** Whether to ask for and undo gzip/deflate (default true). */
+        /** Whether to ask for and undo gzip, deflate and brotli (default true). */
         public Builder autoDecompress(boolean on) {
             this.autoDecompress = on;
             return this;

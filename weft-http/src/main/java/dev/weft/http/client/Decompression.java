@@ -11,9 +11,10 @@ import java.util.zip.InflaterInputStream;
 
 /**
  * Undoes the {@code Content-Encoding} of a response body ({@code gzip}, {@code x-gzip},
- * {@code deflate} in its zlib or raw form, {@code identity}) while counting bytes in and out
- * against {@link DecompressionLimits}. Inflating works through small fixed buffers, so a bomb
- * costs no memory before it is refused. Stateless.
+ * {@code deflate} in its zlib or raw form, {@code br}, {@code identity}) while counting bytes in
+ * and out against {@link DecompressionLimits}. Inflating works through small fixed buffers, so
+ * a bomb costs no memory before it is refused; a Brotli body also needs the decoder's window,
+ * at most 16 MiB (the format's largest), for as long as it is decoded. Stateless.
  */
 final class Decompression {
 
@@ -23,7 +24,7 @@ final class Decompression {
     /** True if {@code encoding} is one this class undoes (identity or empty: no decoding needed). */
     static boolean supported(String encoding) {
         String e = encoding.trim().toLowerCase(Locale.ROOT);
-        return e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate");
+        return e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate") || e.equals("br");
     }
 
     /** Wraps {@code raw} so that it yields the decoded body. */
@@ -33,6 +34,8 @@ final class Decompression {
         InputStream inflated;
         if (e.equals("gzip") || e.equals("x-gzip")) {
             inflated = new GZIPInputStream(in, 8192);
+        } else if (e.equals("br")) {
+            inflated = new BrotliStream(in);
         } else {
             PushbackInputStream p = new PushbackInputStream(in, 2);
             int b0 = p.read();
@@ -47,6 +50,60 @@ final class Decompression {
             inflated = new InflaterInputStream(p, new Inflater(!zlib), 8192);
         }
         return new Capped(inflated, in, limits);
+    }
+
+    /**
+     * A Brotli body through Google's decoder ({@code org.brotli.dec}), with its failures told
+     * apart: the decoder wraps everything in plain IOExceptions, so a failure of the connection
+     * under it (a timeout, the server going away) is dug out and thrown as itself, and anything
+     * else is corrupt data. The decoder is made on the first read, since it starts by reading.
+     */
+    private static final class BrotliStream extends InputStream {
+        private final InputStream source;
+        private org.brotli.dec.BrotliInputStream decoder;
+
+        BrotliStream(InputStream compressed) {
+            this.source = new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    return compressed.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n;
+                    do {
+                        n = compressed.read(b, off, len); // the decoder takes 0 for the end
+                    } while (n == 0 && len > 0);
+                    return n;
+                }
+            };
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                if (decoder == null) {
+                    decoder = new org.brotli.dec.BrotliInputStream(source);
+                }
+                return decoder.read(b, off, len);
+            } catch (IOException e) {
+                for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                    if (t instanceof IOException io) {
+                        throw io; // the connection failed, not the data
+                    }
+                }
+                Throwable why = e.getCause() != null ? e.getCause() : e;
+                throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt brotli body: " + why.getMessage());
+            }
+        }
     }
 
     /** Counts the compressed bytes read. */

@@ -84,7 +84,7 @@ class ClientSessionTest {
         Req0 sent = new Req0(s.requests.get(0));
         assertEquals("GET /hi", sent.line);
         assertEquals("127.0.0.1:" + s.port(), sent.req.headers().get("Host"));
-        assertEquals("gzip, deflate", sent.req.headers().get("Accept-Encoding"));
+        assertEquals("gzip, deflate, br", sent.req.headers().get("Accept-Encoding"));
     }
 
     private record Req0(TinyServer.Req req, String line) {
