@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Responses come back with their body already read (kept in memory), so their methods work
- * on any thread and they need no closing. To stream a body, run code on the client's loop with
- * {@link #call(SessionCall)}. Usable from any number of threads at once, and from tasks of other
+ * <p>Responses come back with their body already read (kept in memory, up to the session's
+ * {@link ClientSession.Builder#maxBodySize(long) maxBodySize}, else {@link BodyTooLargeException}),
+ * so their methods work on any thread and they need no closing. To stream a body, run code on
+ * the client's loop with {@link #call(SessionCall)}. Usable from any number of threads at once, and from tasks of other
  * loops (which park instead of blocking). Closing stops the loop thread.
  */
 public final class BlockingClient implements AutoCloseable {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -132,6 +133,22 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
         /** Sets the body. */
         public Builder body(Body b) {
             this.body = b;
+            return this;
+        }
+
+        /**
+         * Sends {@code Expect: 100-continue} (aiohttp's {@code expect100=True}): the head goes
+         * first, and the body only after the server answers {@code 100 Continue}, or after the
+         * session's {@link ClientSession.Builder#expectContinueTimeout(Duration)
+         * expectContinueTimeout} without an answer. A final status instead (401, 413, 417, …)
+         * means the body is never sent. Setting the header yourself does the same. Worth it for
+         * large bodies the server may refuse; ignored for a request without a body.
+         */
+        public Builder expectContinue(boolean on) {
+            headers.remove("Expect");
+            if (on) {
+                headers.add("Expect", "100-continue");
+            }
             return this;
         }
 

@@ -51,6 +51,8 @@ public final class ClientResponse implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientResponse.class);
     private static final int DRAIN_ON_RELEASE = 64 * 1024;
+    /** The largest byte array a JVM reliably allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final String method;
     private final URI url;
@@ -68,6 +70,7 @@ public final class ClientResponse implements AutoCloseable {
     private final boolean decompress;
     private final TraceListener trace;
     private final long fixedLength;
+    private final long maxBodySize;
     private List<ClientResponse> history = List.of();
 
     // Owned by the reading task.
@@ -79,8 +82,9 @@ public final class ClientResponse implements AutoCloseable {
     ClientResponse(String method, URI url, int status, String reason, String version, Headers headers,
             PooledConnection conn, ConnectionPool pool, BodyReader raw, boolean keepAlive, Deadline deadline,
             ClientTimeout timeout, DecompressionLimits decompressionLimits, boolean decompress, TraceListener trace,
-            boolean noBody, long fixedLength) throws IOException {
+            boolean noBody, long fixedLength, long maxBodySize) throws IOException {
         this.fixedLength = fixedLength;
+        this.maxBodySize = Math.min(maxBodySize, MAX_ARRAY);
         this.method = method;
         this.url = url;
         this.status = status;
@@ -172,15 +176,44 @@ public final class ClientResponse implements AutoCloseable {
 
     // ------------------------------------------------------------------ body
 
-    /** The whole body, decompressed (aiohttp's {@code read()}); kept, so later calls are free. */
+    /**
+     * The whole body, decompressed (aiohttp's {@code read()}); kept, so later calls are free.
+     * At most the session's {@link ClientSession.Builder#maxBodySize(long) maxBodySize} bytes
+     * (counted after decompression) are kept; a larger body fails with
+     * {@link BodyTooLargeException} and its connection is closed. For larger bodies use
+     * {@link #bodyStream()}.
+     *
+     * @throws BodyTooLargeException the body is larger than the session's {@code maxBodySize}
+     */
     public byte[] bytes() throws IOException {
         if (cached == null) {
             if (streamTaken) {
                 throw new IllegalStateException("the body was already taken as a stream");
             }
+            boolean identity = !decodes();
+            if (identity && fixedLength > maxBodySize && raw.bytesRead() == 0) {
+                finish(false);
+                throw new BodyTooLargeException(url, maxBodySize, "the body of " + url + " is " + fixedLength
+                        + " bytes (Content-Length), more than the limit of " + maxBodySize + " bytes kept in memory"
+                        + " (ClientSession.Builder.maxBodySize); read it with bodyStream() or raise the limit");
+            }
             InputStream in = bodyStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
+            // Sized by Content-Length up to 1 MiB: a few header bytes must not buy a large allocation.
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    identity && fixedLength > 0 ? (int) Math.min(fixedLength, 1 << 20) : 8192);
+            byte[] buf = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf, 0, buf.length)) >= 0) {
+                total += n;
+                if (total > maxBodySize) {
+                    finish(false);
+                    throw new BodyTooLargeException(url, maxBodySize, "the body of " + url + " is larger than the limit"
+                            + " of " + maxBodySize + " bytes kept in memory" + (identity ? "" : " (after decompression)")
+                            + " (ClientSession.Builder.maxBodySize); read it with bodyStream() or raise the limit");
+                }
+                out.write(buf, 0, n);
+            }
             cached = out.toByteArray();
         }
         return cached;
@@ -225,13 +258,22 @@ public final class ClientResponse implements AutoCloseable {
         }
         if (stream == null) {
             InputStream in = new RawStream();
-            String enc = headers.get("Content-Encoding");
-            if (decompress && enc != null && Decompression.supported(enc) && !raw.isComplete()) {
-                in = new DecodedStream(Decompression.decode(enc, in, decompressionLimits));
+            if (decodes()) {
+                in = new DecodedStream(Decompression.decode(headers.get("Content-Encoding"), in, decompressionLimits,
+                        url));
             }
             stream = in;
         }
         return stream;
+    }
+
+    /** True if the body comes out of {@link #bodyStream()} decompressed. */
+    private boolean decodes() {
+        if (stream != null) {
+            return stream instanceof DecodedStream;
+        }
+        String enc = headers.get("Content-Encoding");
+        return decompress && enc != null && Decompression.supported(enc) && !raw.isComplete();
     }
 
     /**

@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What a request does:</b> take a pool slot (waiting within the limits), reuse an idle
  * connection or open one (TCP, tunnel, TLS: {@link Connector}), write the head and the body
- * ({@code Content-Length}, or chunked for a stream), read the head, store cookies, follow
+ * ({@code Content-Length}, or chunked for a stream; with {@code Expect: 100-continue}, the body
+ * only once the server asks for it or {@link Builder#expectContinueTimeout(Duration)} passed),
+ * read the head (skipping interim 1xx answers), store cookies, follow
  * redirects, and return the response with its body still unread. An idempotent request that
  * fails because a reused connection turned out closed by the server is sent once more on a new
  * connection; anything else is not retried (see {@link Retry}).
@@ -64,6 +66,13 @@ public final class ClientSession implements AutoCloseable {
 
     /** The User-Agent sent when none is given. */
     public static final String USER_AGENT = "weft-http/0.1";
+
+    /** The default of {@link Builder#maxBodySize(long)}: 64 MiB. */
+    public static final long DEFAULT_MAX_BODY_SIZE = 64L << 20;
+
+    /** Interim (1xx) responses accepted before the final one; more is a misbehaving server. */
+    private static final int MAX_INTERIM_RESPONSES = 10;
+
 
     private final ConnectionPool pool;
     private final Connector connector;
@@ -79,6 +88,8 @@ public final class ClientSession implements AutoCloseable {
     private final HttpLimits limits;
     private final Tracer trace;
     private final boolean raiseForStatus;
+    private final Duration expectContinueTimeout;
+    private final long maxBodySize;
     private final Object loopGuard = new Object();
     private EventLoop loop; // guarded by loopGuard
     private volatile boolean closed;
@@ -99,6 +110,8 @@ public final class ClientSession implements AutoCloseable {
         this.limits = b.limits;
         this.trace = new Tracer(b.listeners);
         this.raiseForStatus = b.raiseForStatus;
+        this.expectContinueTimeout = b.expectContinueTimeout;
+        this.maxBodySize = b.maxBodySize;
     }
 
     /** A session with every default (aiohttp's {@code ClientSession()}). */
@@ -289,16 +302,16 @@ public final class ClientSession implements AutoCloseable {
         boolean forwardProxy = proxyUri != null && !origin.secure();
         Headers h = buildHeaders(method, url, origin, userHeaders, body, credentials, forwardProxy ? proxyAuth : null);
         String target = forwardProxy ? absoluteTarget(url) : originTarget(url);
-        boolean retryable = idempotent(method) && (body == null || body.replayable());
+        boolean expect = body != null && h.hasToken("Expect", "100-continue");
         for (int attempt = 0;; attempt++) {
             PooledConnection c = acquire(key, attempt > 0, t, dl, proxyAuth);
+            Exchange x = new Exchange(c, method, url, target, h, body, t, dl);
             ResponseHead head;
             try {
-                writeRequest(c, method, target, h, body);
-                trace.requestHeadersSent(method, url, h);
-                head = readHead(c, url, t, dl);
+                head = expect ? x.sendExpectingContinue() : x.send();
             } catch (IOException e) {
                 pool.release(c, false);
+                boolean retryable = idempotent(method) && (body == null || body.replayable() || !x.bodyStarted);
                 if (attempt == 0 && c.reused() && retryable && stale(e)) {
                     LOG.debug("{} {}: the reused connection was closed by the server ({}); retrying on a new one",
                             method, url, e.toString());
@@ -323,12 +336,19 @@ public final class ClientSession implements AutoCloseable {
                 pool.release(c, false);
                 throw e;
             }
+            // Not reusable: a connection the server may have switched to another protocol, or one whose
+            // request body was held back (the server may still be waiting for those bytes, and would
+            // read the next request as them).
             boolean keepAlive = head.keepAlive() && framing.kind() != BodyFraming.Kind.UNTIL_CLOSE
-                    && !h.hasToken("Connection", "close");
+                    && !h.hasToken("Connection", "close") && head.status() != 101 && !x.bodyWithheld;
+            if (x.bodyWithheld) {
+                LOG.debug("{} {}: {} before 100 Continue; the body is not sent and the connection will be closed",
+                        method, url, head.status());
+            }
             return new ClientResponse(method, url, head.status(), head.reason(), head.version(), head.headers(), c,
                     pool, reader, keepAlive, dl, t, decompressionLimits, autoDecompress, trace,
                     framing.kind() == BodyFraming.Kind.NONE,
-                    framing.kind() == BodyFraming.Kind.FIXED ? framing.length() : -1);
+                    framing.kind() == BodyFraming.Kind.FIXED ? framing.length() : -1, maxBodySize);
         }
     }
 
@@ -373,45 +393,154 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
-    private void writeRequest(PooledConnection c, String method, String target, Headers h, Body body)
-            throws IOException {
-        StreamWriter w = c.writer();
-        byte[] head = Http1Writer.requestHead(method, target, h);
-        if (body == null) {
-            w.write(head);
-        } else if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024) {
-            byte[] all = new byte[head.length + f.data.length];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(f.data, 0, all, head.length, f.data.length);
-            w.write(all);
-        } else if (body.contentLength() >= 0) {
-            w.write(head);
-            body.writeTo(new WriterOutput(w, false));
-        } else {
-            w.write(head);
-            body.writeTo(new WriterOutput(w, true));
-            Http1Writer.finishChunked(w);
-        }
-        w.drain();
-    }
+    /**
+     * One attempt to send a request on one connection and read the head of its final response,
+     * skipping interim (1xx) responses. With {@code Expect: 100-continue} the body waits for
+     * {@code 100 Continue}, for at most {@code expectContinueTimeout} (RFC 9110 section 10.1.1),
+     * and is not sent at all if a final status comes first.
+     */
+    private final class Exchange {
+        private final PooledConnection c;
+        private final String method;
+        private final URI url;
+        private final String target;
+        private final Headers h;
+        private final Body body;
+        private final ClientTimeout t;
+        private final Deadline dl;
+        private int interim;
+        /** True once any byte of the body may have been taken from it. */
+        boolean bodyStarted;
+        /**
+         * True if the final response came before {@code 100 Continue}: the body was never sent,
+         * and the server may still expect it.
+         */
+        boolean bodyWithheld;
 
-    private ResponseHead readHead(PooledConnection c, URI url, ClientTimeout t, Deadline dl) throws IOException {
-        Duration wait = dl.cap(t.sockRead());
-        boolean totalBinds = dl.binds(t.sockRead());
-        c.reader().setReadTimeout(wait);
-        try {
-            ResponseHead head;
-            do {
-                head = Http1Parser.readResponseHead(c.reader(), limits);
-            } while (head.status() / 100 == 1 && head.status() != 101);
-            return head;
-        } catch (SocketTimeoutException e) {
-            throw totalBinds
+        Exchange(PooledConnection c, String method, URI url, String target, Headers h, Body body, ClientTimeout t,
+                Deadline dl) {
+            this.c = c;
+            this.method = method;
+            this.url = url;
+            this.target = target;
+            this.h = h;
+            this.body = body;
+            this.t = t;
+            this.dl = dl;
+        }
+
+        /** Writes head and body, then reads the final head. */
+        ResponseHead send() throws IOException {
+            StreamWriter w = c.writer();
+            byte[] head = Http1Writer.requestHead(method, target, h);
+            if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024) {
+                byte[] all = new byte[head.length + f.data.length];
+                System.arraycopy(head, 0, all, 0, head.length);
+                System.arraycopy(f.data, 0, all, head.length, f.data.length);
+                w.write(all);
+            } else {
+                w.write(head);
+                writeBody();
+            }
+            w.drain();
+            trace.requestHeadersSent(method, url, h);
+            return readFinalHead();
+        }
+
+        /** Writes the head, waits for 100 Continue or a final status, and sends the body only if asked to. */
+        ResponseHead sendExpectingContinue() throws IOException {
+            StreamWriter w = c.writer();
+            w.write(Http1Writer.requestHead(method, target, h));
+            w.drain();
+            trace.requestHeadersSent(method, url, h);
+            Deadline waitEnd = Deadline.after(expectContinueTimeout);
+            while (true) {
+                Duration wait = waitEnd.remaining();
+                if (wait.isZero()) {
+                    LOG.debug("{} {}: no answer within {}; sending the body anyway", method, url,
+                            expectContinueTimeout);
+                    break;
+                }
+                // Not sockRead: the server may well be silent because it waits for the body. Only the
+                // total limit can end this wait with a failure.
+                boolean totalBinds = dl.binds(wait);
+                ResponseHead head;
+                try {
+                    head = totalBinds && dl.remaining().isZero() ? null
+                            : Http1Parser.readResponseHead(c.reader(), limits, dl.cap(wait), dl.cap(t.sockRead()));
+                } catch (SocketTimeoutException e) { // in the header fields, after the status line
+                    throw readTimeout(dl.binds(t.sockRead()));
+                }
+                if (head == null) {
+                    if (totalBinds) {
+                        throw readTimeout(true);
+                    }
+                    continue; // the wait for 100 Continue is over: the check above sends the body
+                }
+                if (head.status() == 100) {
+                    interim(head);
+                    break;
+                }
+                if (!isInterim(head)) {
+                    bodyWithheld = true; // a final answer before 100 Continue: the body is never sent
+                    return head;
+                }
+                interim(head);
+            }
+            writeBody();
+            w.drain();
+            return readFinalHead();
+        }
+
+        private void writeBody() throws IOException {
+            if (body == null) {
+                return;
+            }
+            bodyStarted = true;
+            StreamWriter w = c.writer();
+            if (body.contentLength() >= 0) {
+                body.writeTo(new WriterOutput(w, false));
+            } else {
+                body.writeTo(new WriterOutput(w, true));
+                Http1Writer.finishChunked(w);
+            }
+        }
+
+        private ResponseHead readFinalHead() throws IOException {
+            c.reader().setReadTimeout(dl.cap(t.sockRead()));
+            boolean totalBinds = dl.binds(t.sockRead());
+            try {
+                ResponseHead head;
+                while (isInterim(head = Http1Parser.readResponseHead(c.reader(), limits))) {
+                    interim(head);
+                }
+                return head;
+            } catch (SocketTimeoutException e) {
+                throw readTimeout(totalBinds);
+            }
+        }
+
+        /** Counts and reports an interim response; too many of them is an error (a server could send them forever). */
+        private void interim(ResponseHead head) throws HttpProtocolException {
+            if (++interim > MAX_INTERIM_RESPONSES) {
+                throw new HttpProtocolException(502, "more than " + MAX_INTERIM_RESPONSES
+                        + " interim (1xx) responses from " + url);
+            }
+            trace.interimResponse(method, url, head.status(), head.headers());
+        }
+
+        private ClientTimeoutException readTimeout(boolean totalBinds) {
+            return totalBinds
                     ? new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request to " + url
                             + " took longer than " + t.total())
                     : new ClientTimeoutException(ClientTimeoutException.Kind.SOCK_READ, "no response from " + url
                             + " within " + t.sockRead());
         }
+    }
+
+    /** 1xx but 101: an interim response, followed by the real one (101 Switching Protocols is final). */
+    private static boolean isInterim(ResponseHead head) {
+        return head.status() / 100 == 1 && head.status() != 101;
     }
 
     private Headers buildHeaders(String method, URI url, Origin origin, Headers user, Body body, Auth credentials,
@@ -458,6 +587,9 @@ public final class ClientSession implements AutoCloseable {
             }
         } else if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             h.setIfAbsent("Content-Length", "0");
+        }
+        if ((body == null || body.contentLength() == 0) && h.hasToken("Expect", "100-continue")) {
+            h.remove("Expect"); // RFC 9110 section 10.1.1: never with no content
         }
         return h;
     }
@@ -602,6 +734,8 @@ public final class ClientSession implements AutoCloseable {
         private HttpLimits limits = HttpLimits.defaults().maxBodyBytes(Long.MAX_VALUE);
         private final List<TraceListener> listeners = new ArrayList<>();
         private boolean raiseForStatus;
+        private Duration expectContinueTimeout = Duration.ofSeconds(1);
+        private long maxBodySize = DEFAULT_MAX_BODY_SIZE;
         private boolean insecure;
         private Resolver resolver = Resolver.system();
         private Connector.TlsUpgrade tls;
@@ -695,6 +829,36 @@ public final class ClientSession implements AutoCloseable {
         /** Caps on decompressed bodies (default {@link DecompressionLimits#defaults()}). */
         public Builder decompressionLimits(DecompressionLimits l) {
             this.decompressionLimits = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /**
+         * How long a request with {@code Expect: 100-continue} holds its body back waiting for
+         * {@code 100 Continue} before sending it anyway (default 1 s, as curl; RFC 9110 section
+         * 10.1.1 asks for a bounded wait, since servers and proxies that ignore the expectation
+         * never answer it). Zero sends the body at once.
+         */
+        public Builder expectContinueTimeout(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("expectContinueTimeout must not be negative: " + d);
+            }
+            this.expectContinueTimeout = d;
+            return this;
+        }
+
+        /**
+         * The most bytes of one body that {@link ClientResponse#bytes()}, {@code text()} and
+         * {@code json()} keep in memory, counted after decompression (default 64 MiB). A larger body fails with {@link BodyTooLargeException},
+         * before any of it is read when {@code Content-Length} already says so, and its
+         * connection is closed. {@link ClientResponse#bodyStream()} is not capped (a decoded
+         * stream still obeys {@link DecompressionLimits}). {@code Long.MAX_VALUE}: no limit but
+         * the JVM's (about 2 GiB per array). See {@link ClientSession#DEFAULT_MAX_BODY_SIZE}.
+         */
+        public Builder maxBodySize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxBodySize must not be negative: " + bytes);
+            }
+            this.maxBodySize = bytes;
             return this;
         }
 

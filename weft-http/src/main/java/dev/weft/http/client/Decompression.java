@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.net.URI;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
@@ -27,8 +28,9 @@ final class Decompression {
         return e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate") || e.equals("br");
     }
 
-    /** Wraps {@code raw} so that it yields the decoded body. */
-    static InputStream decode(String encoding, InputStream raw, DecompressionLimits limits) throws IOException {
+    /** Wraps {@code raw}, the body of {@code url}, so that it yields the decoded body. */
+    static InputStream decode(String encoding, InputStream raw, DecompressionLimits limits, URI url)
+            throws IOException {
         Counting in = new Counting(raw);
         String e = encoding.trim().toLowerCase(Locale.ROOT);
         InputStream inflated;
@@ -49,7 +51,7 @@ final class Decompression {
             boolean zlib = b0 >= 0 && b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
             inflated = new InflaterInputStream(p, new Inflater(!zlib), 8192);
         }
-        return new Capped(inflated, in, limits);
+        return new Capped(inflated, in, limits, url);
     }
 
     /**
@@ -137,12 +139,14 @@ final class Decompression {
     private static final class Capped extends FilterInputStream {
         private final Counting compressed;
         private final DecompressionLimits limits;
+        private final URI url;
         private long out;
 
-        Capped(InputStream inflated, Counting compressed, DecompressionLimits limits) {
+        Capped(InputStream inflated, Counting compressed, DecompressionLimits limits, URI url) {
             super(inflated);
             this.compressed = compressed;
             this.limits = limits;
+            this.url = url;
         }
 
         @Override
@@ -165,13 +169,15 @@ final class Decompression {
             if (n > 0) {
                 out += n;
                 if (out > limits.maxBytes()) {
-                    throw new DecompressionBombException("the body inflates to more than " + limits.maxBytes()
-                            + " bytes (from " + compressed.count + " compressed bytes)");
+                    throw new DecompressionBombException("the body of " + url + " inflates to more than "
+                            + limits.maxBytes() + " bytes (DecompressionLimits.maxBytes; from " + compressed.count
+                            + " compressed bytes)");
                 }
                 if (limits.maxRatio() > 0 && out > limits.ratioCheckAfter()
                         && out > (long) limits.maxRatio() * Math.max(1, compressed.count)) {
-                    throw new DecompressionBombException("the body inflates more than " + limits.maxRatio()
-                            + ":1 (" + out + " bytes from " + compressed.count + ")");
+                    throw new DecompressionBombException("the body of " + url + " inflates more than "
+                            + limits.maxRatio() + ":1 (DecompressionLimits.maxRatio; " + out + " bytes from "
+                            + compressed.count + ")");
                 }
             }
             return n;

@@ -65,8 +65,19 @@ public interface TraceListener {
     default void tlsHandshakeEnd(Origin origin, SSLSession session) {
     }
 
-    /** The request head (and body) was written. */
+    /**
+     * The request head was written, and the body with it unless the request waits for
+     * {@code 100 Continue} ({@code Expect: 100-continue}).
+     */
     default void requestHeadersSent(String method, URI url, Headers headers) {
+    }
+
+    /**
+     * An interim (1xx) response arrived before the final one: {@code 100 Continue}, or
+     * {@code 103 Early Hints} whose {@code Link} headers name resources to preload. The client
+     * skips it and goes on waiting.
+     */
+    default void interimResponse(String method, URI url, int status, Headers headers) {
     }
 
     /** The response head arrived. */

@@ -85,6 +85,11 @@ final class Tracer implements TraceListener {
     }
 
     @Override
+    public void interimResponse(String method, URI url, int status, Headers headers) {
+        each(l -> l.interimResponse(method, url, status, headers));
+    }
+
+    @Override
     public void responseFirstByte(String method, URI url, int status) {
         each(l -> l.responseFirstByte(method, url, status));
     }

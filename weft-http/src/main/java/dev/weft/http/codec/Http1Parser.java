@@ -6,6 +6,7 @@ import dev.weft.net.LimitOverrunException;
 import dev.weft.net.StreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Reads HTTP/1.1 message heads (RFC 9112) from a {@link StreamReader}, strictly: one space
@@ -61,7 +62,33 @@ public final class Http1Parser {
      * @throws java.io.EOFException if the connection ended before a status line
      */
     public static ResponseHead readResponseHead(StreamReader in, HttpLimits limits) throws IOException {
-        String line = readLine(in, limits.maxStartLineBytes(), 502, "status line", true);
+        return readResponseHead(in, limits, null, null);
+    }
+
+    /**
+     * Reads a response head, waiting at most {@code statusLineWait} for its status line (a
+     * client holding back a body for {@code Expect: 100-continue} uses this). If the status
+     * line is still incomplete then, nothing is consumed and {@code null} is returned; once it
+     * is in, the header fields are read with {@code readTimeout} as the reader's timeout. A
+     * null wait means "no wait of its own": the reader's current timeout applies.
+     *
+     * @return the head, or null if the status line did not arrive within {@code statusLineWait}
+     * @throws java.net.SocketTimeoutException if the header fields did not arrive within {@code readTimeout}
+     */
+    public static ResponseHead readResponseHead(StreamReader in, HttpLimits limits, Duration statusLineWait,
+            Duration readTimeout) throws IOException {
+        String line;
+        if (statusLineWait == null) {
+            line = readLine(in, limits.maxStartLineBytes(), 502, "status line", true);
+        } else {
+            in.setReadTimeout(statusLineWait);
+            try {
+                line = readLine(in, limits.maxStartLineBytes(), 502, "status line", true);
+            } catch (java.net.SocketTimeoutException e) {
+                return null; // a line is consumed only once whole: the bytes so far stay buffered
+            }
+            in.setReadTimeout(readTimeout);
+        }
         if (line == null) {
             throw new java.io.EOFException("the server closed the connection without a response");
         }

@@ -8,6 +8,7 @@ import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.codec.HttpLimits;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.net.Server;
+import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
 import dev.weft.net.Streams;
 import java.io.ByteArrayOutputStream;
@@ -48,6 +49,16 @@ final class TinyServer implements AutoCloseable {
         boolean handle(Req req, StreamWriter out) throws Exception;
     }
 
+    /**
+     * Answers one request from its head alone: the body, if any, is still on {@code in}, for the
+     * handler to read or not (the way a server answers {@code Expect: 100-continue}). Returns
+     * false to close the connection afterwards.
+     */
+    @FunctionalInterface
+    interface RawHandler {
+        boolean handle(RequestHead head, StreamReader in, StreamWriter out) throws Exception;
+    }
+
     final Server server;
     final List<Req> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger open = new AtomicInteger();
@@ -55,17 +66,27 @@ final class TinyServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
 
     private TinyServer(Handler handler, dev.weft.net.ServerOptions options) throws Exception {
+        this(null, handler, options);
+    }
+
+    private TinyServer(RawHandler raw, Handler handler, dev.weft.net.ServerOptions options) throws Exception {
         server = Streams.startServer((in, out) -> {
             int id = connections.incrementAndGet();
             maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
             try {
                 RequestHead head;
                 while ((head = Http1Parser.readRequestHead(in, HttpLimits.defaults())) != null) {
-                    byte[] body = BodyReader.of(in, BodyFraming.ofRequest(head), HttpLimits.defaults(), 50 << 20)
-                            .readAll();
-                    Req req = new Req(head, body, id);
-                    requests.add(req);
-                    boolean keep = handler.handle(req, out);
+                    boolean keep;
+                    if (raw != null) {
+                        requests.add(new Req(head, new byte[0], id));
+                        keep = raw.handle(head, in, out);
+                    } else {
+                        byte[] body = BodyReader.of(in, BodyFraming.ofRequest(head), HttpLimits.defaults(), 50 << 20)
+                                .readAll();
+                        Req req = new Req(head, body, id);
+                        requests.add(req);
+                        keep = handler.handle(req, out);
+                    }
                     out.drain();
                     if (!keep || !head.keepAlive()) {
                         break;
@@ -79,6 +100,11 @@ final class TinyServer implements AutoCloseable {
 
     static TinyServer start(Handler handler) throws Exception {
         return new TinyServer(handler, dev.weft.net.ServerOptions.defaults());
+    }
+
+    /** A server whose handler sees each request's head before its body (see {@link RawHandler}). */
+    static TinyServer startRaw(RawHandler handler) throws Exception {
+        return new TinyServer(handler, null, dev.weft.net.ServerOptions.defaults());
     }
 
     /** An https server with the given TLS settings. */
