@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *     +---- close() with empty buffer, abort(), write error ---------+
  * </pre>
  *
+ * <p>A write error closes the socket, but what the peer had sent before it went away (an HTTP
+ * server's early {@code 413} answer to an upload it refused, say) is read out first and stays
+ * readable: {@link #tryRead} returns it, then end of stream.
+ *
  * <p>Fields are owned by the loop thread (and by the loop's tasks, which run on it).
  */
 final class SocketTransport implements Transport {
@@ -35,6 +39,9 @@ final class SocketTransport implements Transport {
 
     /** How long a closing transport may take to flush its buffer before it is aborted. */
     static final Duration CLOSE_FLUSH_LIMIT = Duration.ofSeconds(30);
+
+    /** At most this much of what a peer sent before a write error is kept readable. */
+    private static final int SALVAGE_LIMIT = 64 * 1024;
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -55,6 +62,8 @@ final class SocketTransport implements Transport {
     private boolean closing;
     private boolean closed;
     private IOException failure;
+    /** After a write error: what the socket still held for reading when it was closed, or null. */
+    private ByteBuffer salvaged;
     private final DrainGate drain;
     private Future<Void> closedFuture;
 
@@ -98,7 +107,16 @@ final class SocketTransport implements Transport {
     public int tryRead(ByteBuffer dst) throws IOException {
         checkLoop();
         if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
+            if (salvaged == null) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            if (!salvaged.hasRemaining()) {
+                return -1; // the peer's last words were read: it is gone
+            }
+            int n = Math.min(dst.remaining(), salvaged.remaining());
+            dst.put(dst.position(), salvaged, salvaged.position(), n).position(dst.position() + n);
+            salvaged.position(salvaged.position() + n);
+            return n;
         }
         if (!mayHaveData) {
             return 0; // the last read emptied the socket: wait for readiness instead of a futile read(2)
@@ -296,12 +314,30 @@ final class SocketTransport implements Transport {
         }
     }
 
+    /** A write failed: keeps what the peer sent before it went away, then closes. */
     private void fail(IOException e) {
         if (failure == null) {
             failure = e;
         }
+        salvage();
         closing = true;
         finishClose();
+    }
+
+    /** Reads out (without waiting) what is left in the socket's receive queue, at most {@link #SALVAGE_LIMIT}. */
+    private void salvage() {
+        if (closed) {
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(SALVAGE_LIMIT);
+        try {
+            while (buf.hasRemaining() && channel.read(buf) > 0) {
+                // the kernel keeps data that arrived before a reset readable
+            }
+        } catch (IOException e) {
+            LOG.trace("salvage after a write error", e);
+        }
+        salvaged = ByteBuffer.allocate(buf.flip().remaining()).put(buf).flip();
     }
 
     private void finishClose() {

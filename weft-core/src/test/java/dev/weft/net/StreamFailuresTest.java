@@ -117,6 +117,37 @@ class StreamFailuresTest {
         }
     }
 
+    /**
+     * The peer answers and closes without reading what we send (an HTTP server refusing an upload):
+     * our writes fail, but its answer, already in our socket, is still read, then end of stream.
+     */
+    @Test
+    void whatThePeerSaidBeforeOurWriteFailedStaysReadable() throws Exception {
+        writeToAPeerThatAnswersAndCloses(); // the first one also loads what a first connection loads
+        long before = ManyConnectionsTest.openDescriptors();
+        writeToAPeerThatAnswersAndCloses();
+        ManyConnectionsTest.assertNoDescriptorLeft(before, "a failed write");
+    }
+
+    private static void writeToAPeerThatAnswersAndCloses() throws Exception {
+        try (Server server = Streams.startServer((r, w) -> {
+            r.readLine();
+            w.write("no thanks\n"); // then closes with our data unread: the kernel resets the connection
+        }, "127.0.0.1", 0); Connection c = Streams.openConnection("127.0.0.1", server.port())) {
+            c.writer().write("hello\n");
+            byte[] lots = new byte[1 << 20];
+            IOException e = assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 256; i++) { // far more than any socket buffers hold
+                    c.writer().write(lots);
+                    c.writer().drain();
+                }
+            });
+            assertTrue(c.writer().isClosing(), "a failed write closes the stream: " + e);
+            assertEquals("no thanks", c.reader().readLine());
+            assertNull(c.reader().readLine());
+        }
+    }
+
     @Test
     void halfCloseLetsThePeerAnswerAfterOurEndOfStream() throws Exception {
         try (Server server = Streams.startServer((r, w) -> {

@@ -342,7 +342,7 @@ public final class ClientSession implements AutoCloseable {
             boolean keepAlive = head.keepAlive() && framing.kind() != BodyFraming.Kind.UNTIL_CLOSE
                     && !h.hasToken("Connection", "close") && head.status() != 101 && !x.bodyWithheld;
             if (x.bodyWithheld) {
-                LOG.debug("{} {}: {} before 100 Continue; the body is not sent and the connection will be closed",
+                LOG.debug("{} {}: {} before the whole body was sent; the connection will be closed",
                         method, url, head.status());
             }
             return new ClientResponse(method, url, head.status(), head.reason(), head.version(), head.headers(), c,
@@ -412,8 +412,9 @@ public final class ClientSession implements AutoCloseable {
         /** True once any byte of the body may have been taken from it. */
         boolean bodyStarted;
         /**
-         * True if the final response came before {@code 100 Continue}: the body was never sent,
-         * and the server may still expect it.
+         * True if the final response came before the whole body was sent (before {@code 100 Continue},
+         * or from a server that closed the connection while the body was going out): the server may
+         * still expect the rest.
          */
         boolean bodyWithheld;
 
@@ -433,18 +434,44 @@ public final class ClientSession implements AutoCloseable {
         ResponseHead send() throws IOException {
             StreamWriter w = c.writer();
             byte[] head = Http1Writer.requestHead(method, target, h);
-            if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024) {
-                byte[] all = new byte[head.length + f.data.length];
-                System.arraycopy(head, 0, all, 0, head.length);
-                System.arraycopy(f.data, 0, all, head.length, f.data.length);
-                w.write(all);
-            } else {
-                w.write(head);
-                writeBody();
+            try {
+                if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024) {
+                    byte[] all = new byte[head.length + f.data.length];
+                    System.arraycopy(head, 0, all, 0, head.length);
+                    System.arraycopy(f.data, 0, all, head.length, f.data.length);
+                    w.write(all);
+                } else {
+                    w.write(head);
+                    writeBody();
+                }
+                w.drain();
+            } catch (IOException e) {
+                return answerDespite(e);
             }
-            w.drain();
             trace.requestHeadersSent(method, url, h);
             return readFinalHead();
+        }
+
+        /**
+         * Sending failed. If the connection broke (rather than the body's source) and the server had
+         * answered before it went away, typically a {@code 413} to an upload it refused without reading
+         * it, that answer is the response; otherwise the write's error is thrown.
+         */
+        private ResponseHead answerDespite(IOException writeError) throws IOException {
+            if (!c.writer().isClosing()) {
+                throw writeError; // the body's source failed, the connection is fine
+            }
+            ResponseHead head;
+            try {
+                head = readFinalHead();
+            } catch (IOException | RuntimeException e) {
+                writeError.addSuppressed(e);
+                throw writeError;
+            }
+            LOG.debug("{} {}: the server answered {} and closed the connection before taking the whole request ({})",
+                    method, url, head.status(), writeError.toString());
+            bodyWithheld = true; // not all of the body was sent: never pooled
+            return head;
         }
 
         /** Writes the head, waits for 100 Continue or a final status, and sends the body only if asked to. */
@@ -487,8 +514,12 @@ public final class ClientSession implements AutoCloseable {
                 }
                 interim(head);
             }
-            writeBody();
-            w.drain();
+            try {
+                writeBody();
+                w.drain();
+            } catch (IOException e) {
+                return answerDespite(e);
+            }
             return readFinalHead();
         }
 
