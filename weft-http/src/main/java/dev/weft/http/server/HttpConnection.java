@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  *           CLOSED <------------ CLOSED <-- error response + lingering close --+----------> CLOSED
  * </pre>
  *
+ * <p>Timeouts of the first two states: on a kept connection IDLE lasts at most
+ * {@code keepAliveTimeout}, and HEAD at most {@code headerTimeout} from the first byte (taken out
+ * of the stream to end IDLE, then handed to the parser); a pipelined head already buffered skips
+ * IDLE. On a new connection IDLE and HEAD share one {@code headerTimeout} from the accept. Only
+ * IDLE counts as idle for a graceful shutdown: a head that has begun is served.
+ *
  * <p>A malformed or oversized head, an ambiguous body length (request smuggling) or a bad chunk
  * gets its status ({@link HttpProtocolException#status()}) with {@code Connection: close}, and the
  * connection is closed after the client had a moment to read it. A handler that throws gets a
@@ -52,6 +58,7 @@ final class HttpConnection {
     private static final Duration LINGER = Duration.ofSeconds(2);
     private static final long LINGER_BYTES = 1 << 20;
     private static final int COALESCE_BYTES = 16 * 1024;
+    private static final byte[] NOTHING = new byte[0];
 
     private final HttpServer server;
     private final Handler handler;
@@ -79,18 +86,15 @@ final class HttpConnection {
         boolean first = true;
         while (!server.isShuttingDown()) {
             RequestHead head;
-            idle = true;
             try {
-                head = readHead(first);
+                head = first ? readFirstHead() : readNextHead();
             } catch (TimeoutException | SocketTimeoutException e) {
-                LOG.debug("closing {}: no complete request head in time", out.remoteAddress());
+                LOG.debug("closing {}: {}", out.remoteAddress(), e.getMessage());
                 return;
             } catch (HttpProtocolException e) {
                 LOG.debug("bad request head from {}: {}", out.remoteAddress(), e.getMessage());
                 sendErrorAndClose(e.status(), e.getMessage());
                 return;
-            } finally {
-                idle = false;
             }
             if (head == null) {
                 return; // the client closed the connection between requests
@@ -105,18 +109,74 @@ final class HttpConnection {
     /** Closes the connection if it waits for a request that has not started (graceful shutdown). */
     void closeIfIdle() {
         loop.execute(() -> {
-            if (idle && in.buffered() == 0 && task != null) {
+            if (idle && task != null) {
                 task.cancel("server shutting down");
             }
         });
     }
 
-    private RequestHead readHead(boolean first) throws IOException {
-        boolean waiting = !first && in.buffered() == 0;
-        in.setReadTimeout(waiting ? options.keepAliveTimeout() : options.headerTimeout());
-        Duration total = waiting ? options.keepAliveTimeout().plus(options.headerTimeout()) : options.headerTimeout();
+    /**
+     * The first request of a connection: its whole head, first byte included, must arrive within
+     * {@code headerTimeout} of the accept, so an opened connection that sends nothing is no cheaper
+     * to hold than a slow head.
+     */
+    private RequestHead readFirstHead() throws IOException {
+        Duration limit = options.headerTimeout();
+        in.setReadTimeout(limit);
+        return withTimeout(limit, "no complete request head within the header timeout of " + limit, () -> {
+            byte[] taken = awaitFirstByte();
+            return taken == null ? null : Http1Parser.readRequestHead(in, limits, taken);
+        });
+    }
+
+    /**
+     * A later request of a keep-alive connection, in two phases. Idle: nothing of the next
+     * request has arrived; the connection may wait {@code keepAliveTimeout} for its first byte.
+     * Head: from that first byte on (or at once, if a pipelined request is already buffered), the
+     * whole head must arrive within {@code headerTimeout}.
+     */
+    private RequestHead readNextHead() throws IOException {
+        byte[] taken = NOTHING;
+        if (in.buffered() == 0) {
+            in.setReadTimeout(options.keepAliveTimeout());
+            try {
+                taken = awaitFirstByte();
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("idle for the keep-alive timeout of " + options.keepAliveTimeout());
+            }
+            if (taken == null) {
+                return null;
+            }
+        }
+        Duration limit = options.headerTimeout();
+        in.setReadTimeout(limit);
+        byte[] prefix = taken;
+        return withTimeout(limit, "no complete request head within the header timeout of " + limit
+                + " after its first byte", () -> Http1Parser.readRequestHead(in, limits, prefix));
+    }
+
+    /**
+     * Waits for the first byte of a request, as {@link #idle} (shutdown may cancel the wait).
+     *
+     * @return that byte, or null at a clean end of stream
+     */
+    private byte[] awaitFirstByte() throws IOException {
+        byte[] one = new byte[1];
+        idle = true;
+        int n;
         try {
-            return Weft.withTimeout(total, () -> Http1Parser.readRequestHead(in, limits));
+            n = in.read(one, 0, 1);
+        } finally {
+            idle = false;
+        }
+        return n < 0 ? null : one;
+    }
+
+    private static <T> T withTimeout(Duration limit, String what, dev.weft.Coroutine<T> body) throws IOException {
+        try {
+            return Weft.withTimeout(limit, body);
+        } catch (TimeoutException e) {
+            throw new SocketTimeoutException(what);
         } catch (TaskFailedException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -196,6 +256,7 @@ final class HttpConnection {
             }
             response = Response.text("500: Internal Server Error").status(500);
         }
+        response = FileDelivery.prepare(head.method(), head.headers(), response);
 
         IOException failed = body.failure();
         if (failed == null && !body.complete()) {

@@ -43,6 +43,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Server server;
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ConnectionCount count = new ConnectionCount();
     private volatile boolean shuttingDown;
 
     private HttpServer(Handler handler, String host, int port, HttpServerOptions options) throws IOException {
@@ -56,10 +57,23 @@ public final class HttpServer implements AutoCloseable {
         this.server = Streams.startServer((in, out) -> {
             HttpConnection c = new HttpConnection(this, handler, options, in, out);
             connections.add(c);
+            count.opened();
+            boolean orderly = false;
             try {
                 c.serve();
+                orderly = true;
+            } catch (dev.weft.CancelledException e) {
+                orderly = true; // shutdown: the peer sees an end of stream
+                throw e;
             } finally {
                 connections.remove(c);
+                // close here rather than after return, so that a waiter of the count finds the socket gone
+                if (orderly) {
+                    out.close();
+                } else {
+                    out.abort();
+                }
+                count.closed();
             }
         }, host, port, so);
         LOG.info("serving HTTP on {}", server.address());
@@ -89,9 +103,25 @@ public final class HttpServer implements AutoCloseable {
         return server.address();
     }
 
-    /** Connections open now (idle keep-alive ones included). */
+    /**
+     * Connections open now, idle keep-alive ones included (an https connection counts once its
+     * TLS handshake is done).
+     */
     public int activeConnections() {
-        return server.activeConnections();
+        return count.get();
+    }
+
+    /**
+     * Waits until at most {@code n} connections are open ({@link #activeConnections()}), e.g. until
+     * the server has let go of the connections its clients closed: {@code awaitConnectionsAtMost(0)}.
+     * The sockets of the connections counted out are closed by then. A cancellation point; bound it
+     * with {@code Weft.withTimeout}. Call from a task of any loop.
+     */
+    public void awaitConnectionsAtMost(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        count.awaitAtMost(n);
     }
 
     /** Connections accepted since the start. */
@@ -144,6 +174,6 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HttpServer[" + server.address() + ", active=" + server.activeConnections() + "]";
+        return "HttpServer[" + server.address() + ", active=" + count.get() + "]";
     }
 }

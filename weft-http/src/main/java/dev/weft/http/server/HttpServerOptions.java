@@ -17,10 +17,13 @@ import java.util.Objects;
  *
  * <ul>
  * <li>{@code limits}: request line (414), header section and field count (431), body (413).</li>
- * <li>{@code headerTimeout} (10 s): the whole request head must arrive within it, counted from
- *     its first byte's wait — the slowloris defence. The connection is closed when it passes.</li>
- * <li>{@code keepAliveTimeout} (15 s): how long an idle keep-alive connection waits for the
- *     next request before it is closed.</li>
+ * <li>{@code headerTimeout} (10 s): the slowloris defence. On a new connection the whole first
+ *     request head must arrive within it of the accept; on a kept connection, within it of the
+ *     first byte of the head (or of the end of the previous exchange, for a pipelined head that
+ *     is already there). The connection is closed when it passes.</li>
+ * <li>{@code keepAliveTimeout} (15 s): how long a kept connection may stay idle — from the end
+ *     of a response until the first byte of the next request — before it is closed. It no longer
+ *     applies once that byte arrived.</li>
  * <li>{@code bodyTimeout} (30 s): the longest a single wait for request body bytes may take.</li>
  * <li>{@code writeTimeout} (30 s): the longest a response may wait for a peer that does not read.</li>
  * <li>{@code maxConnections} (10,000): connections served at once; the rest wait in the backlog.</li>
@@ -115,7 +118,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog);
     }
 
-    /** The time a whole request head may take to arrive. */
+    /** The time a whole request head may take to arrive (from the accept, or from its first byte on a kept connection). */
     public Duration headerTimeout() {
         return headerTimeout;
     }
@@ -126,7 +129,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** How long an idle keep-alive connection is kept. */
+    /** How long a kept connection may wait for the first byte of its next request. */
     public Duration keepAliveTimeout() {
         return keepAliveTimeout;
     }

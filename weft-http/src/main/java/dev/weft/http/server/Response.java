@@ -1,14 +1,20 @@
 package dev.weft.http.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.weft.http.FileReads;
 import dev.weft.http.Headers;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 
 /**
  * What a {@link Handler} answers (aiohttp's {@code web.Response} / {@code web.json_response} /
@@ -35,7 +41,10 @@ public final class Response {
     private final Headers headers = new Headers();
     private byte[] body;
     private Path file;
-    private long fileLength;
+    private long fileSize;
+    private Instant fileModified;
+    private long partFirst;
+    private long partLength = -1;
     private StreamingBody stream;
 
     private Response() {
@@ -99,18 +108,34 @@ public final class Response {
 
     /**
      * The contents of a regular file, sent with {@code Content-Length} and a content type guessed
-     * from its name. See {@link Router#staticFiles} for serving a directory safely.
+     * from its name (aiohttp's {@code web.FileResponse}). The server adds {@code Last-Modified},
+     * an {@code ETag} (from the size and modification time; a handler's own {@code ETag} or
+     * {@code Last-Modified} is kept) and {@code Accept-Ranges: bytes}, and answers conditional
+     * {@code GET}/{@code HEAD} requests ({@code If-None-Match}, {@code If-Modified-Since} → 304;
+     * {@code If-Match}, {@code If-Unmodified-Since} → 412) and a single {@code Range} (206, or 416
+     * if it lies past the end) by itself; set {@code Accept-Ranges: none} to refuse ranges. In a
+     * task, the file's metadata is read off the loop. See {@link Router#staticFiles} for serving a
+     * directory safely.
      *
-     * @throws UncheckedIOException if the file cannot be read
+     * @throws UncheckedIOException if the file cannot be read or is not a regular file
      */
     public static Response file(Path path) {
-        Response r = new Response();
         try {
-            r.fileLength = Files.size(path);
+            return file(path, OffLoop.call(() -> Files.readAttributes(path, BasicFileAttributes.class)));
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A file response for a file whose attributes were just read. */
+    static Response file(Path path, BasicFileAttributes attributes) {
+        if (!attributes.isRegularFile()) {
+            throw new UncheckedIOException(new java.io.IOException("not a regular file: " + path));
+        }
+        Response r = new Response();
         r.file = path;
+        r.fileSize = attributes.size();
+        r.fileModified = attributes.lastModifiedTime().toInstant();
         r.headers.set("Content-Type", MediaTypes.of(path.getFileName().toString()));
         return r;
     }
@@ -210,26 +235,67 @@ public final class Response {
         return body;
     }
 
-    /** The body length, or -1 if it is streamed. */
+    /** The body length (of a file: the part sent), or -1 if it is streamed. */
     public long contentLength() {
         if (body != null) {
             return body.length;
         }
-        return file != null ? fileLength : -1;
+        if (file != null) {
+            return partLength >= 0 ? partLength : fileSize;
+        }
+        return -1;
     }
 
     boolean isStreamed() {
         return stream != null;
     }
 
+    /** True for a {@link #file} response. */
+    boolean isFile() {
+        return file != null;
+    }
+
+    /** The whole size of the file of a file response. */
+    long fileSize() {
+        return fileSize;
+    }
+
+    /** The modification time of the file of a file response. */
+    Instant fileModified() {
+        return fileModified;
+    }
+
+    /** Makes this file response send bytes {@code first..last} (inclusive) of the file: 206 with {@code Content-Range}. */
+    Response part(long first, long last) {
+        if (file == null || first < 0 || last < first || last >= fileSize) {
+            throw new IllegalArgumentException("no such part: " + first + "-" + last + " of " + fileSize);
+        }
+        partFirst = first;
+        partLength = last - first + 1;
+        status = 206;
+        headers.set("Content-Range", "bytes " + first + "-" + last + "/" + fileSize);
+        return this;
+    }
+
     /** Writes a file or streamed body to {@code out}. */
     void writeBodyTo(OutputStream out) throws Exception {
         if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
+            long first = partFirst;
+            FileChannel channel = OffLoop.call(() -> {
+                FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
+                try {
+                    c.position(first);
+                } catch (java.io.IOException | RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+                return c;
+            }, Response::closeQuietly);
+            try (InputStream in = Channels.newInputStream(channel)) {
                 byte[] buf = new byte[64 * 1024];
-                long left = fileLength;
+                long left = contentLength();
                 int n;
-                while (left > 0 && (n = dev.weft.http.FileReads.read(in, buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                while (left > 0 && (n = FileReads.read(in, buf, 0, (int) Math.min(buf.length, left))) > 0) {
                     out.write(buf, 0, n);
                     out.flush();
                     left -= n;
@@ -240,6 +306,14 @@ public final class Response {
             }
         } else if (stream != null) {
             stream.writeTo(out);
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        try {
+            c.close();
+        } catch (java.io.IOException ignored) {
+            // an abandoned open: nothing more to do
         }
     }
 

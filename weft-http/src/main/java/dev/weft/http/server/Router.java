@@ -3,8 +3,8 @@ package dev.weft.http.server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -217,23 +217,33 @@ public final class Router implements Handler {
             }
             p = p.resolve(s);
         }
-        p = p.normalize();
-        if (!p.startsWith(m.root) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(p)) {
+        Path candidate = p.normalize();
+        if (!candidate.startsWith(m.root)) {
             return notFound();
         }
-        Path real;
+        Found found = OffLoop.call(() -> find(m.root, candidate)); // stat and realpath: disk calls
+        return found == null ? notFound() : Response.file(found.path, found.attributes);
+    }
+
+    /** A regular, readable file under the root and its attributes. */
+    private record Found(Path path, BasicFileAttributes attributes) {
+    }
+
+    /** {@code candidate} if it is a readable regular file whose real path is under {@code root}'s; else null. */
+    private static Found find(Path root, Path candidate) {
         try {
-            real = p.toRealPath();
-            if (!real.startsWith(m.root.toRealPath())) {
-                return notFound(); // a symbolic link out of the root
+            Path real = candidate.toRealPath();
+            if (!real.startsWith(root.toRealPath())) {
+                return null; // a symbolic link out of the root
             }
+            BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+            if (!a.isRegularFile() || !Files.isReadable(real)) {
+                return null;
+            }
+            return new Found(real, a);
         } catch (IOException e) {
-            return notFound();
+            return null;
         }
-        if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
-            return notFound();
-        }
-        return Response.file(real);
     }
 
     private static Response notFound() {

@@ -350,32 +350,131 @@ class HttpServerTest {
 
     @Test
     void aSlowlorisClientIsDisconnectedAfterTheHeaderTimeout() throws Exception {
-        HttpServer s = start(app(), HttpServerOptions.defaults().headerTimeout(Duration.ofMillis(200)));
+        HttpServer s = start(app(), HttpServerOptions.defaults().headerTimeout(Duration.ofMillis(300))
+                .bodyTimeout(Duration.ofMillis(100)));
         try (Wire w = new Wire(s.port())) {
             w.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
             assertTrue(w.closedByServer());
         }
         try (Wire w = new Wire(s.port())) {
-            // trickling: a byte at a time keeps each wait short but the head never completes in time
+            // Trickling: a byte now and then keeps each wait short, but the whole head has one
+            // deadline. The pace is set by the server itself, no sleep: each step is a stalled body
+            // on another connection, cut after the body timeout (a third of the header timeout).
             w.send("GET / HTTP/1.1\r\n");
-            for (int i = 0; i < 100 && !w.conn.reader().atEof(); i++) {
+            var closed = Weft.spawn(w::closedByServer);
+            int steps = 0;
+            for (; steps < 50 && !closed.isDone(); steps++) {
                 try {
                     w.send("X");
-                } catch (java.io.IOException closed) {
+                } catch (java.io.IOException gone) {
                     break;
                 }
-                Weft.sleep(0.01);
+                try (Wire pace = new Wire(s.port())) {
+                    pace.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+                    assertTrue(pace.closedByServer());
+                }
             }
-            assertTrue(w.closedByServer());
+            assertTrue(closed.await(), "closed while still trickling (after " + steps + " steps)");
+            assertTrue(steps < 50, "the head deadline did not move with each byte");
         }
     }
 
     @Test
     void idleKeepAliveConnectionsAreClosedAfterTheirTimeout() throws Exception {
-        HttpServer s = start(app(), HttpServerOptions.defaults().keepAliveTimeout(Duration.ofMillis(200)));
+        // the header timeout is far beyond the safety net: only the keep-alive timeout can close it
+        HttpServer s = start(app(), HttpServerOptions.defaults().keepAliveTimeout(Duration.ofMillis(200))
+                .headerTimeout(Duration.ofHours(1)));
         try (Wire w = new Wire(s.port())) {
             assertEquals("home", w.get("/").text());
             assertTrue(w.closedByServer());
+        }
+        assertEquals(0, s.activeConnections());
+    }
+
+    @Test
+    void theNextHeadOnAKeptConnectionIsReadLikeTheFirst() throws Exception {
+        // the server takes the first byte of a later head to end the keep-alive wait: nothing may change
+        HttpLimits limits = HttpLimits.defaults().maxStartLineBytes(100);
+        int port = start(app(), HttpServerOptions.defaults().limits(limits)).port();
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int length = 96; length <= 104; length++) {
+            String line = "GET /users/" + "7".repeat(length - "GET /users/ HTTP/1.1".length()) + " HTTP/1.1";
+            String raw = line + "\r\nHost: x\r\n\r\n";
+            int fresh = Wire.exchange(port, raw).status();
+            try (Wire w = new Wire(port)) {
+                assertEquals("home", w.get("/").text());
+                assertEquals(fresh, w.send(raw).read().status(), "a request line of " + length + " bytes");
+            }
+            seen.add(fresh);
+        }
+        assertEquals(java.util.Set.of(200, 414), seen, "the lengths straddle the limit");
+        try (Wire w = new Wire(port)) {
+            assertEquals("home", w.get("/").text());
+            assertEquals("home", w.send("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").read().text(), "stray CRLF skipped");
+            assertEquals("home", w.send("\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").read().text(), "stray LF skipped");
+            Wire.Resp bad = w.send("\rGET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(400, bad.status(), "a bare CR is refused, also as the first byte");
+            assertTrue(w.closedByServer());
+        }
+        try (Wire w = new Wire(port)) {
+            assertEquals("home", w.get("/").text());
+            w.send("G");
+            w.conn.writer().writeEof(); // a request begun and abandoned: 400, not a silent close
+            assertEquals(400, w.read().status());
+        }
+    }
+
+    @Test
+    void aNewConnectionThatSendsNothingIsClosedAfterTheHeaderTimeout() throws Exception {
+        HttpServer s = start(app(), HttpServerOptions.defaults().headerTimeout(Duration.ofMillis(200))
+                .keepAliveTimeout(Duration.ofHours(1)));
+        try (Wire w = new Wire(s.port())) {
+            assertTrue(w.closedByServer(), "an opened connection costs as much as a slow head");
+        }
+    }
+
+    @Test
+    void aSlowHeadOnAReusedConnectionIsCutByTheHeaderTimeoutFromItsFirstByte() throws Exception {
+        // Keep-alive an hour: were the head deadline keepAlive + header (counted from the previous
+        // response), the connection would outlive the safety net and the test would fail.
+        HttpServer s = start(app(), HttpServerOptions.defaults().keepAliveTimeout(Duration.ofHours(1))
+                .headerTimeout(Duration.ofMillis(200)));
+        try (Wire w = new Wire(s.port())) {
+            assertEquals("home", w.get("/").text());
+            w.send("GET / HTTP/1.1\r\nHost: x\r\n"); // and never the empty line
+            assertTrue(w.closedByServer());
+        }
+        assertEquals(0, s.activeConnections());
+    }
+
+    @Test
+    void aHeadBegunWithinTheKeepAliveTimeoutMayFinishAfterIt() throws Exception {
+        // The keep-alive timeout governs only the wait for a request's first byte; from then on the
+        // header timeout (an hour here) applies. The second head's first bytes are in the socket
+        // before the first response is sent, so they arrive as the keep-alive wait begins; a second,
+        // idle connection whose keep-alive wait began later is the witness that the keep-alive
+        // timeout of the first has passed before its head is completed.
+        Event entered = new Event();
+        Event release = new Event();
+        Router r = app().get("/hold", req -> {
+            entered.set();
+            release.await();
+            return Response.text("held");
+        });
+        HttpServer s = start(r, HttpServerOptions.defaults().keepAliveTimeout(Duration.ofMillis(300))
+                .headerTimeout(Duration.ofHours(1)));
+        try (Wire slow = new Wire(s.port()); Wire witness = new Wire(s.port())) {
+            slow.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+            entered.await();
+            slow.send("GET /users/7 HTTP/1.1\r\n"); // the next head begins...
+            release.set();
+            assertEquals("held", slow.read().text());
+            assertEquals("home", witness.get("/").text());
+            assertTrue(witness.closedByServer(), "the witness's keep-alive timeout passed");
+            slow.send("Host: x\r\n\r\n"); // ...and ends after the keep-alive timeout
+            Wire.Resp late = slow.read();
+            assertEquals(200, late.status());
+            assertEquals("user 7 q=null", late.text());
         }
     }
 

@@ -62,14 +62,9 @@ class LoadTest {
         assertEquals(clients * requests, total);
         assertEquals(clients, server.acceptedConnections(), "one connection per client: keep-alive held");
         // the clients closed; the server notices each end of stream and lets go of the connection
-        for (int i = 0; i < 10_000 && server.activeConnections() > 0; i++) {
-            Weft.sleep(0.005);
-        }
+        Weft.withTimeout(Wire.SAFETY, () -> server.awaitConnectionsAtMost(0));
         assertEquals(0, server.activeConnections());
         server.shutdown(Duration.ofSeconds(5));
-        for (int i = 0; i < 1000 && openFds() > fdsBefore; i++) {
-            Weft.sleep(0.005);
-        }
         int fdsAfter = openFds();
         assertTrue(fdsAfter <= fdsBefore, "descriptors back to where they were: " + fdsBefore + " -> " + fdsAfter);
     }
