@@ -49,6 +49,8 @@ public final class StreamReader {
     private boolean eof;
     private int limit;
     private long readTimeoutNanos = -1;
+    /** On the loop's clock: no wait for data may go past it; {@link Long#MAX_VALUE}: none. */
+    private long deadlineNanos = Long.MAX_VALUE;
 
     StreamReader(Transport transport, int limit) {
         this.transport = transport;
@@ -76,6 +78,26 @@ public final class StreamReader {
      */
     public void setReadTimeout(Duration timeout) {
         readTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+    }
+
+    /**
+     * Bounds all the waits for data from now on together: none may end later than {@code timeout}
+     * from now, on the loop's clock (a deadline for a whole message, such as an HTTP request head,
+     * where {@link #setReadTimeout} bounds each wait alone). Costs nothing while the data is
+     * already buffered. A wait cut short throws {@link java.net.SocketTimeoutException}. Null:
+     * no deadline.
+     */
+    public void setReadDeadline(Duration timeout) {
+        deadlineNanos = timeout == null ? Long.MAX_VALUE : transport.loop().nanoTime() + timeout.toNanos();
+    }
+
+    /**
+     * Waits until at least one byte is buffered, consuming nothing.
+     *
+     * @return false at end of stream
+     */
+    public boolean awaitData() throws IOException {
+        return start < end || fill();
     }
 
     /** The peer's address. */
@@ -346,7 +368,7 @@ public final class StreamReader {
             if (n != 0) {
                 break;
             }
-            transport.awaitReadable(readTimeoutNanos);
+            transport.awaitReadable(waitLimitNanos());
         }
         if (n < 0) {
             eof = true;
@@ -368,6 +390,18 @@ public final class StreamReader {
         scratch.get(buf, end, n);
         end += n;
         return true;
+    }
+
+    /** How long the next wait for data may take: the read timeout, cut to what is left before the deadline. */
+    private long waitLimitNanos() throws java.net.SocketTimeoutException {
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return readTimeoutNanos;
+        }
+        long left = deadlineNanos - transport.loop().nanoTime();
+        if (left <= 0) {
+            throw new java.net.SocketTimeoutException("no data from " + remoteAddress() + " before the read deadline");
+        }
+        return readTimeoutNanos < 0 ? left : Math.min(left, readTimeoutNanos);
     }
 
     private void consume(int n) {

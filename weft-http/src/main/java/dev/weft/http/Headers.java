@@ -217,11 +217,18 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return true;
     }
 
-    static boolean isTokenChar(int c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-            return true;
+    /** RFC 9110 tchar, by US-ASCII code. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            TCHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
-        return c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    static boolean isTokenChar(int c) {
+        return c >= 0 && c < 128 && TCHAR[c];
     }
 
     private static void checkName(String name) {

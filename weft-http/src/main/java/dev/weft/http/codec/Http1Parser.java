@@ -7,7 +7,6 @@ import dev.weft.net.StreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * Reads HTTP/1.1 message heads (RFC 9112) from a {@link StreamReader}, strictly: one space
@@ -19,7 +18,6 @@ import java.util.Arrays;
 public final class Http1Parser {
 
     private static final byte[] LF = {'\n'};
-    private static final byte[] NOTHING = new byte[0];
 
     private Http1Parser() {
     }
@@ -31,24 +29,10 @@ public final class Http1Parser {
      * @throws HttpProtocolException on a malformed or oversized head (see {@link HttpProtocolException#status()})
      */
     public static RequestHead readRequestHead(StreamReader in, HttpLimits limits) throws IOException {
-        return readRequestHead(in, limits, NOTHING);
-    }
-
-    /**
-     * Reads a request head whose first bytes, {@code taken}, were already read from {@code in}
-     * (a server that waited for the first byte of the next request, to tell an idle connection
-     * from a slow head). {@code taken} holds at most one line break, as its last byte.
-     *
-     * @return the head, or null if the connection ended cleanly before a request began
-     * @throws HttpProtocolException on a malformed or oversized head
-     */
-    public static RequestHead readRequestHead(StreamReader in, HttpLimits limits, byte[] taken) throws IOException {
         String line;
         int emptyLines = 0;
-        byte[] prefix = taken;
         do {
-            line = readLine(in, limits.maxStartLineBytes(), 414, "request line", true, prefix);
-            prefix = NOTHING;
+            line = readLine(in, limits.maxStartLineBytes(), 414, "request line", true);
             if (line == null) {
                 return null;
             }
@@ -183,35 +167,20 @@ public final class Http1Parser {
      */
     static String readLine(StreamReader in, int max, int statusIfTooLong, String what, boolean mayEnd)
             throws IOException {
-        return readLine(in, max, statusIfTooLong, what, mayEnd, NOTHING);
-    }
-
-    /** {@link #readLine} of a line whose first bytes, {@code prefix}, were already read. */
-    private static String readLine(StreamReader in, int max, int statusIfTooLong, String what, boolean mayEnd,
-            byte[] prefix) throws IOException {
+        int old = in.limit();
+        in.setLimit(max);
         byte[] line;
-        if (prefix.length > 0 && prefix[prefix.length - 1] == '\n') {
-            line = prefix;
-        } else {
-            int old = in.limit();
-            in.setLimit(Math.max(1, max - prefix.length));
-            try {
-                line = in.readUntil(LF);
-            } catch (LimitOverrunException e) {
-                throw new HttpProtocolException(statusIfTooLong, what + " longer than " + max + " bytes");
-            } catch (IncompleteReadException e) {
-                if (mayEnd && e.partial().length == 0 && prefix.length == 0) {
-                    return null;
-                }
-                throw new HttpProtocolException(400, "connection closed in the middle of the " + what);
-            } finally {
-                in.setLimit(old);
+        try {
+            line = in.readUntil(LF);
+        } catch (LimitOverrunException e) {
+            throw new HttpProtocolException(statusIfTooLong, what + " longer than " + max + " bytes");
+        } catch (IncompleteReadException e) {
+            if (mayEnd && e.partial().length == 0) {
+                return null;
             }
-            if (prefix.length > 0) {
-                byte[] all = Arrays.copyOf(prefix, prefix.length + line.length);
-                System.arraycopy(line, 0, all, prefix.length, line.length);
-                line = all;
-            }
+            throw new HttpProtocolException(400, "connection closed in the middle of the " + what);
+        } finally {
+            in.setLimit(old);
         }
         int len = line.length - 1;
         if (len > 0 && line[len - 1] == '\r') {

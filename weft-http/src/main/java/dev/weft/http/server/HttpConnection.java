@@ -58,7 +58,6 @@ final class HttpConnection {
     private static final Duration LINGER = Duration.ofSeconds(2);
     private static final long LINGER_BYTES = 1 << 20;
     private static final int COALESCE_BYTES = 16 * 1024;
-    private static final byte[] NOTHING = new byte[0];
 
     private final HttpServer server;
     private final Handler handler;
@@ -121,12 +120,7 @@ final class HttpConnection {
      * to hold than a slow head.
      */
     private RequestHead readFirstHead() throws IOException {
-        Duration limit = options.headerTimeout();
-        in.setReadTimeout(limit);
-        return withTimeout(limit, "no complete request head within the header timeout of " + limit, () -> {
-            byte[] taken = awaitFirstByte();
-            return taken == null ? null : Http1Parser.readRequestHead(in, limits, taken);
-        });
+        return readHead(false);
     }
 
     /**
@@ -136,52 +130,52 @@ final class HttpConnection {
      * whole head must arrive within {@code headerTimeout}.
      */
     private RequestHead readNextHead() throws IOException {
-        byte[] taken = NOTHING;
         if (in.buffered() == 0) {
             in.setReadTimeout(options.keepAliveTimeout());
             try {
-                taken = awaitFirstByte();
+                if (!awaitFirstByte()) {
+                    return null;
+                }
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException("idle for the keep-alive timeout of " + options.keepAliveTimeout());
             }
-            if (taken == null) {
-                return null;
-            }
         }
-        Duration limit = options.headerTimeout();
-        in.setReadTimeout(limit);
-        byte[] prefix = taken;
-        return withTimeout(limit, "no complete request head within the header timeout of " + limit
-                + " after its first byte", () -> Http1Parser.readRequestHead(in, limits, prefix));
+        return readHead(true);
     }
 
     /**
-     * Waits for the first byte of a request, as {@link #idle} (shutdown may cancel the wait).
-     *
-     * @return that byte, or null at a clean end of stream
+     * Reads a request head within {@code headerTimeout} from now: a deadline on the reader, which
+     * costs nothing when the head is already buffered (no timer, no scope per request).
      */
-    private byte[] awaitFirstByte() throws IOException {
-        byte[] one = new byte[1];
-        idle = true;
-        int n;
+    private RequestHead readHead(boolean afterFirstByte) throws IOException {
+        Duration limit = options.headerTimeout();
+        in.setReadTimeout(limit);
+        in.setReadDeadline(limit);
         try {
-            n = in.read(one, 0, 1);
+            if (!afterFirstByte && !awaitFirstByte()) {
+                return null;
+            }
+            return Http1Parser.readRequestHead(in, limits);
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("no complete request head within the header timeout of " + limit
+                    + (afterFirstByte ? " after its first byte" : ""));
         } finally {
-            idle = false;
+            in.setReadDeadline(null);
         }
-        return n < 0 ? null : one;
     }
 
-    private static <T> T withTimeout(Duration limit, String what, dev.weft.Coroutine<T> body) throws IOException {
+    /**
+     * Waits for the first byte of a request, as {@link #idle} (shutdown may cancel the wait), and
+     * leaves it buffered.
+     *
+     * @return false at a clean end of stream
+     */
+    private boolean awaitFirstByte() throws IOException {
+        idle = true;
         try {
-            return Weft.withTimeout(limit, body);
-        } catch (TimeoutException e) {
-            throw new SocketTimeoutException(what);
-        } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            return in.awaitData();
+        } finally {
+            idle = false;
         }
     }
 
