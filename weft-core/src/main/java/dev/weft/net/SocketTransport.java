@@ -64,6 +64,8 @@ final class SocketTransport implements Transport {
     private IOException failure;
     /** After a write error: what the socket still held for reading when it was closed, or null. */
     private ByteBuffer salvaged;
+    /** True if the salvage read to the peer's end of stream (so that nothing is missing after it). */
+    private boolean salvagedToEnd;
     private final DrainGate drain;
     private Future<Void> closedFuture;
 
@@ -111,7 +113,10 @@ final class SocketTransport implements Transport {
                 throw new java.nio.channels.ClosedChannelException();
             }
             if (!salvaged.hasRemaining()) {
-                return -1; // the peer's last words were read: it is gone
+                if (salvagedToEnd) {
+                    return -1; // the peer's last words were read: it is gone
+                }
+                throw failure; // more may have followed: never pass a cut stream off as a whole one
             }
             int n = Math.min(dst.remaining(), salvaged.remaining());
             dst.put(dst.position(), salvaged, salvaged.position(), n).position(dst.position() + n);
@@ -130,6 +135,20 @@ final class SocketTransport implements Transport {
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
         mayHaveData = true;
+        try {
+            awaitChannelReadable(timeoutNanos);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            if (salvaged == null) {
+                throw e;
+            }
+            // a write error closed the socket under this wait: tryRead hands out what was salvaged
+        }
+    }
+
+    private void awaitChannelReadable(long timeoutNanos) throws IOException {
+        if (closed && salvaged != null) {
+            return;
+        }
         if (timeoutNanos < 0) {
             Readiness.awaitReadable(channel);
         } else if (!Readiness.awaitReadable(channel, Duration.ofNanos(timeoutNanos))) {
@@ -331,9 +350,11 @@ final class SocketTransport implements Transport {
         }
         ByteBuffer buf = ByteBuffer.allocate(SALVAGE_LIMIT);
         try {
-            while (buf.hasRemaining() && channel.read(buf) > 0) {
-                // the kernel keeps data that arrived before a reset readable
-            }
+            int n;
+            do {
+                n = channel.read(buf); // the kernel keeps data that arrived before a reset readable
+            } while (n > 0 && buf.hasRemaining());
+            salvagedToEnd = n < 0;
         } catch (IOException e) {
             LOG.trace("salvage after a write error", e);
         }

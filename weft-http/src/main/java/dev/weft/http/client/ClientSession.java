@@ -470,6 +470,7 @@ public final class ClientSession implements AutoCloseable {
             }
             LOG.debug("{} {}: the server answered {} and closed the connection before taking the whole request ({})",
                     method, url, head.status(), writeError.toString());
+            trace.requestHeadersSent(method, url, h);
             bodyWithheld = true; // not all of the body was sent: never pooled
             return head;
         }

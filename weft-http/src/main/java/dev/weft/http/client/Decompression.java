@@ -104,6 +104,8 @@ final class Decompression {
                 }
                 Throwable why = e.getCause() != null ? e.getCause() : e;
                 throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt brotli body: " + why.getMessage());
+            } catch (RuntimeException e) { // the decoder's own checks on malformed data
+                throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt brotli body: " + e);
             }
         }
     }

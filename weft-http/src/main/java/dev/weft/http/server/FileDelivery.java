@@ -10,9 +10,10 @@ import dev.weft.http.Headers;
  * time, at most now) and a strong {@code ETag} made of the size and the modification time in
  * nanoseconds — any write that changes either changes the tag — unless the handler set its own;
  * and {@code Accept-Ranges: bytes} unless the handler set {@code Accept-Ranges: none}. For
- * {@code GET} and {@code HEAD} the {@link Preconditions} are evaluated, then a {@code Range}
- * (see {@link ByteRanges}) under its {@code If-Range}. {@code HEAD} gets the headers
- * {@code GET} would get, range and all (RFC 9110 section 9.3.2). Stateless.
+ * {@code GET} and {@code HEAD} the {@link Preconditions} are evaluated; for {@code GET}, then a
+ * {@code Range} (see {@link ByteRanges}) under its {@code If-Range}. A {@code HEAD} with a
+ * {@code Range} gets the whole file's headers: RFC 9110 section 14.2 defines ranges for
+ * {@code GET} only. Stateless.
  */
 final class FileDelivery {
 
@@ -46,8 +47,8 @@ final class FileDelivery {
             return Response.text("412: Precondition Failed").status(412);
         }
         java.util.List<String> range = request.getAll("Range");
-        if (!ranges || range.size() != 1) {
-            return file; // none, or several fields: not a valid Range, ignored
+        if (!ranges || range.size() != 1 || !method.equals("GET")) {
+            return file; // none, several fields (not a valid Range), or not a GET: RFC 9110 14.2 defines ranges for GET only
         }
         String ifRange = request.get("If-Range");
         if (ifRange != null && !Preconditions.ifRangeHolds(ifRange, etag, lastModified, now)) {

@@ -114,7 +114,8 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Waits until at most {@code n} connections are open ({@link #activeConnections()}), e.g. until
      * the server has let go of the connections its clients closed: {@code awaitConnectionsAtMost(0)}.
-     * The sockets of the connections counted out are closed by then. A cancellation point; bound it
+     * The connections counted out are done; a socket with unsent bytes is closed once they are
+     * flushed (a socket with none, at once). A cancellation point; bound it
      * with {@code Weft.withTimeout}. Call from a task of any loop.
      */
     public void awaitConnectionsAtMost(int n) {

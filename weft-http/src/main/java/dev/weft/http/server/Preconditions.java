@@ -43,7 +43,7 @@ final class Preconditions {
             }
         } else {
             long since = date(request, "If-Unmodified-Since", now);
-            if (since != HttpDates.INVALID && (lastModified == HttpDates.INVALID || lastModified > since)) {
+            if (since != HttpDates.INVALID && lastModified != HttpDates.INVALID && lastModified > since) {
                 return 412;
             }
         }
