@@ -326,6 +326,15 @@ public final class ClientSession implements AutoCloseable {
                 pool.release(c, false);
                 throw e;
             }
+            if (head.status() == 417 && x.bodyWithheld && !x.bodyStarted) {
+                // RFC 9110 10.1.1: a server that refuses the expectation gets the request again without it.
+                pool.release(c, false);
+                LOG.debug("{} {}: 417 to Expect: 100-continue; sending it again without the expectation", method, url);
+                h = h.copy();
+                h.remove("Expect");
+                expect = false;
+                continue;
+            }
             trace.responseFirstByte(method, url, head.status());
             BodyReader reader;
             BodyFraming framing;
