@@ -258,12 +258,7 @@ public final class CookieJar {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        try {
-            h = IDN.toASCII(h);
-        } catch (IllegalArgumentException ignored) {
-            // keep as is
-        }
-        return h.toLowerCase(Locale.ROOT);
+        return ascii(h);
     }
 
     /** {@code domain} in ASCII (punycode) and lower case, as request hosts are compared. */
@@ -271,7 +266,7 @@ public final class CookieJar {
         try {
             return IDN.toASCII(domain).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
-            return domain;
+            return domain.toLowerCase(Locale.ROOT);
         }
     }
 
