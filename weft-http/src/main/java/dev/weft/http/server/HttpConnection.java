@@ -313,7 +313,9 @@ final class HttpConnection {
             h.set("Connection", "keep-alive");
         }
         byte[] headBytes = Http1Writer.responseHead(status, response.reason(), h);
-        LOG.debug("{} {} {} -> {}", out.remoteAddress(), head.method(), head.target(), status);
+        if (LOG.isDebugEnabled()) { // remoteAddress() takes the channel's lock: not per request for nothing
+            LOG.debug("{} {} {} -> {}", out.remoteAddress(), head.method(), head.target(), status);
+        }
         if (isHead || bodyless) {
             out.write(headBytes);
         } else if (response.body() != null) {
