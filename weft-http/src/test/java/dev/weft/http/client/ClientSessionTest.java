@@ -23,33 +23,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client session against tiny Weft servers on loopback: exact bytes, real sockets. */
 @WeftTest(virtualClock = false)
 class ClientSessionTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final OpenResources open = new OpenResources();
 
     private TinyServer server(TinyServer.Handler h) throws Exception {
-        return keep(TinyServer.start(h));
+        return open.keep(TinyServer.start(h));
     }
 
     private ClientSession session() {
-        return keep(ClientSession.create());
+        return open.keep(ClientSession.create());
     }
 
     private static final TinyServer.Handler ECHO = (req, out) -> {
@@ -172,7 +161,7 @@ class ClientSessionTest {
     @Test
     void everyMethodQueryParametersDefaultHeadersAndAuth() throws Exception {
         TinyServer s = server(ECHO);
-        ClientSession session = keep(ClientSession.builder().defaultHeader("X-Default", "d")
+        ClientSession session = open.keep(ClientSession.builder().defaultHeader("X-Default", "d")
                 .defaultHeader("User-Agent", "test-agent").auth(Auth.basic("user", "pass")).build());
         for (String m : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
             try (ClientResponse r = session.request(m, s.url("/m"))) {
@@ -299,7 +288,7 @@ class ClientSessionTest {
             respond(out, 200, bomb, "Content-Encoding", "gzip");
             return true;
         });
-        ClientSession session = keep(ClientSession.builder()
+        ClientSession session = open.keep(ClientSession.builder()
                 .decompressionLimits(DecompressionLimits.defaults().maxBytes(8L << 20).maxRatio(0)).build());
         try (ClientResponse r = session.get(s.url("/bomb"))) {
             DecompressionBombException e = assertThrows(DecompressionBombException.class, r::bytes);
@@ -381,7 +370,7 @@ class ClientSessionTest {
             return true;
         });
         TinyServer here = s;
-        ClientSession session = keep(ClientSession.builder().build());
+        ClientSession session = open.keep(ClientSession.builder().build());
         ClientRequest away = ClientRequest.builder("GET", s.url("/away")).auth(Auth.bearer("secret")).build();
         String echoed = session.request(away).text();
         assertTrue(echoed.startsWith("GET /there"));
@@ -398,10 +387,10 @@ class ClientSessionTest {
             return true;
         });
         String httpsUrl = "https://127.0.0.1:" + fakeTls.port() + "/secure";
-        ClientSession strict = keep(ClientSession.builder().tlsUpgrade((c, o, insecure) -> c).build());
+        ClientSession strict = open.keep(ClientSession.builder().tlsUpgrade((c, o, insecure) -> c).build());
         InsecureRedirectException e = assertThrows(InsecureRedirectException.class, () -> strict.get(httpsUrl));
         assertTrue(e.getMessage().contains("https to http"));
-        ClientSession lax = keep(ClientSession.builder().tlsUpgrade((c, o, insecure) -> c)
+        ClientSession lax = open.keep(ClientSession.builder().tlsUpgrade((c, o, insecure) -> c)
                 .allowInsecureRedirects(true).build());
         assertTrue(lax.get(httpsUrl).text().startsWith("GET /downgraded"));
         ClientSession realTls = session();
@@ -488,7 +477,7 @@ class ClientSessionTest {
         ClientResponseException e = assertThrows(ClientResponseException.class, missing::raiseForStatus);
         assertEquals(404, e.status());
         assertEquals("Not Found", e.reason());
-        ClientSession raising = keep(ClientSession.builder().raiseForStatus(true).build());
+        ClientSession raising = open.keep(ClientSession.builder().raiseForStatus(true).build());
         assertThrows(ClientResponseException.class, () -> raising.get(s.url("/missing")));
     }
 
@@ -505,7 +494,7 @@ class ClientSessionTest {
             respond(out, 200, "done");
             return true;
         });
-        ClientSession session = keep(ClientSession.builder().limitPerHost(2).build());
+        ClientSession session = open.keep(ClientSession.builder().limitPerHost(2).build());
         List<Task<String>> tasks = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             tasks.add(Weft.spawn(() -> {
@@ -533,7 +522,7 @@ class ClientSessionTest {
             respond(out, 200, "late");
             return true;
         });
-        ClientSession session = keep(ClientSession.builder().limit(1)
+        ClientSession session = open.keep(ClientSession.builder().limit(1)
                 .timeout(ClientTimeout.defaults().poolAcquire(Duration.ofMillis(50))).build());
         Task<String> first = Weft.spawn(() -> session.get(s.url("/1")).text());
         inside.await();
@@ -557,7 +546,7 @@ class ClientSessionTest {
             never.await();
             return false;
         });
-        ClientSession session = keep(ClientSession.builder()
+        ClientSession session = open.keep(ClientSession.builder()
                 .timeout(ClientTimeout.defaults().sockRead(Duration.ofMillis(100))).build());
         ClientTimeoutException e = assertThrows(ClientTimeoutException.class, () -> session.get(s.url("/silent")));
         assertEquals(ClientTimeoutException.Kind.SOCK_READ, e.kind());
@@ -628,7 +617,7 @@ class ClientSessionTest {
                     + req.headers().get("Host"));
             return true;
         });
-        ClientSession session = keep(ClientSession.builder()
+        ClientSession session = open.keep(ClientSession.builder()
                 .proxy("http://u:p@127.0.0.1:" + proxy.port()).build());
         assertEquals("http://example.invalid:8080/x?y=1 Basic dTpw example.invalid:8080",
                 session.get("http://example.invalid:8080/x?y=1").text());
@@ -647,7 +636,7 @@ class ClientSessionTest {
             return true;
         });
         List<String> tls = new ArrayList<>();
-        ClientSession session = keep(ClientSession.builder().proxy("http://u:p@127.0.0.1:" + proxy.port())
+        ClientSession session = open.keep(ClientSession.builder().proxy("http://u:p@127.0.0.1:" + proxy.port())
                 .insecure(true).tlsUpgrade((c, origin, insecure) -> {
                     tls.add(origin.authority() + " insecure=" + insecure);
                     return c;
@@ -733,7 +722,7 @@ class ClientSessionTest {
                 events.add("body " + bytes);
             }
         };
-        ClientSession session = keep(ClientSession.builder().trace(l).build());
+        ClientSession session = open.keep(ClientSession.builder().trace(l).build());
         assertEquals("end", session.get(s.url("/start")).text());
         assertEquals(List.of("start /start", "create", "dns", "sent /start", "first byte 302", "body 0",
                 "redirect /end", "reused", "sent /end", "first byte 200", "end 200", "body 3"), events);

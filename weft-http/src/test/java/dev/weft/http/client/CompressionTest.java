@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code Content-Encoding: br} through a tiny server on loopback, with fixtures made by the
@@ -29,19 +29,8 @@ class CompressionTest {
     private static final byte[] TEXT_BR = resource("text.txt.br");
     private static final byte[] BOMB_BR = resource("zeros-200MB.br");
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final OpenResources open = new OpenResources();
 
     /** Read when the class loads, before any loop runs: no disk read inside a task. */
     private static byte[] resource(String name) {
@@ -57,7 +46,7 @@ class CompressionTest {
      * {@code /chunked/text} and {@code /chunked/bomb} chunked in pieces of 100 bytes.
      */
     private TinyServer brotliServer() throws Exception {
-        return keep(TinyServer.start((req, out) -> {
+        return open.keep(TinyServer.start((req, out) -> {
             boolean chunked = req.target().startsWith("/chunked/");
             byte[] body = req.target().endsWith("/bomb") ? BOMB_BR : TEXT_BR;
             if (chunked) {
@@ -78,7 +67,7 @@ class CompressionTest {
     void brotliBodiesAreDecodedAndBrIsAdvertised() throws Exception {
         TinyServer s = brotliServer();
         String expected = new String(TEXT, StandardCharsets.UTF_8);
-        ClientSession session = keep(ClientSession.create());
+        ClientSession session = open.keep(ClientSession.create());
         try (ClientResponse r = session.get(s.url("/text"))) {
             assertEquals(expected, r.text());
             assertTrue(r.isReleased(), "the whole body was read: the connection is back in the pool");
@@ -96,12 +85,12 @@ class CompressionTest {
     @Test
     void aBrotliBombIsRefusedByTheSameLimitsAsGzip() throws Exception {
         TinyServer s = brotliServer();
-        ClientSession defaults = keep(ClientSession.create());
+        ClientSession defaults = open.keep(ClientSession.create());
         try (ClientResponse r = defaults.get(s.url("/bomb"))) {
             DecompressionBombException e = assertThrows(DecompressionBombException.class, r::bytes);
             assertTrue(e.getMessage().contains("1000:1"), e.getMessage());
         }
-        ClientSession byteCap = keep(ClientSession.builder()
+        ClientSession byteCap = open.keep(ClientSession.builder()
                 .decompressionLimits(DecompressionLimits.defaults().maxBytes(8L << 20).maxRatio(0)).build());
         try (ClientResponse r = byteCap.get(s.url("/chunked/bomb"))) {
             InputStream in = r.bodyStream();
@@ -126,7 +115,7 @@ class CompressionTest {
     @Test
     void brokenBrotliIsAProtocolErrorAndACutBodyADisconnect() throws Exception {
         byte[] truncated = Arrays.copyOf(TEXT_BR, 3000);
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             if (req.target().equals("/cut")) {
                 out.write(Http1Writer.responseHead(200, null,
                         Headers.of("Content-Length", Integer.toString(TEXT_BR.length), "Content-Encoding", "br")));
@@ -136,7 +125,7 @@ class CompressionTest {
             respond(out, 200, truncated, "Content-Encoding", "br");
             return true;
         }));
-        ClientSession session = keep(ClientSession.create());
+        ClientSession session = open.keep(ClientSession.create());
         try (ClientResponse r = session.get(s.url("/truncated"))) {
             HttpProtocolException e = assertThrows(HttpProtocolException.class, r::bytes);
             assertEquals(502, e.status());
@@ -153,7 +142,7 @@ class CompressionTest {
     @Test
     void withAutoDecompressOffBrotliIsNeitherAskedForNorUndone() throws Exception {
         TinyServer s = brotliServer();
-        ClientSession session = keep(ClientSession.builder().autoDecompress(false).build());
+        ClientSession session = open.keep(ClientSession.builder().autoDecompress(false).build());
         try (ClientResponse r = session.get(s.url("/text"))) {
             assertArrayEquals(TEXT_BR, r.bytes());
             assertEquals("br", r.header("Content-Encoding"));

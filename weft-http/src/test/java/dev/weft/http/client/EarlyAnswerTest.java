@@ -7,10 +7,8 @@ import dev.weft.testing.WeftTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server that answers an upload before reading it (a {@code 413} for a body over its limit) and
@@ -24,23 +22,12 @@ class EarlyAnswerTest {
     private static final int BIG = 32 << 20;
     private static final ClientTimeout BOUNDED = ClientTimeout.defaults().total(Duration.ofMinutes(1));
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final OpenResources open = new OpenResources();
 
     /** Answers 413 from the head alone and closes with the body unread (the kernel resets the connection). */
     private TinyServer refusingServer() throws Exception {
-        return keep(TinyServer.startRaw((head, in, out) -> {
+        return open.keep(TinyServer.startRaw((head, in, out) -> {
             respond(out, 413, "at most 1 MiB, please", "Connection", "close", "Content-Type", "text/plain");
             return false;
         }));
@@ -49,7 +36,7 @@ class EarlyAnswerTest {
     @Test
     void anUploadRefusedBeforeItWasReadGetsTheServersAnswer() throws Exception {
         TinyServer s = refusingServer();
-        ClientSession session = keep(ClientSession.builder().timeout(BOUNDED).build());
+        ClientSession session = open.keep(ClientSession.builder().timeout(BOUNDED).build());
         String url = "http://127.0.0.1:" + s.server.port() + "/upload";
         try (ClientResponse r = session.post(url, Body.bytes(new byte[BIG]))) {
             assertEquals(413, r.status());
@@ -68,11 +55,11 @@ class EarlyAnswerTest {
 
     @Test
     void aBodyWhoseSourceFailsStillFailsWithTheSourcesError() throws Exception {
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             respond(out, 200, "ok");
             return true;
         }));
-        ClientSession session = keep(ClientSession.builder().timeout(BOUNDED).build());
+        ClientSession session = open.keep(ClientSession.builder().timeout(BOUNDED).build());
         InputStream broken = new InputStream() {
             @Override
             public int read() throws IOException {
@@ -91,8 +78,8 @@ class EarlyAnswerTest {
 
     @Test
     void aServerThatVanishesWithoutAnAnswerIsStillAnError() throws Exception {
-        TinyServer s = keep(TinyServer.startRaw((head, in, out) -> false)); // closes, answers nothing
-        ClientSession session = keep(ClientSession.builder().timeout(BOUNDED).build());
+        TinyServer s = open.keep(TinyServer.startRaw((head, in, out) -> false)); // closes, answers nothing
+        ClientSession session = open.keep(ClientSession.builder().timeout(BOUNDED).build());
         IOException e = assertThrows(IOException.class, () -> session.post(
                 "http://127.0.0.1:" + s.server.port() + "/", Body.bytes(new byte[BIG])));
         assertFalse(e instanceof ClientTimeoutException, e.toString());

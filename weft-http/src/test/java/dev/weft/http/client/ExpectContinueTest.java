@@ -23,8 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code Expect: 100-continue} and interim (1xx) responses, against Weft's own server and raw
@@ -38,24 +38,13 @@ class ExpectContinueTest {
     /** A bound on each whole request, so that a broken path fails instead of hanging. */
     private static final ClientTimeout BOUNDED = ClientTimeout.defaults().total(Duration.ofMinutes(1));
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final OpenResources open = new OpenResources();
     private final List<String> interim = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
-    }
 
     /** A session that records the interim responses it skips, as "status" or "status Link". */
     private ClientSession session(Duration expectContinueTimeout) {
-        return keep(ClientSession.builder().timeout(BOUNDED).expectContinueTimeout(expectContinueTimeout)
+        return open.keep(ClientSession.builder().timeout(BOUNDED).expectContinueTimeout(expectContinueTimeout)
                 .trace(new TraceListener() {
                     @Override
                     public void interimResponse(String method, URI url, int status, Headers headers) {
@@ -99,7 +88,7 @@ class ExpectContinueTest {
 
     @Test
     void weftsServerSays100ContinueAndThenReadsTheBody() throws Exception {
-        HttpServer server = keep(HttpServer.start(new Router()
+        HttpServer server = open.keep(HttpServer.start(new Router()
                 .put("/upload", req -> Response.text("stored " + req.text())), "127.0.0.1", 0));
         ClientSession session = session(PATIENT);
         String url = "http://127.0.0.1:" + server.port() + "/upload";
@@ -119,7 +108,7 @@ class ExpectContinueTest {
 
     @Test
     void weftsServerRefusingFromTheHeadNeverGetsTheBody() throws Exception {
-        HttpServer server = keep(HttpServer.start(new Router()
+        HttpServer server = open.keep(HttpServer.start(new Router()
                 .put("/upload", req -> Response.text("log in first").status(401))
                 .get("/ping", req -> Response.text("pong")), "127.0.0.1", 0));
         ClientSession session = session(PATIENT);
@@ -139,7 +128,7 @@ class ExpectContinueTest {
     @Test
     void aRawServerAnswering417IsAskedAgainWithoutTheExpectationAnd401GetsNoBody() throws Exception {
         Future<Long> bytesAfter401 = new Future<>();
-        TinyServer s = keep(TinyServer.startRaw((head, in, out) -> {
+        TinyServer s = open.keep(TinyServer.startRaw((head, in, out) -> {
             switch (head.target()) {
                 case "/417" -> {
                     if (head.headers().get("Expect") != null) {
@@ -201,7 +190,7 @@ class ExpectContinueTest {
     void aServerThatNeverAnswersGetsTheBodyWhenTheWaitRunsOut() throws Exception {
         // TinyServer's plain handler reads the whole request, body included, before answering:
         // it never sends 100 Continue.
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             respond(out, 200, req.method() + " " + req.text() + " expect=" + req.headers().get("Expect"));
             return true;
         }));
@@ -222,7 +211,7 @@ class ExpectContinueTest {
 
     @Test
     void aStatusLineHalfInWhenTheWaitRunsOutIsKeptWhole() throws Exception {
-        TinyServer s = keep(TinyServer.startRaw((head, in, out) -> {
+        TinyServer s = open.keep(TinyServer.startRaw((head, in, out) -> {
             out.write("HTTP/1.1 2"); // a status line cut short: the client's wait runs out on it
             out.drain();
             byte[] body = BodyReader.of(in, BodyFraming.ofRequest(head), HttpLimits.defaults(), 1 << 20).readAll();
@@ -240,7 +229,7 @@ class ExpectContinueTest {
 
     @Test
     void earlyHintsBefore100ContinueAreSkippedAndTheWaitGoesOn() throws Exception {
-        TinyServer s = keep(TinyServer.startRaw((head, in, out) -> {
+        TinyServer s = open.keep(TinyServer.startRaw((head, in, out) -> {
             out.write("HTTP/1.1 103 Early Hints\r\nLink: </app.css>; rel=preload\r\n\r\n");
             out.write("HTTP/1.1 100 Continue\r\n\r\n");
             out.drain();
@@ -260,7 +249,7 @@ class ExpectContinueTest {
 
     @Test
     void interimResponsesAreSkippedForEveryRequest() throws Exception {
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             int n = req.target().equals("/flood") ? 11 : 2;
             for (int i = 0; i < n; i++) {
                 out.write(i % 2 == 0 ? "HTTP/1.1 103 Early Hints\r\nLink: </a.js>; rel=preload\r\n\r\n"

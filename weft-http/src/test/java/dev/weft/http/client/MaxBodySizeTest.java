@@ -11,12 +11,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cap on bodies kept in memory ({@code maxBodySize}), on loopback sockets. */
 @WeftTest(virtualClock = false)
@@ -24,23 +22,12 @@ class MaxBodySizeTest {
 
     private static final int LIMIT = 1000;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        open.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final OpenResources open = new OpenResources();
 
     /** A session that keeps at most LIMIT bytes, and fails rather than hangs if a test goes wrong. */
     private ClientSession session() {
-        return keep(ClientSession.builder().maxBodySize(LIMIT)
+        return open.keep(ClientSession.builder().maxBodySize(LIMIT)
                 .timeout(ClientTimeout.defaults().total(Duration.ofMinutes(1))).build());
     }
 
@@ -64,7 +51,7 @@ class MaxBodySizeTest {
 
     @Test
     void aContentLengthOverTheLimitFailsBeforeAnyOfTheBodyIsRead() throws Exception {
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             if (req.target().equals("/huge")) {
                 // Promises a megabyte, sends ten bytes, and then nothing: reading would wait forever.
                 out.write(Http1Writer.responseHead(200, null, Headers.of("Content-Length", "1000000")));
@@ -92,7 +79,7 @@ class MaxBodySizeTest {
 
     @Test
     void aChunkedBodyIsCutOffAtTheLimitAndExactlyTheLimitIsFine() throws Exception {
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             chunked(out, Integer.parseInt(req.target().substring(1)));
             return true;
         }));
@@ -122,7 +109,7 @@ class MaxBodySizeTest {
             g.write(plain);
         }
         assertTrue(gz.size() < LIMIT, "the wire size is under the limit: " + gz.size());
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             respond(out, 200, gz.toByteArray(), "Content-Encoding", "gzip");
             return true;
         }));
@@ -139,7 +126,7 @@ class MaxBodySizeTest {
     @Test
     void streamsAreNotCappedAndTheDefaultIs64MiB() throws Exception {
         int size = 3 << 20;
-        TinyServer s = keep(TinyServer.start((req, out) -> {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
             respond(out, 200, letters(size));
             return true;
         }));
