@@ -37,19 +37,61 @@ public final class Http1Writer {
 
     /** The bytes of a response head. */
     public static byte[] responseHead(int status, String reason, Headers headers) {
+        return response(status, reason, headers, null);
+    }
+
+    /**
+     * The bytes of a response head followed by {@code body} (null: none), in one array of exactly
+     * that size: written straight as ISO-8859-1, no intermediate string.
+     */
+    public static byte[] response(int status, String reason, Headers headers, byte[] body) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("invalid status: " + status);
         }
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(status).append(' ');
         String r = reason == null ? StatusCodes.reason(status) : reason;
+        int size = "HTTP/1.1 200 ".length() + r.length() + 2 + 2 + (body == null ? 0 : body.length);
+        int n = headers.size();
+        for (int i = 0; i < n; i++) {
+            size += headers.name(i).length() + 2 + headers.value(i).length() + 2;
+        }
+        byte[] out = new byte[size];
+        int p = put(out, 0, "HTTP/1.1 ");
+        out[p++] = (byte) ('0' + status / 100);
+        out[p++] = (byte) ('0' + status / 10 % 10);
+        out[p++] = (byte) ('0' + status % 10);
+        out[p++] = ' ';
         for (int i = 0; i < r.length(); i++) {
             char c = r.charAt(i);
-            sb.append(c == '\r' || c == '\n' ? ' ' : c);
+            out[p++] = c == '\r' || c == '\n' ? (byte) ' ' : latin1(c);
         }
-        sb.append("\r\n");
-        appendFields(sb, headers);
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        out[p++] = '\r';
+        out[p++] = '\n';
+        for (int i = 0; i < n; i++) {
+            p = put(out, p, headers.name(i));
+            out[p++] = ':';
+            out[p++] = ' ';
+            p = put(out, p, headers.value(i));
+            out[p++] = '\r';
+            out[p++] = '\n';
+        }
+        out[p++] = '\r';
+        out[p++] = '\n';
+        if (body != null) {
+            System.arraycopy(body, 0, out, p, body.length);
+        }
+        return out;
+    }
+
+    private static int put(byte[] out, int p, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out[p++] = latin1(s.charAt(i));
+        }
+        return p;
+    }
+
+    /** As {@code getBytes(ISO_8859_1)} does: a character outside Latin-1 becomes {@code ?}. */
+    private static byte latin1(char c) {
+        return c <= 0xff ? (byte) c : (byte) '?';
     }
 
     private static void appendFields(StringBuilder sb, Headers headers) {

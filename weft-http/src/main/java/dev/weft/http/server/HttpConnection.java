@@ -312,21 +312,18 @@ final class HttpConnection {
         } else if (!http11) {
             h.set("Connection", "keep-alive");
         }
-        byte[] headBytes = Http1Writer.responseHead(status, response.reason(), h);
-        if (LOG.isDebugEnabled()) { // remoteAddress() takes the channel's lock: not per request for nothing
+        byte[] small = !isHead && !bodyless && response.body() != null && response.body().length <= COALESCE_BYTES
+                ? response.body() : null;
+        byte[] headBytes = Http1Writer.response(status, response.reason(), h, small); // with a small body: one write
+        if (LOG.isDebugEnabled()) { // no argument array per response when debug is off
             LOG.debug("{} {} {} -> {}", out.remoteAddress(), head.method(), head.target(), status);
         }
         if (isHead || bodyless) {
             out.write(headBytes);
         } else if (response.body() != null) {
-            byte[] b = response.body();
-            if (b.length <= COALESCE_BYTES) {
-                byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + b.length);
-                System.arraycopy(b, 0, all, headBytes.length, b.length);
-                out.write(all);
-            } else {
-                out.write(headBytes);
-                out.write(b);
+            out.write(headBytes);
+            if (small == null) {
+                out.write(response.body());
             }
         } else {
             out.write(headBytes);

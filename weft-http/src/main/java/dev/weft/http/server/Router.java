@@ -129,7 +129,7 @@ public final class Router implements Handler {
             }
         }
         String method = request.method();
-        Set<String> allowed = new LinkedHashSet<>();
+        Set<String> allowed = null; // only for a 405
         Route getRoute = null;
         Map<String, String> getParams = null;
         for (Route r : routes) {
@@ -145,6 +145,9 @@ public final class Router implements Handler {
                 getRoute = r;
                 getParams = params;
             }
+            if (allowed == null) {
+                allowed = new LinkedHashSet<>();
+            }
             allowed.add(r.method);
         }
         if (getRoute != null) {
@@ -159,7 +162,7 @@ public final class Router implements Handler {
                 return serveFile(m, raw, segs);
             }
         }
-        if (!allowed.isEmpty()) {
+        if (allowed != null) {
             return methodNotAllowed(allowed);
         }
         return Response.text("404: Not Found").status(404);
