@@ -11,4 +11,16 @@ public class TaskFailedException extends RuntimeException {
     public TaskFailedException(Throwable cause) {
         super(cause.toString(), cause);
     }
+
+    /**
+     * Throws the cause if it is an {@link java.io.IOException}, the usual way back to a caller
+     * that declares one; otherwise returns this exception:
+     * {@code catch (TaskFailedException e) { throw e.rethrowIoCause(); }}.
+     */
+    public TaskFailedException rethrowIoCause() throws java.io.IOException {
+        if (getCause() instanceof java.io.IOException io) {
+            throw io;
+        }
+        return this;
+    }
 }

@@ -86,10 +86,7 @@ final class CachingResolver implements Resolver {
         try {
             return Future.of(running).await();
         } catch (dev.weft.TaskFailedException wrapped) {
-            if (wrapped.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw wrapped;
+            throw wrapped.rethrowIoCause();
         }
     }
 

@@ -63,10 +63,7 @@ final class Connector {
             s.initCause(e);
             throw s;
         } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw e.rethrowIoCause();
         }
     }
 

@@ -168,10 +168,7 @@ public final class Subprocess implements AutoCloseable {
             });
             throw e;
         } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw e.rethrowIoCause();
         }
         LOG.debug("started pid {}: {} ({})", p.pid(), cmd, options);
         return new Subprocess(loop, p, cmd, options);
@@ -338,10 +335,7 @@ public final class Subprocess implements AutoCloseable {
                 try {
                     error = Weft.shield(sent).await();
                 } catch (TaskFailedException e) {
-                    if (e.getCause() instanceof IOException io) {
-                        throw io;
-                    }
-                    throw e;
+                    throw e.rethrowIoCause();
                 }
                 if (error != null && process.isAlive()) {
                     throw new IOException("kill -s " + signal.name() + " " + pid + " failed: " + error);
@@ -416,10 +410,7 @@ public final class Subprocess implements AutoCloseable {
         try {
             return f.await();
         } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw e.rethrowIoCause();
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.weft.http;
 
-import dev.weft.TaskFailedException;
-import dev.weft.Weft;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -9,7 +7,7 @@ import java.io.InputStream;
  * Reads from a file stream without holding the loop: a file read blocks its thread (the JDK
  * cannot park a virtual thread on disk I/O), and a task's thread is its loop. Each chunk is read
  * on the loop's executor; the task parks meanwhile. Used for file bodies by the client and the
- * server. Call from a task.
+ * server. From a task (outside one the read runs directly).
  */
 public final class FileReads {
 
@@ -18,13 +16,6 @@ public final class FileReads {
 
     /** {@link InputStream#read(byte[], int, int)} run off the loop. */
     public static int read(InputStream in, byte[] buf, int off, int len) throws IOException {
-        try {
-            return Weft.toThread(() -> in.read(buf, off, len));
-        } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
-        }
+        return OffLoop.call(() -> in.read(buf, off, len));
     }
 }

@@ -5,7 +5,6 @@ import dev.weft.LoopGroup;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
 import java.io.IOException;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the client's loop with {@link #call(SessionCall)}. Usable from any number of threads at once, and from tasks of other
  * loops (which park instead of blocking). Closing stops the loop thread.
  */
-public final class BlockingClient implements AutoCloseable {
+public final class BlockingClient implements HttpMethods, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlockingClient.class);
 
@@ -63,42 +62,8 @@ public final class BlockingClient implements AutoCloseable {
         return session;
     }
 
-    /** GET {@code url}. */
-    public ClientResponse get(String url) throws IOException {
-        return request(ClientRequest.builder("GET", url).build());
-    }
-
-    /** GET {@code url} with query parameters. */
-    public ClientResponse get(String url, Map<String, ?> params) throws IOException {
-        return request(ClientRequest.builder("GET", url).query(params).build());
-    }
-
-    /** HEAD {@code url}. */
-    public ClientResponse head(String url) throws IOException {
-        return request(ClientRequest.builder("HEAD", url).build());
-    }
-
-    /** DELETE {@code url}. */
-    public ClientResponse delete(String url) throws IOException {
-        return request(ClientRequest.builder("DELETE", url).build());
-    }
-
-    /** POST {@code body} to {@code url}. */
-    public ClientResponse post(String url, Body body) throws IOException {
-        return request(ClientRequest.builder("POST", url).body(body).build());
-    }
-
-    /** PUT {@code body} at {@code url}. */
-    public ClientResponse put(String url, Body body) throws IOException {
-        return request(ClientRequest.builder("PUT", url).body(body).build());
-    }
-
-    /** PATCH {@code url} with {@code body}. */
-    public ClientResponse patch(String url, Body body) throws IOException {
-        return request(ClientRequest.builder("PATCH", url).body(body).build());
-    }
-
     /** Sends {@code req} and returns the response with its body read. */
+    @Override
     public ClientResponse request(ClientRequest req) throws IOException {
         return call(s -> {
             ClientResponse r = s.request(req);

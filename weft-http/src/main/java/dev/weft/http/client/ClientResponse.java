@@ -18,9 +18,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -287,33 +285,7 @@ public final class ClientResponse implements AutoCloseable {
                 : TextDecoding.forLabel(cs);
         BufferedReader r = new BufferedReader(new InputStreamReader(bodyStream(), charset));
         streamTaken = true;
-        return () -> new Iterator<>() {
-            private String next;
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null && !done) {
-                    try {
-                        next = r.readLine();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    done = next == null;
-                }
-                return next != null;
-            }
-
-            @Override
-            public String next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                String s = next;
-                next = null;
-                return s;
-            }
-        };
+        return r.lines()::iterator; // the JDK's line iterator: IOExceptions come out as UncheckedIOException
     }
 
     /** Reads the next bytes of the body into a fresh array (aiohttp's {@code content.read(n)}); empty at the end. */

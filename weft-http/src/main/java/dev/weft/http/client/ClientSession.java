@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe to share between the tasks of its loop.
  */
-public final class ClientSession implements AutoCloseable {
+public final class ClientSession implements HttpMethods, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
@@ -124,53 +124,6 @@ public final class ClientSession implements AutoCloseable {
         return new Builder();
     }
 
-    // ------------------------------------------------------------------ shorthands
-
-    /** GET {@code url}. */
-    public ClientResponse get(String url) throws IOException {
-        return request(ClientRequest.builder("GET", url).build());
-    }
-
-    /** GET {@code url} with query parameters. */
-    public ClientResponse get(String url, Map<String, ?> params) throws IOException {
-        return request(ClientRequest.builder("GET", url).query(params).build());
-    }
-
-    /** HEAD {@code url}. */
-    public ClientResponse head(String url) throws IOException {
-        return request(ClientRequest.builder("HEAD", url).build());
-    }
-
-    /** OPTIONS {@code url}. */
-    public ClientResponse options(String url) throws IOException {
-        return request(ClientRequest.builder("OPTIONS", url).build());
-    }
-
-    /** DELETE {@code url}. */
-    public ClientResponse delete(String url) throws IOException {
-        return request(ClientRequest.builder("DELETE", url).build());
-    }
-
-    /** POST {@code body} to {@code url}. */
-    public ClientResponse post(String url, Body body) throws IOException {
-        return request(ClientRequest.builder("POST", url).body(body).build());
-    }
-
-    /** PUT {@code body} at {@code url}. */
-    public ClientResponse put(String url, Body body) throws IOException {
-        return request(ClientRequest.builder("PUT", url).body(body).build());
-    }
-
-    /** PATCH {@code url} with {@code body}. */
-    public ClientResponse patch(String url, Body body) throws IOException {
-        return request(ClientRequest.builder("PATCH", url).body(body).build());
-    }
-
-    /** Any method on {@code url}, no body. */
-    public ClientResponse request(String method, String url) throws IOException {
-        return request(ClientRequest.builder(method, url).build());
-    }
-
     // ------------------------------------------------------------------ the request
 
     /**
@@ -185,6 +138,7 @@ public final class ClientSession implements AutoCloseable {
      * @throws ClientResponseException     a status of 400 or more, if the session raises for status
      * @throws HttpProtocolException       a malformed response
      */
+    @Override
     public ClientResponse request(ClientRequest req) throws IOException {
         checkLoop();
         ClientTimeout t = req.timeout() != null ? req.timeout() : timeout;
@@ -199,10 +153,7 @@ public final class ClientSession implements AutoCloseable {
                     throw new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request to " + req.url()
                             + " took longer than " + t.total());
                 } catch (TaskFailedException e) {
-                    if (e.getCause() instanceof IOException io) {
-                        throw io;
-                    }
-                    throw e;
+                    throw e.rethrowIoCause();
                 }
             } else {
                 r = follow(req, t, dl);

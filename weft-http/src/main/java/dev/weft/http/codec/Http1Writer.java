@@ -29,10 +29,12 @@ public final class Http1Writer {
                 throw new IllegalArgumentException("invalid character in request target: " + target);
             }
         }
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        appendFields(sb, headers);
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[method.length() + 1 + target.length() + " HTTP/1.1\r\n".length() + fieldsSize(headers)];
+        int p = put(out, 0, method);
+        out[p++] = ' ';
+        p = put(out, p, target);
+        putFields(out, put(out, p, " HTTP/1.1\r\n"), headers);
+        return out;
     }
 
     /** The bytes of a response head. */
@@ -49,11 +51,7 @@ public final class Http1Writer {
             throw new IllegalArgumentException("invalid status: " + status);
         }
         String r = reason == null ? StatusCodes.reason(status) : reason;
-        int size = "HTTP/1.1 200 ".length() + r.length() + 2 + 2 + (body == null ? 0 : body.length);
-        int n = headers.size();
-        for (int i = 0; i < n; i++) {
-            size += headers.name(i).length() + 2 + headers.value(i).length() + 2;
-        }
+        int size = "HTTP/1.1 200 ".length() + r.length() + 2 + fieldsSize(headers) + (body == null ? 0 : body.length);
         byte[] out = new byte[size];
         int p = put(out, 0, "HTTP/1.1 ");
         out[p++] = (byte) ('0' + status / 100);
@@ -66,16 +64,7 @@ public final class Http1Writer {
         }
         out[p++] = '\r';
         out[p++] = '\n';
-        for (int i = 0; i < n; i++) {
-            p = put(out, p, headers.name(i));
-            out[p++] = ':';
-            out[p++] = ' ';
-            p = put(out, p, headers.value(i));
-            out[p++] = '\r';
-            out[p++] = '\n';
-        }
-        out[p++] = '\r';
-        out[p++] = '\n';
+        p = putFields(out, p, headers);
         if (body != null) {
             System.arraycopy(body, 0, out, p, body.length);
         }
@@ -94,11 +83,28 @@ public final class Http1Writer {
         return c <= 0xff ? (byte) c : (byte) '?';
     }
 
-    private static void appendFields(StringBuilder sb, Headers headers) {
+    /** The size of the header fields and the empty line that ends a head. */
+    private static int fieldsSize(Headers headers) {
+        int size = 2;
         for (int i = 0; i < headers.size(); i++) {
-            sb.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+            size += headers.name(i).length() + 2 + headers.value(i).length() + 2;
         }
-        sb.append("\r\n");
+        return size;
+    }
+
+    /** Writes the header fields and the empty line that ends a head at {@code p}; returns the end. */
+    private static int putFields(byte[] out, int p, Headers headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            p = put(out, p, headers.name(i));
+            out[p++] = ':';
+            out[p++] = ' ';
+            p = put(out, p, headers.value(i));
+            out[p++] = '\r';
+            out[p++] = '\n';
+        }
+        out[p++] = '\r';
+        out[p++] = '\n';
+        return p;
     }
 
     /** Writes one chunk of a chunked body (nothing for an empty chunk, which would end the body). */

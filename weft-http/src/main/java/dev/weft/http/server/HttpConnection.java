@@ -362,10 +362,7 @@ final class HttpConnection {
         } catch (TimeoutException e) {
             throw new SocketTimeoutException("the client did not read the response within " + options.writeTimeout());
         } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw e.rethrowIoCause();
         }
     }
 

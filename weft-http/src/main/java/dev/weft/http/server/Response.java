@@ -3,6 +3,7 @@ package dev.weft.http.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.weft.http.FileReads;
 import dev.weft.http.Headers;
+import dev.weft.http.OffLoop;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.weft.http.server;
 
+import dev.weft.http.OffLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

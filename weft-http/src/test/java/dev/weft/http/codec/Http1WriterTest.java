@@ -22,6 +22,13 @@ class Http1WriterTest {
     }
 
     @Test
+    void aRequestHeadIsItsLineAndFields() {
+        byte[] head = Http1Writer.requestHead("GET", "/a?b=1", Headers.of("Host", "example.com"));
+        assertEquals("GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", latin1(head));
+        assertThrows(IllegalArgumentException.class, () -> Http1Writer.requestHead("GET", "/a b", new Headers()));
+    }
+
+    @Test
     void aReasonCannotSplitTheHeadAndTextOutsideLatin1BecomesQuestionMarks() {
         byte[] head = Http1Writer.responseHead(299, "Fine\r\nX-Evil: 1", Headers.of("X-Name", "café ☕"));
         assertEquals("HTTP/1.1 299 Fine  X-Evil: 1\r\nX-Name: café ?\r\n\r\n", latin1(head));

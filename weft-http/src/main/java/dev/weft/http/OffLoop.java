@@ -1,4 +1,4 @@
-package dev.weft.http.server;
+package dev.weft.http;
 
 import dev.weft.CancelledException;
 import dev.weft.Coroutine;
@@ -12,15 +12,16 @@ import java.util.function.Consumer;
 /**
  * Runs blocking file-system calls (stat, open, realpath) off the loop: in a task, on the loop's
  * executor while the task parks (a disk call would otherwise hold the whole loop); outside a
- * task, directly. File contents are read with {@link dev.weft.http.FileReads}.
+ * task, directly. File contents are read with {@link FileReads}, which uses it. Used by the
+ * client and the server.
  */
-final class OffLoop {
+public final class OffLoop {
 
     private OffLoop() {
     }
 
     /** {@code call} off the loop; its IOException comes out as it is. */
-    static <T> T call(Coroutine<T> call) throws IOException {
+    public static <T> T call(Coroutine<T> call) throws IOException {
         return call(call, null);
     }
 
@@ -29,7 +30,7 @@ final class OffLoop {
      * still finishes on its thread; {@code abandoned} then gets its result (to close a file it
      * opened).
      */
-    static <T> T call(Coroutine<T> call, Consumer<? super T> abandoned) throws IOException {
+    public static <T> T call(Coroutine<T> call, Consumer<? super T> abandoned) throws IOException {
         try {
             if (Task.current() == null) {
                 return call.call();
@@ -48,10 +49,7 @@ final class OffLoop {
                 throw e;
             }
         } catch (TaskFailedException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
+            throw e.rethrowIoCause();
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
