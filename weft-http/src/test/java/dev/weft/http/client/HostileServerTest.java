@@ -4,8 +4,8 @@ import static dev.weft.http.client.TinyServer.respond;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.http.codec.Http1Parser;
-import dev.weft.http.codec.HttpLimits;
-import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.http.httpbin.HttpBin;
 import dev.weft.http.server.HttpServer;

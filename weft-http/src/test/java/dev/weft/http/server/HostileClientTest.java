@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.Weft;
 import dev.weft.http.LogCapture;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import dev.weft.http.httpbin.HttpBin;
 import dev.weft.net.Connection;
 import dev.weft.net.Streams;
