@@ -3,7 +3,7 @@ package dev.weft.http.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
 import dev.weft.http.codec.BodyReader;
-import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.HttpProtocolException;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,5 @@
 package dev.weft.http.client;
 
-import com.google.common.net.InternetDomainName;
 import java.net.IDN;
 import java.net.URI;
 import java.time.Duration;
@@ -25,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * not be a public suffix (section 5.3 step 5), so {@code www.example.co.uk} cannot set a cookie
  * for every site under {@code co.uk}, nor {@code me.github.io} one for every GitHub Pages
  * site. The suffixes come from the Public Suffix List, ICANN and private sections both, as
- * browsers use it, through Guava's {@link InternetDomainName} (the list as of that Guava
- * release). A host that is itself a public suffix may still set {@code Domain=} its own name:
+ * browsers use it (a copy bundled with weft-http, see {@code PublicSuffixList}). A host that
+ * is itself a public suffix may still set {@code Domain=} its own name:
  * the cookie becomes host-only, as the RFC says. A single-label {@code Domain} ({@code com},
  * {@code localhost}) is refused from any other host. Cookies for IP-address hosts are
  * host-only.
@@ -275,7 +274,7 @@ public final class CookieJar {
      * {@code github.io}, or matched by a wildcard rule such as {@code *.ck}).
      */
     static boolean isPublicSuffix(String domain) {
-        return InternetDomainName.isValid(domain) && InternetDomainName.from(domain).isPublicSuffix();
+        return PublicSuffixList.isPublicSuffix(domain);
     }
 
     static boolean domainMatch(String host, String domain) {

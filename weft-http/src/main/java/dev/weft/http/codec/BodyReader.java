@@ -1,6 +1,8 @@
 package dev.weft.http.codec;
 
 import dev.weft.http.Headers;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.net.StreamReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,8 @@
 package dev.weft.http.codec;
 
 import dev.weft.http.Headers;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.net.IncompleteReadException;
 import dev.weft.net.LimitOverrunException;
 import dev.weft.net.StreamReader;

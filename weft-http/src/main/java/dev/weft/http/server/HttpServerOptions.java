@@ -1,7 +1,7 @@
 package dev.weft.http.server;
 
 import dev.weft.LoopGroup;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import java.time.Duration;
 import java.util.Objects;
 

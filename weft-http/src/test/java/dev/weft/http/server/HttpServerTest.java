@@ -3,7 +3,7 @@ package dev.weft.http.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.Weft;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import dev.weft.sync.Event;
 import dev.weft.testing.WeftTest;
 import java.io.InputStream;

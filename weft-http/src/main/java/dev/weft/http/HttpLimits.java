@@ -1,4 +1,4 @@
-package dev.weft.http.codec;
+package dev.weft.http;
 
 /**
  * Size limits applied while parsing HTTP/1.1 messages; immutable, wither style. Anything over a
