@@ -7,7 +7,7 @@ import dev.weft.http.client.ClientResponse;
 import dev.weft.http.client.ClientSession;
 import dev.weft.http.client.ClientTimeout;
 import dev.weft.http.client.DecompressionBombException;
-import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.HttpProtocolException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
