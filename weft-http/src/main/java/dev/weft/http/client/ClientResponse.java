@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.HttpProtocolException;
+import dev.weft.internal.Loggers;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The answer to a request (aiohttp's {@code ClientResponse}): status, headers, and a body read
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientResponse implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientResponse.class);
+    private static final Logger LOG = Loggers.get(ClientResponse.class);
     private static final int DRAIN_ON_RELEASE = 64 * 1024;
     /** The largest byte array a JVM reliably allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
