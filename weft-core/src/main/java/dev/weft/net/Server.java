@@ -232,9 +232,12 @@ public final class Server implements AutoCloseable {
         });
     }
 
-    /** Waits until the server is closed and every connection's handler has finished. */
+    /**
+     * Waits until the server is closed and every connection's handler has finished. Cancelling
+     * the waiting task ends the wait only (the server's own state is shielded from it).
+     */
     public void waitClosed() {
-        stopped.await();
+        Weft.shield(stopped).await();
     }
 
     /**
@@ -246,14 +249,14 @@ public final class Server implements AutoCloseable {
     public int shutdown(Duration grace) {
         close();
         try {
-            stopped.await(grace);
+            Weft.shield(stopped).await(grace); // a cancelled caller must not cancel the server's own state
             return 0;
         } catch (dev.weft.TimeoutException late) {
             List<Task<Void>> left = new ArrayList<>(handlers);
             for (Task<Void> t : left) {
                 t.cancel("server shutting down");
             }
-            stopped.await();
+            Weft.shield(stopped).await();
             return left.size();
         }
     }
@@ -264,7 +267,7 @@ public final class Server implements AutoCloseable {
      */
     public void serveForever() {
         try {
-            stopped.await();
+            Weft.shield(stopped).await();
         } catch (CancelledException e) {
             close();
             throw e;

@@ -133,6 +133,11 @@ final class SocketTransport implements Transport {
     }
 
     @Override
+    public void forgetEmptyHint() {
+        mayHaveData = true;
+    }
+
+    @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
         mayHaveData = true;
         try {

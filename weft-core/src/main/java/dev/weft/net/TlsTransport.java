@@ -276,6 +276,11 @@ final class TlsTransport implements Transport {
     }
 
     @Override
+    public void forgetEmptyHint() {
+        lower.forgetEmptyHint();
+    }
+
+    @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
         if (appIn != null || inboundDone || failure != null || !starved) {
             Task.checkpointCurrent();

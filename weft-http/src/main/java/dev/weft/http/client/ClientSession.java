@@ -210,6 +210,13 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
                 r.close();
                 throw new ClientException("refused a redirect to a non-http URL: " + next);
             }
+            try {
+                Origin.of(next); // a host, a port in range
+            } catch (IllegalArgumentException e) {
+                r.close();
+                throw new ClientException("malformed redirect location from " + url + ": " + location + " ("
+                        + e.getMessage() + ")", e);
+            }
             chain.add(url);
             if (history.size() >= max) {
                 r.close();
