@@ -4,6 +4,7 @@ import dev.weft.EventLoop;
 import dev.weft.InvalidStateException;
 import dev.weft.LoopLocal;
 import dev.weft.Task;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -21,7 +22,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} that speaks TLS over another transport (a {@link SocketTransport}, or even
@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
+    private static final Logger LOG = Loggers.get(TlsTransport.class);
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.HttpProtocolException;
+import dev.weft.internal.Loggers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The answer to a request (aiohttp's {@code ClientResponse}): status, headers, and a body read
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientResponse implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientResponse.class);
+    private static final Logger LOG = Loggers.get(ClientResponse.class);
 
     /** The default cap of {@link #lines()}: 64 KiB, as {@link dev.weft.net.StreamReader#DEFAULT_LIMIT}. */
     public static final int DEFAULT_MAX_LINE = 64 * 1024;
