@@ -12,6 +12,7 @@ module dev.weft.http {
     // module is named after the jar, "dec". It has had no release since 0.1.2 (2017), so the
     // name is stable; revisit if a release adds an Automatic-Module-Name.
     requires dec;
+    requires com.github.albfernandez.juniversalchardet; // charset detection when a text body declares none
 
     exports dev.weft.http;
     exports dev.weft.http.client;
