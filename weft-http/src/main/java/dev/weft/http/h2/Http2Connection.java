@@ -741,6 +741,13 @@ public final class Http2Connection implements AutoCloseable {
             pendingHandlers.remove(s);
             Http2Exception e = Http2Exception.resetByPeer(id, code);
             LOG.debug("{}", e.getMessage());
+            if (role == Role.CLIENT && code == NO_ERROR.code() && s.remoteEnded) {
+                // a complete response, then "stop sending the request" (RFC 9113 section 8.1): the
+                // response stays readable, only writing fails
+                s.writeFailure = e;
+                closeStream(s, null);
+                return;
+            }
             closeStream(s, e);
         }
 
@@ -1244,6 +1251,9 @@ public final class Http2Connection implements AutoCloseable {
     private void checkWritable(Http2Stream s) throws IOException {
         if (s.failure != null) {
             throw s.failure;
+        }
+        if (s.writeFailure != null) {
+            throw s.writeFailure;
         }
         if (failure != null) {
             throw failure;
