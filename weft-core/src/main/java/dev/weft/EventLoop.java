@@ -466,20 +466,25 @@ public final class EventLoop implements Executor, AutoCloseable {
         TimerHandle timer = timeoutNanos >= 0 ? callLater(timeoutNanos, () -> LockSupport.unpark(self)) : null;
         boolean ok = false;
         try {
-            while (!(read ? interest.readFired : interest.writeFired)) {
-                if (!key.isValid()) {
-                    throw new AsynchronousCloseException();
-                }
+            while (true) {
+                // Cancellation first: a cancel that came after the channel became ready but
+                // before this task resumed is still delivered here (the readiness is not lost:
+                // the interest stays registered, and the selector reports it again).
                 if (me.takeCancel()) {
                     throw new CancelledException(me.lastCancelMessage());
+                }
+                if (read ? interest.readFired : interest.writeFired) {
+                    ok = true;
+                    return true;
+                }
+                if (!key.isValid()) {
+                    throw new AsynchronousCloseException();
                 }
                 if (timer != null && timer.hasFired()) {
                     return false;
                 }
                 Task.park(interest);
             }
-            ok = true;
-            return true;
         } finally {
             if (read) {
                 interest.readWaiter = null;

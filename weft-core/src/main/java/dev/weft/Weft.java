@@ -132,15 +132,21 @@ public final class Weft {
         me.checkpoint();
         if (nanos <= 0) {
             Task.yieldCurrent();
+            me.checkpoint(); // a cancel that came while the others ran is delivered here
             return;
         }
         // Parks on the timer itself (no future, no waiter node): a sleeping task costs little.
         Thread self = Thread.currentThread();
         TimerHandle timer = me.loop.callLater(nanos, () -> java.util.concurrent.locks.LockSupport.unpark(self));
-        while (!timer.hasFired()) {
+        while (true) {
+            // Cancellation first: a cancel that came after the deadline passed but before this
+            // task resumed is still delivered here.
             if (me.takeCancel()) {
                 timer.cancel();
                 throw new CancelledException(me.lastCancelMessage());
+            }
+            if (timer.hasFired()) {
+                return;
             }
             Task.park(timer);
         }
@@ -156,6 +162,9 @@ public final class Weft {
             me.checkpoint();
         }
         Task.yieldCurrent();
+        if (me != null) {
+            me.checkpoint(); // a cancel that came while the others ran is delivered here
+        }
     }
 
     // ------------------------------------------------------------------ gather
