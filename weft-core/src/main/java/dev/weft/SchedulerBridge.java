@@ -11,7 +11,8 @@ import java.util.concurrent.Executor;
  * <p>JDK 25 has no public API to give a virtual thread a scheduler of one's own. The
  * package-private constructor {@code java.lang.ThreadBuilders.VirtualThreadBuilder(Executor)}
  * does exactly that; it is reachable when the JVM runs with
- * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (the {@code ./weft} launcher and the
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} ({@code =dev.weft.core} on the module
+ * path; see {@link #addOpensFlag()}) (the {@code ./weft} launcher and the
  * executable jar's {@code Add-Opens} manifest entry both arrange it). When the OpenJDK's public
  * {@code Thread.VirtualThreadScheduler} arrives, this class is the only one to change.
  *
@@ -68,7 +69,16 @@ final class SchedulerBridge {
     static String notice() {
         return "Weft: running tasks in compatibility mode (" + UNAVAILABLE_REASON + "): blocking JDK calls inside"
                 + " a task hold its loop. For the fast path run the JVM with"
-                + " --add-opens java.base/java.lang=ALL-UNNAMED (the ./weft launcher and the jar manifest do this).";
+                + " " + addOpensFlag() + " (the ./weft launcher and the jar manifest do this).";
+    }
+
+    /**
+     * The JVM option that opens the hook to Weft where Weft was loaded: to the module
+     * {@code dev.weft.core} on the module path, to {@code ALL-UNNAMED} on the class path.
+     */
+    static String addOpensFlag() {
+        Module weft = SchedulerBridge.class.getModule();
+        return "--add-opens java.base/java.lang=" + (weft.isNamed() ? weft.getName() : "ALL-UNNAMED");
     }
 
     /**

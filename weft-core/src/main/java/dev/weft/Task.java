@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * A coroutine running on an {@link EventLoop} (asyncio's {@code Task}): a virtual thread whose
  * scheduler is its loop, and the {@link Future} of its outcome.
  *
- * <pre>
+ * <pre>{@code
  *  spawn        first step          park (await, sleep, lock, JDK I/O…)
  *  -----> NEW ------------> RUNNING ---------------------------------> WAITING
  *          |                 ^  |  <------------------------------------  |
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  *          | cancel          |  | body returns / throws                   |
  *          v                 |  v                                         |
  *      CANCELLED  <----------+-DONE (RESULT | FAILED | CANCELLED) <--------+
- * </pre>
+ * }</pre>
  *
  * <p><b>Scheduling.</b> Every time the task's virtual thread becomes runnable its continuation
  * is put on its loop's ready queue; the loop thread runs it until it blocks again. All tasks of

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TimeoutException;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} over a blocking {@link InputStream} (read side) or {@link OutputStream}
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PipeTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PipeTransport.class);
+    private static final Logger LOG = Loggers.get(PipeTransport.class);
     private static final int CHUNK = 64 * 1024;
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {

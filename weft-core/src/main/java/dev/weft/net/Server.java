@@ -7,6 +7,7 @@ import dev.weft.LoopGroup;
 import dev.weft.Readiness;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A listening socket whose accepted connections each run a {@link ConnectionHandler} as a task
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    private static final Logger LOG = Loggers.get(Server.class);
 
     private final EventLoop loop;
     private final ServerSocketChannel channel;
@@ -232,9 +232,12 @@ public final class Server implements AutoCloseable {
         });
     }
 
-    /** Waits until the server is closed and every connection's handler has finished. */
+    /**
+     * Waits until the server is closed and every connection's handler has finished. Cancelling
+     * the waiting task ends the wait only (the server's own state is shielded from it).
+     */
     public void waitClosed() {
-        stopped.await();
+        Weft.shield(stopped).await();
     }
 
     /**
@@ -246,14 +249,14 @@ public final class Server implements AutoCloseable {
     public int shutdown(Duration grace) {
         close();
         try {
-            stopped.await(grace);
+            Weft.shield(stopped).await(grace); // a cancelled caller must not cancel the server's own state
             return 0;
         } catch (dev.weft.TimeoutException late) {
             List<Task<Void>> left = new ArrayList<>(handlers);
             for (Task<Void> t : left) {
                 t.cancel("server shutting down");
             }
-            stopped.await();
+            Weft.shield(stopped).await();
             return left.size();
         }
     }
@@ -264,7 +267,7 @@ public final class Server implements AutoCloseable {
      */
     public void serveForever() {
         try {
-            stopped.await();
+            Weft.shield(stopped).await();
         } catch (CancelledException e) {
             close();
             throw e;

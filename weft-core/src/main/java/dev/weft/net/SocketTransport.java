@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Readiness;
 import dev.weft.Task;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -14,7 +15,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} over a connected non-blocking {@link SocketChannel} (TCP or Unix domain),
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SocketTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
+    private static final Logger LOG = Loggers.get(SocketTransport.class);
 
     /** How long a closing transport may take to flush its buffer before it is aborted. */
     static final Duration CLOSE_FLUSH_LIMIT = Duration.ofSeconds(30);
@@ -130,6 +130,11 @@ final class SocketTransport implements Transport {
         int n = channel.read(dst);
         mayHaveData = n == room;
         return n;
+    }
+
+    @Override
+    public void forgetEmptyHint() {
+        mayHaveData = true;
     }
 
     @Override

@@ -100,6 +100,35 @@ public final class StreamReader {
         return start < end || fill();
     }
 
+    /**
+     * Takes in what the peer has sent so far, without waiting, and tells whether anything can be
+     * read now: buffered bytes, or the end of the stream. Not a cancellation point (it never
+     * waits). A pool uses it on an idle connection before reusing it: bytes that came while no
+     * request was outstanding (an unsolicited response, a close) mean the connection must not be
+     * reused.
+     *
+     * @return true if a read would not wait
+     * @throws IOException if the connection failed (a reset, say)
+     */
+    public boolean pollData() throws IOException {
+        if (start < end || eof) {
+            return true;
+        }
+        transport.forgetEmptyHint();
+        ByteBuffer scratch = SCRATCH.get(transport.loop());
+        scratch.clear();
+        int n = transport.tryRead(scratch);
+        if (n < 0) {
+            eof = true;
+            return true;
+        }
+        if (n > 0) {
+            scratch.flip();
+            append(scratch, n);
+        }
+        return n > 0;
+    }
+
     /** The peer's address. */
     public SocketAddress remoteAddress() {
         return transport.remoteAddress();
@@ -375,6 +404,12 @@ public final class StreamReader {
             return false;
         }
         scratch.flip();
+        append(scratch, n);
+        return true;
+    }
+
+    /** Appends the {@code n} bytes of {@code scratch} (read mode) to the buffer. */
+    private void append(ByteBuffer scratch, int n) {
         int size = end - start;
         if (buf.length - end < n) {
             if (buf.length - size >= n && size <= buf.length / 2) {
@@ -389,7 +424,6 @@ public final class StreamReader {
         }
         scratch.get(buf, end, n);
         end += n;
-        return true;
     }
 
     /** How long the next wait for data may take: the read timeout, cut to what is left before the deadline. */

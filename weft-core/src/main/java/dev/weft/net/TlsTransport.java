@@ -4,6 +4,7 @@ import dev.weft.EventLoop;
 import dev.weft.InvalidStateException;
 import dev.weft.LoopLocal;
 import dev.weft.Task;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -20,7 +21,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} that speaks TLS over another transport (a {@link SocketTransport}, or even
@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
+    private static final Logger LOG = Loggers.get(TlsTransport.class);
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final LoopLocal<ByteBuffer> NET_IN = new LoopLocal<>(() -> ByteBuffer.allocateDirect(80 * 1024));
@@ -273,6 +273,11 @@ final class TlsTransport implements Transport {
             flushPlain();
         }
         return n;
+    }
+
+    @Override
+    public void forgetEmptyHint() {
+        lower.forgetEmptyHint();
     }
 
     @Override

@@ -29,6 +29,13 @@ interface Transport {
     int tryRead(ByteBuffer dst) throws IOException;
 
     /**
+     * Drops the hint that the last read emptied the source, so that the next {@link #tryRead}
+     * asks the OS again instead of answering 0 at once (for a probe of an idle connection).
+     */
+    default void forgetEmptyHint() {
+    }
+
+    /**
      * Parks the task until {@link #tryRead} may find data (or end of stream). Callers must not
      * hold a loop-shared buffer across this wait.
      *

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The POSIX signals Weft knows by name, for {@link Subprocess#sendSignal} and
- * {@link dev.weft.EventLoop#addSignalHandler(Signal, Runnable)} (Python's {@code signal.SIGTERM} & co.).
+ * {@link dev.weft.EventLoop#addSignalHandler(Signal, Runnable)} (Python's {@code signal.SIGTERM} and co.).
  *
  * <p>{@link #number()} is the number on this platform (asked from the JVM, so SIGUSR1 is 10 on
  * Linux and 30 on macOS); it is -1 if the JVM does not know the signal here.

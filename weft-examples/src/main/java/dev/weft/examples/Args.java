@@ -20,6 +20,32 @@ final class Args {
         return fallback;
     }
 
+    /** The number after {@code name}, or {@code fallback} when absent. */
+    static double doubleOption(String[] args, String name, double fallback) {
+        String v = option(args, name, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a number, got " + v, e);
+        }
+    }
+
+    /** The word after {@code name}, or {@code fallback} when absent. */
+    static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(name)) {
+                if (i == args.length - 1) {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
     /** True if {@code name} is present. */
     static boolean flag(String[] args, String name) {
         for (String a : args) {

@@ -20,8 +20,10 @@ import java.util.Set;
  * h.getAll("Accept");     // [text/html, application/json]
  * }</pre>
  *
- * <p>Names must be RFC 9110 tokens and values must not contain CR, LF or NUL: a header can
- * never smuggle a second header or a body. Not thread-safe.
+ * <p>Names must be RFC 9110 tokens and values may hold no control character but HTAB (no CR,
+ * LF, NUL, ESC or DEL): a header can never smuggle a second header or a body, nor a terminal
+ * escape into a log. Anything else throws {@link IllegalArgumentException} naming the header and
+ * the character. Not thread-safe.
  */
 public final class Headers implements Iterable<Map.Entry<String, String>> {
 
@@ -227,7 +229,14 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         }
     }
 
-    static boolean isTokenChar(int c) {
+    /**
+     * True if {@code c} may appear in an RFC 9110 token (a header name, a method, a chunk
+     * extension name).
+     *
+     * @param c a character code
+     * @return whether it is a {@code tchar}
+     */
+    public static boolean isTokenChar(int c) {
         return c >= 0 && c < 128 && TCHAR[c];
     }
 
@@ -237,13 +246,27 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         }
     }
 
+    /** RFC 9110 field-value: visible characters, SP and HTAB (and obs-text); no other control character. */
     private static void checkValue(String name, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("invalid character in the value of header " + name);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw new IllegalArgumentException("invalid character " + describe(c) + " at index " + i
+                        + " in the value of header " + name + ": a header value may hold no control character"
+                        + " but HTAB (RFC 9110 section 5.5)");
             }
         }
+    }
+
+    private static String describe(char c) {
+        String code = String.format("U+%04X", (int) c);
+        return switch (c) {
+            case '\r' -> code + " (CR)";
+            case '\n' -> code + " (LF)";
+            case 0 -> code + " (NUL)";
+            case 0x7f -> code + " (DEL)";
+            default -> code;
+        };
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * The base of the client's own failures (aiohttp's {@code ClientError}). Timeouts are
  * {@link ClientTimeoutException}, a {@link java.net.SocketTimeoutException}, as the Java
- * convention wants; malformed responses are {@link dev.weft.http.codec.HttpProtocolException}.
+ * convention wants; malformed responses are {@link dev.weft.http.HttpProtocolException}.
  */
 public class ClientException extends IOException {
 

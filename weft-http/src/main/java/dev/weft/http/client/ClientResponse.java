@@ -3,8 +3,8 @@ package dev.weft.http.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
 import dev.weft.http.codec.BodyReader;
-import dev.weft.http.codec.HttpProtocolException;
-import java.io.BufferedReader;
+import dev.weft.http.HttpProtocolException;
+import dev.weft.internal.Loggers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The answer to a request (aiohttp's {@code ClientResponse}): status, headers, and a body read
@@ -47,7 +46,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientResponse implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientResponse.class);
+    private static final Logger LOG = Loggers.get(ClientResponse.class);
+
+    /** The default cap of {@link #lines()}: 64 KiB, as {@link dev.weft.net.StreamReader#DEFAULT_LIMIT}. */
+    public static final int DEFAULT_MAX_LINE = 64 * 1024;
     private static final int DRAIN_ON_RELEASE = 64 * 1024;
     /** The largest byte array a JVM reliably allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -275,17 +277,37 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     /**
-     * The body's lines, without line ends, decoded with the header's charset (UTF-8 if none),
-     * read as they arrive ({@code async for line in resp.content}). An I/O error comes out as
-     * {@link UncheckedIOException}.
+     * The body's lines, without line ends ({@code \n}, {@code \r\n} or {@code \r}), decoded
+     * with the header's charset (UTF-8 if none), read as they arrive ({@code async for line in
+     * resp.content}). A line longer than {@link #DEFAULT_MAX_LINE} characters fails with
+     * {@link LineTooLongException} instead of filling the memory; see {@link #lines(int)}. An I/O
+     * error comes out as {@link UncheckedIOException}.
      */
     public Iterable<String> lines() throws IOException {
+        return lines(DEFAULT_MAX_LINE);
+    }
+
+    /**
+     * The body's lines, as {@link #lines()}, with a cap of {@code maxLineChars} characters on
+     * each line (its end not counted). A longer line comes out of the iterator as an
+     * {@link UncheckedIOException} whose cause is a {@link LineTooLongException}; the connection
+     * is then closed.
+     *
+     * @param maxLineChars the longest line accepted, at least 1
+     * @return the lines, read lazily
+     * @throws IOException if the body cannot be opened
+     */
+    public Iterable<String> lines(int maxLineChars) throws IOException {
+        if (maxLineChars <= 0) {
+            throw new IllegalArgumentException("maxLineChars must be positive: " + maxLineChars);
+        }
         String cs = contentType() == null ? null : TextDecoding.param(contentType(), "charset");
         Charset charset = cs == null || TextDecoding.forLabel(cs) == null ? StandardCharsets.UTF_8
                 : TextDecoding.forLabel(cs);
-        BufferedReader r = new BufferedReader(new InputStreamReader(bodyStream(), charset));
+        LineReader r = new LineReader(new java.io.BufferedReader(new InputStreamReader(bodyStream(), charset)),
+                maxLineChars);
         streamTaken = true;
-        return r.lines()::iterator; // the JDK's line iterator: IOExceptions come out as UncheckedIOException
+        return () -> r;
     }
 
     /** Reads the next bytes of the body into a fresh array (aiohttp's {@code content.read(n)}); empty at the end. */
@@ -415,6 +437,69 @@ public final class ClientResponse implements AutoCloseable {
                 finish(true);
             }
             return n;
+        }
+    }
+
+    /** Splits decoded text into lines, none longer than its cap; one iteration only. */
+    private final class LineReader implements java.util.Iterator<String> {
+        private final java.io.Reader in;
+        private final int max;
+        private final StringBuilder line = new StringBuilder();
+        private String next;
+        private boolean done;
+        private boolean skipLf;
+
+        LineReader(java.io.Reader in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !done) {
+                try {
+                    next = readLine();
+                } catch (IOException e) {
+                    done = true;
+                    throw new UncheckedIOException(e);
+                }
+                done = next == null;
+            }
+            return next != null;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            String s = next;
+            next = null;
+            return s;
+        }
+
+        private String readLine() throws IOException {
+            line.setLength(0);
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (skipLf) {
+                    skipLf = false;
+                    if (c == '\n') {
+                        continue;
+                    }
+                }
+                if (c == '\n' || c == '\r') {
+                    skipLf = c == '\r';
+                    return line.toString();
+                }
+                if (line.length() == max) {
+                    finish(false);
+                    throw new LineTooLongException("a line of the body of " + url + " is longer than " + max
+                            + " characters; read the body with bodyStream(), or raise the cap with lines(int)");
+                }
+                line.append((char) c);
+            }
+            return line.isEmpty() ? null : line.toString();
         }
     }
 

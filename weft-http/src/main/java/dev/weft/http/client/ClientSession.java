@@ -8,9 +8,10 @@ import dev.weft.http.codec.BodyFraming;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
-import dev.weft.http.codec.HttpLimits;
-import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Loggers;
 import dev.weft.net.Resolver;
 import dev.weft.net.StreamWriter;
 import java.io.EOFException;
@@ -27,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.1 client session (aiohttp's {@code ClientSession}): a pool of keep-alive
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession implements HttpMethods, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    private static final Logger LOG = Loggers.get(ClientSession.class);
 
     /** The User-Agent sent when none is given. */
     public static final String USER_AGENT = "weft-http/0.1";
@@ -209,6 +209,13 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 r.close();
                 throw new ClientException("refused a redirect to a non-http URL: " + next);
+            }
+            try {
+                Origin.of(next); // a host, a port in range
+            } catch (IllegalArgumentException e) {
+                r.close();
+                throw new ClientException("malformed redirect location from " + url + ": " + location + " ("
+                        + e.getMessage() + ")", e);
             }
             chain.add(url);
             if (history.size() >= max) {

@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.TimerHandle;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The keep-alive connections of a {@link ClientSession} (aiohttp's {@code TCPConnector}),
@@ -31,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Idle connections</b> are closed after {@code keepAlive} (15 s by default) by a timer
  * of the pool's loop, and the oldest idle one is closed when opening a new connection would
  * make more than {@code limit} sockets open. A connection whose server closed it while idle
- * is found out by the request that reuses it; the session then retries an idempotent request
- * once on a fresh connection.
+ * is found out before it is reused: a connection is checked, without waiting, when it is taken
+ * from the pool, and one the server sent anything on while it was idle (an end of stream, or an
+ * unsolicited response that the next request would otherwise take for its own) is closed, as is
+ * one released with bytes left past the end of its response. If the server closes a connection
+ * just as a request goes out on it, the session retries an idempotent request once on a fresh
+ * connection.
  *
  * <p><b>Threads.</b> The pool's state is guarded by one lock, so {@link #release} and
  * {@link #close} may run anywhere; the connections themselves belong to the loop of the
@@ -40,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionPool implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
+    private static final Logger LOG = Loggers.get(ConnectionPool.class);
 
     /** Opens a new connection for a reserved slot. */
     @FunctionalInterface
@@ -111,40 +115,57 @@ public final class ConnectionPool implements AutoCloseable {
         List<PooledConnection> toClose = new ArrayList<>(1);
         PooledConnection reused = null;
         try {
-            synchronized (guard) {
-                if (closed) {
-                    throw new ClientException("the session is closed");
+            while (true) {
+                PooledConnection candidate = null;
+                synchronized (guard) {
+                    if (closed) {
+                        throw new ClientException("the session is closed");
+                    }
+                    ArrayDeque<PooledConnection> q = idle.get(origin);
+                    long now = loop.nanoTime();
+                    while (!fresh && q != null && !q.isEmpty()) {
+                        PooledConnection c = q.pollLast();
+                        idleCount--;
+                        if (now - c.idleSinceNanos >= keepAliveNanos) {
+                            c.state = PooledConnection.State.CLOSED;
+                            toClose.add(c);
+                        } else {
+                            c.state = PooledConnection.State.ACQUIRED;
+                            candidate = c;
+                            break;
+                        }
+                    }
+                    if (candidate == null && limit > 0 && totalInUse + idleCount > limit) {
+                        PooledConnection oldest = takeOldestIdle();
+                        if (oldest != null) {
+                            toClose.add(oldest);
+                        }
+                    }
                 }
-                ArrayDeque<PooledConnection> q = idle.get(origin);
-                long now = loop.nanoTime();
-                while (!fresh && q != null && !q.isEmpty()) {
-                    PooledConnection c = q.pollLast();
-                    idleCount--;
-                    if (now - c.idleSinceNanos >= keepAliveNanos) {
-                        c.state = PooledConnection.State.CLOSED;
-                        toClose.add(c);
-                    } else {
-                        c.state = PooledConnection.State.ACQUIRED;
-                        reused = c;
+                if (candidate == null) {
+                    break;
+                }
+                // Outside the lock (it reads the socket, without waiting): an idle connection the
+                // server spoke on is closed, never reused (see PooledConnection#spoke).
+                if (!candidate.spoke()) {
+                    reused = candidate;
+                    synchronized (guard) {
                         reusedCount++;
-                        break;
                     }
+                    break;
                 }
-                if (reused == null && limit > 0 && totalInUse + idleCount > limit) {
-                    PooledConnection oldest = takeOldestIdle();
-                    if (oldest != null) {
-                        toClose.add(oldest);
-                    }
+                LOG.debug("{}: the server sent something while it was idle; closing it", candidate);
+                synchronized (guard) {
+                    candidate.state = PooledConnection.State.CLOSED;
                 }
+                toClose.add(candidate);
             }
         } catch (IOException | RuntimeException e) {
             releaseSlot(origin);
+            closeAll(toClose);
             throw e;
         }
-        for (PooledConnection c : toClose) {
-            LOG.debug("closing idle {}", c);
-            c.closeSocket();
-        }
+        closeAll(toClose);
         if (reused != null) {
             trace.connectionReused(origin);
             return reused;
@@ -160,6 +181,13 @@ public final class ConnectionPool implements AutoCloseable {
         } catch (Throwable t) {
             releaseSlot(origin);
             throw t;
+        }
+    }
+
+    private static void closeAll(List<PooledConnection> connections) {
+        for (PooledConnection c : connections) {
+            LOG.debug("closing idle {}", c);
+            c.closeSocket();
         }
     }
 
@@ -208,6 +236,11 @@ public final class ConnectionPool implements AutoCloseable {
             }
             c.requests++;
             close = !reusable || closed;
+            if (!close && c.unreadBytes() > 0) {
+                // bytes past the end of the response: nobody asked for them (a forged next response?)
+                LOG.debug("{}: {} bytes past the end of the response; closing it", c, c.unreadBytes());
+                close = true;
+            }
             if (close) {
                 c.state = PooledConnection.State.CLOSED;
             } else {

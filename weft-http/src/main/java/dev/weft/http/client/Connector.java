@@ -5,8 +5,9 @@ import dev.weft.http.codec.BodyFraming;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Loggers;
 import dev.weft.net.ConnectOptions;
 import dev.weft.net.Connection;
 import dev.weft.net.Resolver;
@@ -20,7 +21,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opens the connections of a session: TCP to the server or to the proxy, a {@code CONNECT}
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Connector {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+    private static final Logger LOG = Loggers.get(Connector.class);
 
     private final Resolver resolver;
     private final boolean insecure;

@@ -1,6 +1,6 @@
 package dev.weft.http.client;
 
-import com.google.common.net.InternetDomainName;
+import dev.weft.internal.Loggers;
 import java.net.IDN;
 import java.net.URI;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stores cookies from {@code Set-Cookie} and sends them back (aiohttp's {@code CookieJar}),
@@ -25,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * not be a public suffix (section 5.3 step 5), so {@code www.example.co.uk} cannot set a cookie
  * for every site under {@code co.uk}, nor {@code me.github.io} one for every GitHub Pages
  * site. The suffixes come from the Public Suffix List, ICANN and private sections both, as
- * browsers use it, through Guava's {@link InternetDomainName} (the list as of that Guava
- * release). A host that is itself a public suffix may still set {@code Domain=} its own name:
+ * browsers use it (a copy bundled with weft-http, see {@code PublicSuffixList}). A host that
+ * is itself a public suffix may still set {@code Domain=} its own name:
  * the cookie becomes host-only, as the RFC says. A single-label {@code Domain} ({@code com},
  * {@code localhost}) is refused from any other host. Cookies for IP-address hosts are
  * host-only.
@@ -38,34 +37,72 @@ import org.slf4j.LoggerFactory;
  * jar.cookies();                      // [Cookie[name=sid, ...]]
  * }</pre>
  *
+ * <p><b>Limits</b> (browser-like; RFC 6265bis section 5.6 and RFC 6265 section 6.1): a cookie
+ * whose name and value pass {@value #MAX_NAME_VALUE_BYTES} octets is ignored, an attribute value
+ * over {@value #MAX_ATTRIBUTE_BYTES} octets is ignored, at most {@value #DEFAULT_MAX_PER_DOMAIN}
+ * cookies are kept per site (registrable domain) and {@value #DEFAULT_MAX_TOTAL} in all
+ * ({@link #CookieJar(InstantSource, int, int)} changes both); past a limit the oldest go first.
+ * So a server cannot make every later request carry a megabyte of {@code Cookie}.
+ *
  * <p>Thread-safe (every method locks the jar).
  */
 public final class CookieJar {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CookieJar.class);
+    private static final Logger LOG = Loggers.get(CookieJar.class);
+
+    /** A cookie whose name and value together pass this many octets is ignored (RFC 6265bis section 5.6). */
+    public static final int MAX_NAME_VALUE_BYTES = 4096;
+    /** An attribute value longer than this many octets is ignored (RFC 6265bis section 5.6). */
+    public static final int MAX_ATTRIBUTE_BYTES = 1024;
+    /** The default of the cookies kept per site (registrable domain): 50, RFC 6265's minimum. */
+    public static final int DEFAULT_MAX_PER_DOMAIN = 50;
+    /** The default of the cookies kept in all: 3,000, RFC 6265's minimum. */
+    public static final int DEFAULT_MAX_TOTAL = 3000;
 
     private final InstantSource clock;
     private final boolean store;
+    private final int maxPerDomain;
+    private final int maxTotal;
+    /** Oldest first: eviction takes from the front. */
     private final List<Cookie> cookies = new ArrayList<>();
 
-    /** A jar on the system clock. */
+    /** A jar on the system clock, with the default limits. */
     public CookieJar() {
         this(InstantSource.system());
     }
 
-    /** A jar on {@code clock} (expiry is checked against it). */
+    /** A jar on {@code clock} (expiry is checked against it), with the default limits. */
     public CookieJar(InstantSource clock) {
-        this(clock, true);
+        this(clock, DEFAULT_MAX_PER_DOMAIN, DEFAULT_MAX_TOTAL);
     }
 
-    private CookieJar(InstantSource clock, boolean store) {
+    /**
+     * A jar on {@code clock} keeping at most {@code maxPerDomain} cookies per site (registrable
+     * domain, such as {@code example.co.uk}) and {@code maxTotal} in all; past a limit the oldest
+     * cookies are evicted first.
+     *
+     * @param clock        the clock expiry is checked against
+     * @param maxPerDomain cookies per site, at least 1
+     * @param maxTotal     cookies in all, at least {@code maxPerDomain}
+     */
+    public CookieJar(InstantSource clock, int maxPerDomain, int maxTotal) {
+        this(clock, true, maxPerDomain, maxTotal);
+    }
+
+    private CookieJar(InstantSource clock, boolean store, int maxPerDomain, int maxTotal) {
+        if (maxPerDomain < 1 || maxTotal < maxPerDomain) {
+            throw new IllegalArgumentException("need 1 <= maxPerDomain <= maxTotal, got " + maxPerDomain + " and "
+                    + maxTotal);
+        }
         this.clock = clock;
         this.store = store;
+        this.maxPerDomain = maxPerDomain;
+        this.maxTotal = maxTotal;
     }
 
     /** A jar that keeps nothing (aiohttp's {@code DummyCookieJar}). */
     public static CookieJar dummy() {
-        return new CookieJar(InstantSource.system(), false);
+        return new CookieJar(InstantSource.system(), false, DEFAULT_MAX_PER_DOMAIN, DEFAULT_MAX_TOTAL);
     }
 
     /** Stores the cookies of the {@code Set-Cookie} values received from {@code url}. */
@@ -98,8 +135,64 @@ public final class CookieJar {
                         c.secure(), c.httpOnly(), old.created()));
             } else {
                 cookies.add(c);
+                evictBeyondLimits(c);
             }
         }
+    }
+
+    /**
+     * After {@code added} was stored: drops expired cookies, then the oldest of its site while the
+     * site has more than its share, then the oldest of all while there are too many (RFC 6265
+     * section 5.3 step 12, oldest standing in for least recently used).
+     */
+    private void evictBeyondLimits(Cookie added) {
+        String site = site(added.domain());
+        if (countSite(site) <= maxPerDomain && cookies.size() <= maxTotal) {
+            return;
+        }
+        Instant now = clock.instant();
+        cookies.removeIf(o -> o.expiredAt(now));
+        int excess = countSite(site) - maxPerDomain;
+        for (var it = cookies.iterator(); it.hasNext() && excess > 0;) {
+            if (inSite(it.next().domain(), site)) {
+                it.remove();
+                excess--;
+            }
+        }
+        while (cookies.size() > maxTotal) {
+            cookies.removeFirst();
+        }
+    }
+
+    private int countSite(String site) {
+        int n = 0;
+        for (Cookie o : cookies) {
+            if (inSite(o.domain(), site)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** True if cookie domain {@code domain} lies in {@code site} (is it, or a subdomain of it). */
+    private static boolean inSite(String domain, String site) {
+        return domain.equals(site) || (domain.endsWith(site) && domain.charAt(domain.length() - site.length() - 1) == '.');
+    }
+
+    /** The registrable domain a cookie domain belongs to ({@code a.b.example.co.uk} → {@code example.co.uk}). */
+    private static String site(String domain) {
+        if (isIp(domain)) {
+            return domain;
+        }
+        // the shortest suffix that is not itself a public suffix: one label under the public suffix
+        // (a single label counts as public, the list's implicit "*" rule)
+        for (int dot = domain.lastIndexOf('.'); dot > 0; dot = domain.lastIndexOf('.', dot - 1)) {
+            String suffix = domain.substring(dot + 1);
+            if (suffix.indexOf('.') > 0 && !isPublicSuffix(suffix)) {
+                return suffix;
+            }
+        }
+        return domain;
     }
 
     /** The value of a {@code Cookie} header for a request to {@code url}, or null if none applies. */
@@ -162,6 +255,11 @@ public final class CookieJar {
         if (name.isEmpty()) {
             return null;
         }
+        if (octets(name) + octets(value) > MAX_NAME_VALUE_BYTES) {
+            LOG.debug("ignored cookie {} from {}: name and value pass {} octets", name, url.getHost(),
+                    MAX_NAME_VALUE_BYTES);
+            return null;
+        }
         Instant now = clock.instant();
         Instant expires = null;
         boolean maxAgeSeen = false;
@@ -174,6 +272,9 @@ public final class CookieJar {
             int e = av.indexOf('=');
             String key = (e < 0 ? av : av.substring(0, e)).trim().toLowerCase(Locale.ROOT);
             String val = e < 0 ? "" : av.substring(e + 1).trim();
+            if (octets(val) > MAX_ATTRIBUTE_BYTES) {
+                continue; // RFC 6265bis: an over-long attribute value is ignored, the cookie kept
+            }
             switch (key) {
                 case "expires" -> {
                     if (!maxAgeSeen) {
@@ -239,6 +340,11 @@ public final class CookieJar {
         return new Cookie(name, value, domain, hostOnly, path, expires, secure, httpOnly, now);
     }
 
+    /** The size of {@code s} as the octets it came in (header values are Latin-1, one octet a character). */
+    private static int octets(String s) {
+        return s.length();
+    }
+
     private static Instant parseDate(String s) {
         String[] patterns = {"EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE, dd-MMM-yyyy HH:mm:ss zzz",
             "EEE MMM d HH:mm:ss yyyy"};
@@ -275,7 +381,7 @@ public final class CookieJar {
      * {@code github.io}, or matched by a wildcard rule such as {@code *.ck}).
      */
     static boolean isPublicSuffix(String domain) {
-        return InternetDomainName.isValid(domain) && InternetDomainName.from(domain).isPublicSuffix();
+        return PublicSuffixList.isPublicSuffix(domain);
     }
 
     static boolean domainMatch(String host, String domain) {

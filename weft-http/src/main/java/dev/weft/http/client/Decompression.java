@@ -103,9 +103,9 @@ final class Decompression {
                     }
                 }
                 Throwable why = e.getCause() != null ? e.getCause() : e;
-                throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt brotli body: " + why.getMessage());
+                throw new dev.weft.http.HttpProtocolException(502, "corrupt brotli body: " + why.getMessage());
             } catch (RuntimeException e) { // the decoder's own checks on malformed data
-                throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt brotli body: " + e);
+                throw new dev.weft.http.HttpProtocolException(502, "corrupt brotli body: " + e);
             }
         }
     }
@@ -164,7 +164,7 @@ final class Decompression {
             try {
                 n = super.read(b, off, len);
             } catch (java.util.zip.ZipException e) {
-                throw new dev.weft.http.codec.HttpProtocolException(502, "corrupt compressed body: " + e.getMessage());
+                throw new dev.weft.http.HttpProtocolException(502, "corrupt compressed body: " + e.getMessage());
             } catch (java.io.EOFException e) {
                 throw new ServerDisconnectedException("the compressed body ended early", e);
             }

@@ -29,6 +29,9 @@ public record Origin(String scheme, String host, int port, Origin proxy) {
             host = host.substring(1, host.length() - 1);
         }
         int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
+        if (port == 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range in " + url);
+        }
         return new Origin(scheme, host.toLowerCase(Locale.ROOT), port, null);
     }
 

@@ -75,6 +75,28 @@ public final class PooledConnection {
         return requests > 0;
     }
 
+    /**
+     * True if the server sent something while no request was outstanding: bytes (an unsolicited
+     * response, which the next request would take for its own: Go's "Unsolicited response
+     * received on idle HTTP channel"), the end of the stream, or a reset. Such a connection must
+     * not carry another request. Never waits; call from a task of the connection's loop.
+     */
+    boolean spoke() {
+        if (connection == null) {
+            return false;
+        }
+        try {
+            return connection.reader().pollData();
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    /** Bytes received and not read: at the end of an exchange, bytes nobody asked for. */
+    int unreadBytes() {
+        return connection == null ? 0 : connection.reader().buffered();
+    }
+
     /** Closes the socket (abortive if data are still buffered: nothing more will be read). */
     void closeSocket() {
         if (connection != null) {

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 /**
  * Picks the charset of a text body, in the order browsers use: a byte-order mark, the
  * {@code charset} of {@code Content-Type}, a {@code <meta>} tag or XML declaration within the
- * first 2 KiB, JSON's UTF-8, then UTF-8 if the bytes are valid UTF-8, else windows-1252.
+ * first 2 KiB, JSON's UTF-8, then UTF-8 if the bytes are valid UTF-8; only when all of these
+ * are silent, a guess from the bytes (Mozilla's universal charset detector, as juniversalchardet:
+ * GBK and GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, …, on the first {@value #SNIFF_BYTES}
+ * bytes), and windows-1252 when it has none.
  * Labels are mapped as the WHATWG Encoding standard does ({@code gb2312} → GBK,
  * {@code shift_jis} → windows-31j, {@code big5} → Big5-HKSCS, {@code iso-8859-1} →
  * windows-1252). Stateless.
@@ -23,6 +26,9 @@ final class TextDecoding {
             "<meta[^>]+charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9_.:\\-]+)", Pattern.CASE_INSENSITIVE);
     private static final Pattern XML_ENCODING = Pattern.compile(
             "^<\\?xml[^>]+encoding\\s*=\\s*[\"']([A-Za-z0-9_.:\\-]+)[\"']");
+
+    /** How much of a body the detector looks at. */
+    static final int SNIFF_BYTES = 64 * 1024;
 
     private TextDecoding() {
     }
@@ -58,7 +64,16 @@ final class TextDecoding {
         if (media.endsWith("json") || validUtf8(body)) {
             return StandardCharsets.UTF_8;
         }
-        return Charset.forName("windows-1252");
+        Charset guessed = guess(body);
+        return guessed != null ? guessed : Charset.forName("windows-1252");
+    }
+
+    /** The charset the detector finds in (the start of) {@code body}, or null. */
+    private static Charset guess(byte[] body) {
+        org.mozilla.universalchardet.UniversalDetector detector = new org.mozilla.universalchardet.UniversalDetector();
+        detector.handleData(body, 0, Math.min(body.length, SNIFF_BYTES));
+        detector.dataEnd();
+        return forLabel(detector.getDetectedCharset());
     }
 
     /** The length of the byte-order mark at the start of {@code body} (0 if none). */

@@ -1,6 +1,7 @@
 package dev.weft.http.codec;
 
 import dev.weft.http.Headers;
+import dev.weft.http.HttpProtocolException;
 import java.util.List;
 
 /**

@@ -1,6 +1,8 @@
 package dev.weft.http.codec;
 
 import dev.weft.http.Headers;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.net.StreamReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +14,7 @@ import java.util.Arrays;
  *
  * <pre>
  *   FIXED:    n bytes
- *   CHUNKED:  ( hex-size [;ext] CRLF  data CRLF )*  0 CRLF  trailer-fields  CRLF
+ *   CHUNKED:  ( hex-size [;ext] CRLF  data CRLF )*  0 [;ext] CRLF  trailer-fields  CRLF   (CRLF strictly)
  *   UNTIL_CLOSE: everything up to the end of the stream
  * </pre>
  *
@@ -127,6 +129,16 @@ public abstract class BodyReader {
         };
     }
 
+    /** The most bytes this body may still deliver. */
+    final long allowance() {
+        return maxBytes - delivered;
+    }
+
+    /** The most bytes this body may deliver in all. */
+    final long maxBytes() {
+        return maxBytes;
+    }
+
     /** Reads the next bytes; -1 at the end of the body. */
     abstract int readRaw(byte[] b, int off, int len) throws IOException;
 
@@ -165,12 +177,19 @@ public abstract class BodyReader {
         }
     }
 
-    /** A chunked body. */
+    /**
+     * A chunked body, framed strictly (RFC 9112 section 7.1): every framing line ends in CRLF,
+     * a chunk's data is followed by exactly CRLF, the size may be followed only by SP or HTAB
+     * before its extensions, extensions are well-formed ({@code ;name[=token|"quoted"]}) and
+     * bounded per body, and a size that would take the body past its limit is refused (413)
+     * before any of its data is read.
+     */
     private static final class Chunked extends BodyReader {
         private final HttpLimits limits;
         private long chunkLeft;
         private boolean first = true;
         private boolean finished;
+        private long extensionBytes;
         private Headers trailers = new Headers();
 
         Chunked(StreamReader in, HttpLimits limits, long maxBytes) {
@@ -190,9 +209,13 @@ public abstract class BodyReader {
                 first = false;
                 chunkLeft = readChunkSize();
                 if (chunkLeft == 0) {
-                    trailers = Http1Parser.readHeaders(in, limits);
+                    trailers = Http1Parser.readHeaders(in, limits, true);
                     finished = true;
                     return -1;
+                }
+                if (chunkLeft > allowance()) {
+                    throw new HttpProtocolException(413, "a chunk of " + chunkLeft + " bytes takes the body past the"
+                            + " limit of " + maxBytes() + " bytes");
                 }
             }
             int n = in.read(b, off, (int) Math.min(len, chunkLeft));
@@ -203,31 +226,121 @@ public abstract class BodyReader {
             return n;
         }
 
+        /** The CRLF after a chunk's data: exactly those two bytes. */
         private void expectCrlf() throws IOException {
-            String rest = Http1Parser.readLine(in, 2, 400, "chunk terminator", false);
-            if (!rest.isEmpty()) {
-                throw new HttpProtocolException(400, "chunk data longer than its size");
+            byte[] crlf;
+            try {
+                crlf = in.readExactly(2);
+            } catch (dev.weft.net.IncompleteReadException e) {
+                throw new HttpProtocolException(400, "connection closed in the middle of the chunk terminator");
+            }
+            if (crlf[0] != '\r' || crlf[1] != '\n') {
+                throw new HttpProtocolException(400, "chunk data not followed by CRLF (longer than its size, or a"
+                        + " bare LF)");
             }
         }
 
+        /** {@code chunk-size [ chunk-ext ] CRLF}: the size; the extensions are checked and counted. */
         private long readChunkSize() throws IOException {
-            String line = Http1Parser.readLine(in, limits.maxChunkLineBytes(), 400, "chunk-size line", false);
-            int end = line.indexOf(';');
-            String hex = (end < 0 ? line : line.substring(0, end));
-            // RFC 9112 7.1: chunk-size = 1*HEXDIG; allow trailing whitespace before extensions (BWS)
-            hex = hex.stripTrailing();
-            if (hex.isEmpty() || hex.length() > 15) {
+            String line = Http1Parser.readLine(in, limits.maxChunkLineBytes(), 400, "chunk-size line", false, true);
+            int i = 0;
+            long size = 0;
+            while (i < line.length() && Character.digit(line.charAt(i), 16) >= 0) {
+                if (i == 15) {
+                    throw new HttpProtocolException(400, "chunk size too large");
+                }
+                size = size * 16 + Character.digit(line.charAt(i), 16);
+                i++;
+            }
+            if (i == 0) {
                 throw new HttpProtocolException(400, "malformed chunk size");
             }
-            long size = 0;
-            for (int i = 0; i < hex.length(); i++) {
-                int d = Character.digit(hex.charAt(i), 16);
-                if (d < 0) {
-                    throw new HttpProtocolException(400, "malformed chunk size");
-                }
-                size = size * 16 + d;
+            int ws = skipBws(line, i);
+            if (ws == line.length()) {
+                return size;
             }
+            if (line.charAt(ws) != ';') {
+                throw new HttpProtocolException(400, "malformed chunk size (only SP or HTAB may follow it)");
+            }
+            extensionBytes += line.length() - i;
+            if (extensionBytes > limits.maxChunkExtensionBytes()) {
+                throw new HttpProtocolException(400, "chunk extensions of this body exceed "
+                        + limits.maxChunkExtensionBytes() + " bytes");
+            }
+            checkExtensions(line, ws);
             return size;
+        }
+
+        /** {@code *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )} from {@code at}, to the end. */
+        private static void checkExtensions(String line, int at) throws HttpProtocolException {
+            int i = at;
+            while (i < line.length()) {
+                if (line.charAt(i) != ';') {
+                    throw badExtension();
+                }
+                i = skipBws(line, i + 1);
+                int name = i;
+                while (i < line.length() && Headers.isTokenChar(line.charAt(i))) {
+                    i++;
+                }
+                if (i == name) {
+                    throw badExtension();
+                }
+                i = skipBws(line, i);
+                if (i < line.length() && line.charAt(i) == '=') {
+                    i = skipBws(line, i + 1);
+                    i = line.startsWith("\"", i) ? skipQuoted(line, i) : skipToken(line, i);
+                    i = skipBws(line, i);
+                }
+            }
+        }
+
+        private static int skipToken(String line, int i) throws HttpProtocolException {
+            int from = i;
+            while (i < line.length() && Headers.isTokenChar(line.charAt(i))) {
+                i++;
+            }
+            if (i == from) {
+                throw badExtension();
+            }
+            return i;
+        }
+
+        /** {@code DQUOTE *( qdtext / quoted-pair ) DQUOTE} from the opening quote at {@code i}. */
+        private static int skipQuoted(String line, int i) throws HttpProtocolException {
+            i++;
+            while (i < line.length()) {
+                char c = line.charAt(i);
+                if (c == '"') {
+                    return i + 1;
+                }
+                if (c == '\\') {
+                    i++;
+                    if (i == line.length() || !quotable(line.charAt(i))) {
+                        throw badExtension();
+                    }
+                } else if (!quotable(c)) {
+                    throw badExtension();
+                }
+                i++;
+            }
+            throw badExtension(); // unterminated
+        }
+
+        /** HTAB, SP, VCHAR or obs-text: what a quoted string may hold. */
+        private static boolean quotable(char c) {
+            return c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff);
+        }
+
+        private static int skipBws(String line, int i) {
+            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+                i++;
+            }
+            return i;
+        }
+
+        private static HttpProtocolException badExtension() {
+            return new HttpProtocolException(400, "malformed chunk extension");
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.weft.http.codec;
 
 import dev.weft.http.Headers;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.net.IncompleteReadException;
 import dev.weft.net.LimitOverrunException;
 import dev.weft.net.StreamReader;
@@ -12,8 +14,9 @@ import java.time.Duration;
  * Reads HTTP/1.1 message heads (RFC 9112) from a {@link StreamReader}, strictly: one space
  * between the parts of the start line, header names that are tokens with no space before the
  * colon, no obsolete line folding, no control characters, and every part within its
- * {@link HttpLimits}. Lines may end in CRLF or a bare LF (RFC 9112 section 2.2); a bare CR
- * anywhere is an error. Stateless; call from the connection's task.
+ * {@link HttpLimits}. The lines of a head may end in CRLF or a bare LF (RFC 9112 section 2.2);
+ * a bare CR anywhere is an error. The framing lines of a chunked body, trailers included, must
+ * end in CRLF (see {@link BodyReader}). Stateless; call from the connection's task.
  */
 public final class Http1Parser {
 
@@ -115,10 +118,16 @@ public final class Http1Parser {
 
     /** Reads header lines up to the empty line. */
     public static Headers readHeaders(StreamReader in, HttpLimits limits) throws IOException {
+        return readHeaders(in, limits, false);
+    }
+
+    /** Reads header lines up to the empty line; with {@code strictCrlf} (trailers) a bare LF is an error. */
+    static Headers readHeaders(StreamReader in, HttpLimits limits, boolean strictCrlf) throws IOException {
         Headers headers = new Headers();
         int budget = limits.maxHeaderBytes();
         while (true) {
-            String line = readLine(in, Math.max(1, budget), 431, "header section", false);
+            String line = readLine(in, Math.max(1, budget), 431, strictCrlf ? "trailer section" : "header section",
+                    false, strictCrlf);
             if (line.isEmpty()) {
                 return headers;
             }
@@ -167,6 +176,18 @@ public final class Http1Parser {
      */
     static String readLine(StreamReader in, int max, int statusIfTooLong, String what, boolean mayEnd)
             throws IOException {
+        return readLine(in, max, statusIfTooLong, what, mayEnd, false);
+    }
+
+    /**
+     * Reads one line without its terminator, decoded as ISO-8859-1; with {@code strictCrlf} the
+     * line must end in CRLF (RFC 9112 section 7.1 for chunked framing: a bare LF there is the
+     * stuff of request smuggling).
+     *
+     * @return null at a clean end of stream when {@code mayEnd}
+     */
+    static String readLine(StreamReader in, int max, int statusIfTooLong, String what, boolean mayEnd,
+            boolean strictCrlf) throws IOException {
         int old = in.limit();
         in.setLimit(max);
         byte[] line;
@@ -185,6 +206,8 @@ public final class Http1Parser {
         int len = line.length - 1;
         if (len > 0 && line[len - 1] == '\r') {
             len--;
+        } else if (strictCrlf) {
+            throw new HttpProtocolException(400, "bare LF ending a line of the " + what + " (CRLF required)");
         }
         for (int i = 0; i < len; i++) {
             if (line[i] == '\r') {

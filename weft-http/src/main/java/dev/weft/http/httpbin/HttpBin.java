@@ -47,10 +47,13 @@ import java.util.zip.GZIPOutputStream;
  * <tr><td>{@code /headers}, {@code /ip}, {@code /user-agent}, {@code /uuid}</td><td>parts of the request</td></tr>
  * <tr><td>{@code /status/{code}}</td><td>that status ({@code 200,404}: one of them at random)</td></tr>
  * <tr><td>{@code /delay/{s}}</td><td>answers after {@code s} seconds (at most 10) with Weft.sleep</td></tr>
+ * <tr><td>{@code /drip?duration=&numbytes=&code=&delay=}</td><td>the head at once, then {@code numbytes}
+ *     asterisks spread over {@code duration} seconds</td></tr>
  * <tr><td>{@code /redirect/{n}}, {@code /relative-redirect/{n}}, {@code /absolute-redirect/{n}},
  *     {@code /redirect-to?url=&status_code=}</td><td>302 chains ending at {@code /get}</td></tr>
  * <tr><td>{@code /gzip}, {@code /deflate}</td><td>JSON with {@code Content-Encoding} gzip / deflate</td></tr>
- * <tr><td>{@code /bytes/{n}?seed=}, {@code /stream-bytes/{n}}</td><td>n random bytes (seeded: repeatable); streamed chunked</td></tr>
+ * <tr><td>{@code /bytes/{n}?seed=}, {@code /stream-bytes/{n}}</td><td>n random bytes (seeded: repeatable), at most
+ *     100 KiB as httpbin.org; streamed chunked</td></tr>
  * <tr><td>{@code /stream/{n}}</td><td>n JSON lines, chunked</td></tr>
  * <tr><td>{@code /cookies}, {@code /cookies/set?k=v}, {@code /cookies/delete?k}</td><td>cookie echo / set / delete</td></tr>
  * <tr><td>{@code /basic-auth/{user}/{passwd}}</td><td>200 with the right credentials, else 401</td></tr>
@@ -71,7 +74,8 @@ public final class HttpBin {
             .enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper COMPACT = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final int MAX_BYTES = 10 * 1024 * 1024;
+    /** The most bytes {@code /bytes}, {@code /stream-bytes} and {@code /drip} send, as httpbin.org: 100 KiB. */
+    private static final int MAX_BYTES = 100 * 1024;
     private static final int MAX_STREAM = 100;
 
     private HttpBin() {
@@ -97,6 +101,7 @@ public final class HttpBin {
             Weft.sleep(s);
             return json(echo(req, true));
         });
+        r.get("/drip", HttpBin::drip);
         r.get("/redirect/{n}", req -> redirect(req, "/redirect/", false));
         r.get("/relative-redirect/{n}", req -> redirect(req, "/relative-redirect/", false));
         r.get("/absolute-redirect/{n}", req -> redirect(req, "/absolute-redirect/", true));
@@ -110,7 +115,11 @@ public final class HttpBin {
             if (status / 100 != 3) {
                 throw new HttpStatusException(400, "status_code must be a 3xx");
             }
-            return Response.redirect(status, url);
+            try {
+                return Response.redirect(status, url);
+            } catch (IllegalArgumentException e) { // a control character: no header may carry it
+                throw new HttpStatusException(400, "url is not a valid Location: " + e.getMessage());
+            }
         });
         r.get("/gzip", req -> {
             ObjectNode o = echo(req, false).put("gzipped", true).put("method", req.method());
@@ -196,6 +205,32 @@ public final class HttpBin {
             return Response.of(401).header("WWW-Authenticate", "Basic realm=\"Fake Realm\"");
         }
         return Response.of(code);
+    }
+
+    /**
+     * httpbin's {@code /drip?duration=&numbytes=&code=&delay=}: after {@code delay} seconds, a
+     * head at once and then {@code numbytes} asterisks spread evenly over {@code duration}
+     * seconds (each at most 10 s; at most {@link #MAX_BYTES} bytes).
+     */
+    private static Response drip(Request req) {
+        double duration = Math.min(10, Math.max(0, number(req.query("duration") == null ? "2" : req.query("duration"))));
+        int n = (int) Math.min(MAX_BYTES, Math.max(0, number(req.query("numbytes") == null ? "10" : req.query("numbytes"))));
+        int code = (int) number(req.query("code") == null ? "200" : req.query("code"));
+        double delay = Math.min(10, Math.max(0, number(req.query("delay") == null ? "0" : req.query("delay"))));
+        if (code < 200 || code > 599) {
+            throw new HttpStatusException(400, "invalid status code");
+        }
+        Weft.sleep(delay);
+        double pause = n == 0 ? 0 : duration / n;
+        return Response.stream("application/octet-stream", out -> {
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    Weft.sleep(pause);
+                }
+                out.write('*');
+                out.flush();
+            }
+        }).status(code);
     }
 
     private static Response redirect(Request req, String prefix, boolean absolute) {

@@ -1,7 +1,9 @@
 package dev.weft.http.httpbin;
 
+import dev.weft.LoopGroup;
 import dev.weft.Weft;
 import dev.weft.http.server.HttpServer;
+import dev.weft.http.server.HttpServerOptions;
 import dev.weft.http.server.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,10 @@ import java.nio.file.Path;
  * The {@code ./weft serve} command: {@code serve httpbin --port P [--host H]} runs
  * {@link HttpBin}; {@code serve static DIR --port P [--host H]} serves a directory. The port
  * actually bound is printed on the first line of standard output
- * ({@code serving httpbin on http://127.0.0.1:8080}), handy with {@code --port 0}.
+ * ({@code serving httpbin on http://127.0.0.1:8080}), handy with {@code --port 0}. Connections
+ * are served on one loop per core ({@link LoopGroup#perCore()}). SIGINT or SIGTERM shuts the
+ * server down gracefully: requests in flight are finished (within
+ * {@link HttpServer#SERVE_FOREVER_GRACE}), then the process exits with status 130 or 143.
  */
 public final class Serve {
 
@@ -57,12 +62,14 @@ public final class Serve {
         }
         String h = host;
         int p = port;
-        Weft.run(() -> {
-            HttpServer server = HttpServer.start(router, h, p);
-            System.out.println("serving " + what + " on http://" + h + ":" + server.port());
-            System.out.flush();
-            server.serveForever();
-        });
+        try (LoopGroup loops = LoopGroup.perCore()) {
+            Weft.run(() -> {
+                HttpServer server = HttpServer.start(router, h, p, HttpServerOptions.defaults().loops(loops));
+                System.out.println("serving " + what + " on http://" + h + ":" + server.port());
+                System.out.flush();
+                server.serveForever(); // SIGINT/SIGTERM: a graceful shutdown, then exit 130/143
+            });
+        }
     }
 
     private static String value(String[] args, int i) {

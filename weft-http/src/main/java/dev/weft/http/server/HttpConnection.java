@@ -11,10 +11,11 @@ import dev.weft.http.codec.BodyFraming;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
-import dev.weft.http.codec.HttpLimits;
-import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.http.codec.StatusCodes;
+import dev.weft.internal.Loggers;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the requests of one keep-alive connection, one after another, in the connection's
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpConnection {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    private static final Logger LOG = Loggers.get(HttpConnection.class);
     private static final Duration LINGER = Duration.ofSeconds(2);
     private static final long LINGER_BYTES = 1 << 20;
     private static final int COALESCE_BYTES = 16 * 1024;
@@ -67,7 +67,10 @@ final class HttpConnection {
     private final StreamWriter out;
     private final EventLoop loop;
     private final Task<?> task;
+    /** Loop thread: the task waits for the first byte of a request (see {@link #closeIfIdle}). */
     private boolean idle;
+    /** Loop thread: {@link #closeIfIdle} cancelled the task in that wait. */
+    private boolean idleCancelled;
 
     HttpConnection(HttpServer server, Handler handler, HttpServerOptions options, StreamReader in, StreamWriter out) {
         this.server = server;
@@ -83,6 +86,7 @@ final class HttpConnection {
     /** The connection loop; returns when the connection should be closed. */
     void serve() throws IOException {
         boolean first = true;
+
         while (!server.isShuttingDown()) {
             RequestHead head;
             try {
@@ -105,13 +109,31 @@ final class HttpConnection {
         }
     }
 
-    /** Closes the connection if it waits for a request that has not started (graceful shutdown). */
+    /** Response bytes buffered for this connection and not yet handed to the OS. */
+    long bufferedBytes() {
+        return out.bufferedAmount();
+    }
+
+    /**
+     * Closes the connection if it waits for a request that has not started (graceful shutdown):
+     * cancels its task in that wait. The wait then checks whether the first bytes of a head came
+     * meanwhile (they may be in the socket before the task has noticed them); if so the request is
+     * served after all. Any thread.
+     */
     void closeIfIdle() {
         loop.execute(() -> {
             if (idle && task != null) {
+                idleCancelled = true;
                 task.cancel("server shutting down");
             }
         });
+    }
+
+    /** Cancels the connection's task, whatever it is doing (a shutdown out of time). Any thread. */
+    void cancel(String why) {
+        if (task != null) {
+            task.cancel(why);
+        }
     }
 
     /**
@@ -172,10 +194,32 @@ final class HttpConnection {
      */
     private boolean awaitFirstByte() throws IOException {
         idle = true;
+        boolean data;
         try {
-            return in.awaitData();
+            data = in.awaitData();
+        } catch (CancelledException e) {
+            if (idleCancelled && in.pollData()) {
+                // a graceful shutdown found this connection idle, but a head had begun: it is served
+                withdrawIdleCancel();
+                return true;
+            }
+            throw e;
         } finally {
             idle = false;
+        }
+        if (idleCancelled) {
+            // the first bytes had come, but the task had not run yet when the shutdown cancelled it
+            withdrawIdleCancel();
+        }
+        return data;
+    }
+
+    /** Takes back the cancellation of {@link #closeIfIdle} (and only it): the head has begun. */
+    private void withdrawIdleCancel() {
+        idleCancelled = false;
+        if (task.cancelling() == 1) {
+            task.uncancel();
+            Thread.interrupted(); // the cancel's interrupt of this task's thread
         }
     }
 
@@ -210,6 +254,10 @@ final class HttpConnection {
             if (head.headers().getAll("Host").size() > 1 || (http11 && !head.headers().contains("Host"))) {
                 throw new HttpProtocolException(400, "a request needs exactly one Host header");
             }
+            String host = head.headers().get("Host");
+            if (host != null && !HostHeader.isValid(host)) {
+                throw new HttpProtocolException(400, "malformed Host header");
+            }
             BodyFraming framing = BodyFraming.ofRequest(head);
             boolean expectContinue = false;
             String expect = head.headers().get("Expect");
@@ -221,7 +269,8 @@ final class HttpConnection {
             }
             BodyReader reader = framing.kind() == BodyFraming.Kind.NONE ? null
                     : BodyReader.of(in, framing, limits, limits.maxBodyBytes());
-            body = new RequestBody(reader, framing, in, out, options.bodyTimeout(), expectContinue);
+            body = new RequestBody(reader, framing, in, out, options.bodyTimeout(), options.bodyMinRate(),
+                    expectContinue);
             try {
                 request = new Request(head, rawPath, query, body, out.remoteAddress(), out.localAddress());
             } catch (IllegalArgumentException e) {
@@ -270,6 +319,9 @@ final class HttpConnection {
             if (failed instanceof HttpProtocolException p) {
                 LOG.debug("bad request body from {}: {}", out.remoteAddress(), p.getMessage());
                 sendErrorAndClose(p.status(), p.getMessage());
+            } else if (failed instanceof SocketTimeoutException) {
+                LOG.debug("request body from {} too slow: {}", out.remoteAddress(), failed.getMessage());
+                sendErrorAndClose(408, failed.getMessage());
             } else {
                 LOG.debug("request body from {} failed: {}", out.remoteAddress(), failed.toString());
             }
@@ -323,7 +375,7 @@ final class HttpConnection {
         } else if (response.body() != null) {
             out.write(headBytes);
             if (small == null) {
-                out.write(response.body());
+                writeSliced(response.body(), 0, response.body().length, false);
             }
         } else {
             out.write(headBytes);
@@ -346,6 +398,26 @@ final class HttpConnection {
         }
         drain();
         return keepAlive;
+    }
+
+    /**
+     * Writes {@code len} bytes of {@code b} in slices of {@link HttpServer#WRITE_SLICE}, each one
+     * handed over only once the peer has taken the previous ones (down to the high-water mark),
+     * so a client that does not read costs the connection at most the high-water mark and one
+     * slice of buffer, never a copy of the whole body. Chunked: one chunk per slice.
+     */
+    private void writeSliced(byte[] b, int off, int len, boolean chunked) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        int end = off + len;
+        for (int at = off; at < end; at += HttpServer.WRITE_SLICE) {
+            int n = Math.min(HttpServer.WRITE_SLICE, end - at);
+            if (chunked) {
+                Http1Writer.writeChunk(out, b, at, n);
+            } else {
+                out.write(b, at, n);
+            }
+            drain();
+        }
     }
 
     /** Waits while the peer is behind on reading, at most the write timeout. */
@@ -410,9 +482,7 @@ final class HttpConnection {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            Http1Writer.writeChunk(out, b, off, len);
-            drain();
+            writeSliced(b, off, len, true);
         }
 
         @Override
@@ -430,8 +500,7 @@ final class HttpConnection {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            drain();
+            writeSliced(b, off, len, false);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.weft.http.server;
 
+import dev.weft.internal.Loggers;
 import dev.weft.net.Server;
 import dev.weft.net.ServerOptions;
 import dev.weft.net.Streams;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.1 server (aiohttp's {@code web.AppRunner} + {@code TCPSite}): each connection is a
@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger LOG = Loggers.get(HttpServer.class);
+
+    /** Large bodies are handed to the connection in slices of this size, each after a drain. */
+    static final int WRITE_SLICE = 64 * 1024;
 
     private final Server server;
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -125,6 +128,24 @@ public final class HttpServer implements AutoCloseable {
         count.awaitAtMost(n);
     }
 
+    /**
+     * Response bytes the server holds for its clients and has not handed to the OS yet, over
+     * every open connection: what clients that read slowly (or not at all) cost. Bounded by
+     * about the write high-water mark (64 KiB) plus one write slice (64 KiB) per connection,
+     * whatever the size of the bodies: large bodies are written in slices with back-pressure. A
+     * gauge: exact when read from a task of the loop that serves the connections, approximate from
+     * other threads (it reads each connection's counter without synchronising).
+     *
+     * @return the bytes buffered now
+     */
+    public long bufferedBytes() {
+        long n = 0;
+        for (HttpConnection c : connections) {
+            n += c.bufferedBytes();
+        }
+        return n;
+    }
+
     /** Connections accepted since the start. */
     public int acceptedConnections() {
         return server.acceptedConnections();
@@ -163,12 +184,31 @@ public final class HttpServer implements AutoCloseable {
         server.waitClosed();
     }
 
-    /** Serves until closed; cancelling the calling task shuts the server down (5 s grace). */
+    /** The grace period of {@link #serveForever()}'s shutdown. */
+    public static final Duration SERVE_FOREVER_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Serves until closed. Cancelling the calling task (Ctrl-C or SIGTERM under
+     * {@code Weft.run}) shuts the server down gracefully: it stops accepting, closes idle
+     * connections, answers the requests in flight and any head that has begun (with
+     * {@code Connection: close}) within {@link #SERVE_FOREVER_GRACE} (5 s), cancels what is left,
+     * and only then throws the {@link dev.weft.CancelledException}. A second cancellation during
+     * the grace period cancels the connections at once.
+     */
     public void serveForever() {
         try {
             server.serveForever();
         } catch (dev.weft.CancelledException e) {
-            shutdown(Duration.ofSeconds(5));
+            try {
+                shutdown(SERVE_FOREVER_GRACE);
+            } catch (dev.weft.CancelledException again) {
+                LOG.info("HTTP server on {}: cancelled again, stopping {} connections now", server.address(),
+                        connections.size());
+                for (HttpConnection c : connections) {
+                    c.cancel("server stopped");
+                }
+                e.addSuppressed(again);
+            }
             throw e;
         }
     }

@@ -1,7 +1,7 @@
 package dev.weft.http.server;
 
 import dev.weft.LoopGroup;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,7 +24,14 @@ import java.util.Objects;
  * <li>{@code keepAliveTimeout} (15 s): how long a kept connection may stay idle — from the end
  *     of a response until the first byte of the next request — before it is closed. It no longer
  *     applies once that byte arrived.</li>
- * <li>{@code bodyTimeout} (30 s): the longest a single wait for request body bytes may take.</li>
+ * <li>{@code bodyTimeout} (30 s): the longest a single wait for request body bytes may take,
+ *     and the time a body has before {@code bodyMinRate} starts to count.</li>
+ * <li>{@code bodyMinRate} (500 bytes/s): the slowest a request body may arrive, on average,
+ *     as Apache's {@code mod_reqtimeout} ({@code body=20,MinRate=500}): the whole body must be in
+ *     by {@code bodyTimeout} plus one second for every {@code bodyMinRate} bytes received, so a
+ *     client trickling a byte now and then cannot hold a connection forever. Past it the request
+ *     gets {@code 408} and the connection is closed. 0: no minimum (only {@code bodyTimeout}
+ *     per wait).</li>
  * <li>{@code writeTimeout} (30 s): the longest a response may wait for a peer that does not read.</li>
  * <li>{@code maxConnections} (10,000): connections served at once; the rest wait in the backlog.</li>
  * <li>{@code loops} (none): a {@link LoopGroup} whose loops serve the connections round robin
@@ -38,7 +45,7 @@ public final class HttpServerOptions {
 
     private static final HttpServerOptions DEFAULTS = new HttpServerOptions(HttpLimits.defaults(),
             Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(30), 10_000,
-            null, "Weft", 256 * 1024, 4096);
+            null, "Weft", 256 * 1024, 4096, 500);
 
     private final HttpLimits limits;
     private final Duration headerTimeout;
@@ -50,20 +57,23 @@ public final class HttpServerOptions {
     private final String serverHeader;
     private final long maxDiscardBytes;
     private final int backlog;
+    private final long bodyMinRate;
     /** TLS for https, or null; set only on a fresh copy inside this class, so effectively final. */
     private dev.weft.net.TlsOptions tls;
 
     private HttpServerOptions(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout,
             Duration bodyTimeout, Duration writeTimeout, int maxConnections, LoopGroup loops, String serverHeader,
-            long maxDiscardBytes, int backlog) {
+            long maxDiscardBytes, int backlog, long bodyMinRate) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.headerTimeout = positive(headerTimeout, "headerTimeout");
         this.keepAliveTimeout = positive(keepAliveTimeout, "keepAliveTimeout");
         this.bodyTimeout = positive(bodyTimeout, "bodyTimeout");
         this.writeTimeout = positive(writeTimeout, "writeTimeout");
-        if (maxConnections <= 0 || maxDiscardBytes < 0 || backlog <= 0) {
-            throw new IllegalArgumentException("maxConnections and backlog must be positive, maxDiscardBytes >= 0");
+        if (maxConnections <= 0 || maxDiscardBytes < 0 || backlog <= 0 || bodyMinRate < 0) {
+            throw new IllegalArgumentException("maxConnections and backlog must be positive, maxDiscardBytes and"
+                    + " bodyMinRate >= 0");
         }
+        this.bodyMinRate = bodyMinRate;
         this.maxConnections = maxConnections;
         this.loops = loops;
         this.serverHeader = serverHeader;
@@ -86,7 +96,12 @@ public final class HttpServerOptions {
 
     private HttpServerOptions with(HttpLimits l, Duration ht, Duration kt, Duration bt, Duration wt, int mc,
             LoopGroup lg, String sh, long md, int bl) {
-        HttpServerOptions o = new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl);
+        return with(l, ht, kt, bt, wt, mc, lg, sh, md, bl, bodyMinRate);
+    }
+
+    private HttpServerOptions with(HttpLimits l, Duration ht, Duration kt, Duration bt, Duration wt, int mc,
+            LoopGroup lg, String sh, long md, int bl, long mr) {
+        HttpServerOptions o = new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl, mr);
         o.tls = tls;
         return o;
     }
@@ -149,6 +164,22 @@ public final class HttpServerOptions {
     public HttpServerOptions bodyTimeout(Duration d) {
         return with(limits, headerTimeout, keepAliveTimeout, d, writeTimeout, maxConnections, loops, serverHeader,
                 maxDiscardBytes, backlog);
+    }
+
+    /** The slowest average rate a request body may arrive at, in bytes per second (0: none). */
+    public long bodyMinRate() {
+        return bodyMinRate;
+    }
+
+    /**
+     * With another minimum body rate in bytes per second (0: none); see the class comment.
+     *
+     * @param bytesPerSecond the slowest average rate accepted after {@code bodyTimeout}
+     * @return the new options
+     */
+    public HttpServerOptions bodyMinRate(long bytesPerSecond) {
+        return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
+                serverHeader, maxDiscardBytes, backlog, bytesPerSecond);
     }
 
     /** The longest a response write may wait for the peer to read. */

@@ -5,13 +5,15 @@ import dev.weft.http.codec.BodyReader;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * The body of one request as the connection loop and the handler see it: read lazily, with
  * {@code 100 Continue} sent on the first read when the client asked for it, a per-wait timeout,
- * and the first failure remembered (a malformed chunk poisons the connection even if the handler
+ * a minimum average rate (see {@link HttpServerOptions#bodyMinRate()}), and the first failure
+ * remembered (a malformed chunk poisons the connection even if the handler
  * swallowed the exception). Owned by the connection's task.
  */
 final class RequestBody {
@@ -23,12 +25,16 @@ final class RequestBody {
     private final StreamReader in;
     private final StreamWriter out;
     private final Duration timeout;
+    private final long minRate;
+    /** On the loop's clock: when the first body read began; -1 before it. */
+    private long startNanos = -1;
     private boolean expectContinue;
     private IOException failure;
     private byte[] all;
 
     RequestBody(BodyReader reader, BodyFraming framing, StreamReader in, StreamWriter out, Duration timeout,
-            boolean expectContinue) {
+            long minRate, boolean expectContinue) {
+        this.minRate = minRate;
         this.reader = reader;
         this.framing = framing;
         this.in = in;
@@ -61,11 +67,40 @@ final class RequestBody {
                 out.drain();
             }
             in.setReadTimeout(timeout);
-            return reader.read(b, off, len);
+            if (minRate > 0) {
+                in.setReadDeadline(Duration.ofNanos(nanosLeft()));
+            }
+            try {
+                return reader.read(b, off, len);
+            } finally {
+                if (minRate > 0) {
+                    in.setReadDeadline(null);
+                }
+            }
         } catch (IOException e) {
             failure = e;
             throw e;
         }
+    }
+
+    /**
+     * What is left of the body's allowance (mod_reqtimeout's rule): {@code timeout} from the
+     * first read, plus a second for every {@code minRate} bytes received so far.
+     *
+     * @throws SocketTimeoutException if none is left
+     */
+    private long nanosLeft() throws SocketTimeoutException {
+        long now = dev.weft.EventLoop.running().nanoTime();
+        if (startNanos < 0) {
+            startNanos = now;
+        }
+        long earned = reader.bytesRead() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 2
+                : reader.bytesRead() * 1_000_000_000L / minRate;
+        long left = startNanos + timeout.toNanos() + earned - now;
+        if (left <= 0) {
+            throw new SocketTimeoutException("the request body came slower than " + minRate + " bytes a second");
+        }
+        return left;
     }
 
     byte[] readAll() throws IOException {

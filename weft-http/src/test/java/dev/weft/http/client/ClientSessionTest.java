@@ -597,10 +597,16 @@ class ClientSessionTest {
     }
 
     @Test
-    void aPooledConnectionClosedByTheServerIsRetriedForIdempotentRequests() throws Exception {
+    void aReusedConnectionDroppedByTheServerAsTheRequestGoesOutIsRetriedForIdempotentRequests() throws Exception {
+        // Each connection answers its first request and drops the second one unanswered: a server
+        // that closed the keep-alive connection just as the next request was sent.
+        java.util.Map<Integer, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
         TinyServer s = server((req, out) -> {
+            if (seen.merge(req.connection(), 1, Integer::sum) > 1) {
+                return false;
+            }
             respond(out, 200, "n" + req.connection());
-            return false; // closes after each response, without saying so
+            return true;
         });
         ClientSession session = session();
         assertEquals("n1", session.get(s.url("/")).text());
@@ -608,6 +614,19 @@ class ClientSessionTest {
         assertEquals(2, s.accepted());
         assertThrows(ServerDisconnectedException.class, () -> session.post(s.url("/"), Body.text("x")),
                 "a POST is not retried");
+    }
+
+    @Test
+    void aPooledConnectionClosedByTheServerWhileIdleIsNotReused() throws Exception {
+        TinyServer s = server((req, out) -> {
+            respond(out, 200, "n" + req.connection());
+            return false; // closes after each response, without saying so
+        });
+        ClientSession session = session();
+        assertEquals("n1", session.get(s.url("/")).text());
+        assertEquals("n2", session.get(s.url("/")).text());
+        assertEquals("n3", session.post(s.url("/"), Body.text("x")).text(), "even a POST: the close was seen first");
+        assertEquals(3, s.accepted());
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.http.Headers;
 import dev.weft.http.codec.Http1Writer;
-import dev.weft.http.codec.HttpProtocolException;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.testing.WeftTest;
 import java.io.IOException;
 import java.io.InputStream;

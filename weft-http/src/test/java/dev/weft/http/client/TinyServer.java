@@ -5,7 +5,7 @@ import dev.weft.http.codec.BodyFraming;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.net.Server;
 import dev.weft.net.StreamReader;

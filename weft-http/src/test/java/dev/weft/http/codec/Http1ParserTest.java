@@ -2,6 +2,8 @@ package dev.weft.http.codec;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.weft.http.HttpLimits;
+import dev.weft.http.HttpProtocolException;
 import dev.weft.net.Connection;
 import dev.weft.net.Server;
 import dev.weft.net.StreamReader;

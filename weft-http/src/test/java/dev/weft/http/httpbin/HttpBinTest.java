@@ -8,7 +8,7 @@ import dev.weft.http.Headers;
 import dev.weft.http.codec.BodyFraming;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
-import dev.weft.http.codec.HttpLimits;
+import dev.weft.http.HttpLimits;
 import dev.weft.http.codec.ResponseHead;
 import dev.weft.http.server.HttpServer;
 import dev.weft.net.Connection;

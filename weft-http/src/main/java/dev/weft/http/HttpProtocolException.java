@@ -1,4 +1,4 @@
-package dev.weft.http.codec;
+package dev.weft.http;
 
 import java.io.IOException;
 

@@ -1,0 +1,1058 @@
+package dev.weft.crawler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import crawlercommons.sitemaps.AbstractSiteMap;
+import crawlercommons.sitemaps.SiteMap;
+import crawlercommons.sitemaps.SiteMapIndex;
+import crawlercommons.sitemaps.SiteMapParser;
+import crawlercommons.sitemaps.SiteMapURL;
+import dev.weft.CancelledException;
+import dev.weft.Coroutine;
+import dev.weft.EventLoop;
+import dev.weft.Future;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
+import dev.weft.TimerHandle;
+import dev.weft.Weft;
+import dev.weft.crawler.engine.Backoff;
+import dev.weft.crawler.engine.StoreWriter;
+import dev.weft.crawler.fetch.ErrorKind;
+import dev.weft.crawler.fetch.FetchResult;
+import dev.weft.crawler.fetch.Fetcher;
+import dev.weft.crawler.frontier.Frontier;
+import dev.weft.crawler.frontier.FrontierEntry;
+import dev.weft.crawler.frontier.HostRecord;
+import dev.weft.crawler.frontier.Sieve;
+import dev.weft.crawler.frontier.UrlNormalizer;
+import dev.weft.crawler.frontier.UrlRules;
+import dev.weft.crawler.frontier.Visit;
+import dev.weft.crawler.parse.PageParser;
+import dev.weft.crawler.parse.ParsedPage;
+import dev.weft.crawler.politeness.RetryAfter;
+import dev.weft.crawler.politeness.RobotsPolicy;
+import dev.weft.crawler.politeness.Throttle;
+import dev.weft.crawler.store.Batch;
+import dev.weft.crawler.store.HostRow;
+import dev.weft.crawler.store.ItemRow;
+import dev.weft.crawler.store.PageRecord;
+import dev.weft.crawler.store.SqlStore;
+import dev.weft.crawler.store.Store;
+import dev.weft.crawler.store.StoreException;
+import dev.weft.crawler.store.StoredCrawl;
+import dev.weft.crawler.store.Stores;
+import dev.weft.http.client.ClientSession;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a crawl: the engine. It follows the data flow of docs/crawler.md
+ * ("Architecture"); the numbers in the comments below are the steps of that page.
+ *
+ * <pre>
+ *  run(): open store -> (resume: rebuild sieve + frontier) -> seeds -> pump ... -> end -> flush -> close
+ *
+ *  phase:  STARTING --> RUNNING --(frontier empty, limits)--> DONE(FINISHED)
+ *                          |
+ *                          +--(stop, Ctrl-C)--> STOPPING --(in flight done / grace over)--> DONE(STOPPED)
+ *                          +--(store fails)-----------------------------------------------> DONE(FAILED)
+ * </pre>
+ *
+ * <p><b>Threads.</b> Everything here runs on the crawl's loop (the loop of the task that called
+ * {@link #run()}): the frontier, the sieve, the counters of work in flight, and every fetch task.
+ * Parsing runs on {@code parsePool}, the store on {@code storeThread}; their results come back as
+ * futures awaited by tasks of the loop. So no field needs a lock; loop-only methods assert it.
+ */
+final class CrawlRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrawlRun.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long ROBOTS_TTL_NANOS = Duration.ofHours(24).toNanos();
+    private static final int BATCH_PAGES = 200;
+    private static final Duration BATCH_DELAY = Duration.ofMillis(200);
+    private static final int WINDOW_PER_HOST = 1000;
+    private static final int WINDOW_TOTAL = 200_000;
+    private static final int REFILL_SIZE = 500;
+    private static final int MAX_REFILLS = 8;
+    private static final int MAX_SITEMAPS = 50;
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private enum Phase { STARTING, RUNNING, STOPPING, DONE }
+
+    private final CrawlConfig cfg;
+    private final Counters counters;
+    private final EventLoop loop;
+    private final int id = RUNS.incrementAndGet();
+    private final UrlNormalizer normalizer;
+    private final PageParser parser;
+    private final RobotsPolicy robotsPolicy;
+    private final Backoff backoff = Backoff.DEFAULT;
+    private final ExecutorService storeThread;
+    private final ExecutorService parsePool;
+    private final Future<CrawlStats.State> done;
+    private Store store;
+    private Path temporaryStore;
+
+    // Loop thread only.
+    private Phase phase = Phase.STARTING;
+    private UrlRules rules;
+    private Frontier frontier;
+    private Sieve sieve;
+    private StoreWriter writer;
+    private ClientSession session;
+    private Fetcher fetcher;
+    private List<String> seeds;
+    private boolean freshCrawl;
+    private boolean crawlRowWritten;
+    private long nextSeq;
+    private long admitted;
+    private int inFlight;
+    private int processing;
+    private int refills;
+    private final Set<Task<?>> tasks = new HashSet<>();
+    private final java.util.ArrayDeque<HostRecord> refillQueue = new java.util.ArrayDeque<>();
+    private boolean stopRequested;
+    private TimerHandle wake;
+    private long wakeAt = Long.MAX_VALUE;
+    private TimerHandle progress;
+    private TimerHandle grace;
+    private boolean pumping;
+    private boolean repump;
+    private StoreException failure;
+
+    CrawlRun(CrawlConfig cfg, Counters counters, EventLoop loop) {
+        this.cfg = cfg;
+        this.counters = counters;
+        this.loop = loop;
+        this.normalizer = new UrlNormalizer(cfg.sortQuery());
+        this.parser = new PageParser(normalizer, cfg.fields(), cfg.followNofollow(), !cfg.ignoreRobots());
+        this.robotsPolicy = new RobotsPolicy(cfg.userAgent());
+        this.storeThread = Executors.newSingleThreadExecutor(r -> daemon(r, "weft-crawler-" + id + "-store"));
+        int parsers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        this.parsePool = Executors.newFixedThreadPool(parsers,
+                r -> daemon(r, "weft-crawler-" + id + "-parse-" + n.incrementAndGet()));
+        this.done = new Future<>(loop);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    // ------------------------------------------------------------------ run
+
+    /** Runs the crawl to its end; called once, from a task of {@code loop}. */
+    CrawlStats run() {
+        counters.started(loop.nanoTime());
+        try {
+            try {
+                open();
+            } catch (CancelledException e) {
+                counters.ended(loop.nanoTime(), CrawlStats.State.STOPPED);
+                throw e;
+            }
+            phase = Phase.RUNNING;
+            progress = loop.callLater(cfg.progressInterval(), this::progressTick);
+            if (stopRequested) {
+                requestStop();
+            }
+            pump();
+            CancelledException cancelled = awaitEnd();
+            CrawlStats.State end = done.result();
+            finish(end);
+            if (cancelled != null) {
+                throw cancelled;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return counters.snapshot(loop.nanoTime());
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** Waits for the end; a cancellation of the caller stops the crawl cleanly and is returned. */
+    private CancelledException awaitEnd() {
+        CancelledException cancelled = null;
+        int signals = 0;
+        while (true) {
+            try {
+                done.await();
+                return cancelled;
+            } catch (CancelledException e) {
+                cancelled = e;
+                signals++;
+                if (signals == 1) {
+                    LOG.info("stopping: pages in flight finish or go back to the frontier");
+                    requestStop();
+                } else {
+                    cancelInFlight(); // asked twice: do not wait for the grace period
+                }
+            }
+        }
+    }
+
+    /** (1) Opens the store, refuses or resumes a stored crawl, admits the seeds. */
+    private void open() {
+        store = makeStore();
+        StoredCrawl stored = onStore(store::open);
+        if (stored.state().unfinished() && !cfg.resume()) {
+            throw new UnfinishedCrawlException(store.describe() + " holds an unfinished crawl (" + stored.state()
+                    .name().toLowerCase(java.util.Locale.ROOT) + ", started " + stored.startedAt() + ", "
+                    + stored.pages() + " pages stored, " + stored.queued() + " URLs queued): add --resume "
+                    + "(resume(true)) to continue it, or choose another store");
+        }
+        List<String> allSeeds = new ArrayList<>(cfg.seeds());
+        boolean resuming = cfg.resume() && stored.state() != StoredCrawl.State.NONE;
+        if (resuming) {
+            for (String s : stored.seeds()) {
+                if (!allSeeds.contains(s)) {
+                    allSeeds.add(s);
+                }
+            }
+        }
+        if (allSeeds.isEmpty()) {
+            throw new IllegalArgumentException("no seed URLs: " + store.describe() + " holds no crawl to resume");
+        }
+        seeds = List.copyOf(allSeeds);
+        rules = new UrlRules(UrlRules.ScopeKind.valueOf(cfg.scope().name()), seeds, cfg.allow(), cfg.deny(),
+                cfg.maxDepth(), cfg.maxUrlLength());
+        frontier = new Frontier(this::throttleFor, WINDOW_PER_HOST, WINDOW_TOTAL);
+        long now = loop.nanoTime();
+        if (resuming) {
+            LOG.info("resuming the crawl in {}: {} pages stored, {} URLs queued", store.describe(), stored.pages(),
+                    stored.queued());
+            record Loaded(Sieve sieve, Map<String, Long> queued, List<HostRow> hosts) { }
+            long expected = stored.pages() + stored.queued();
+            Loaded l = onStore(() -> {
+                Sieve s = new Sieve((int) Math.min(Integer.MAX_VALUE / 2, expected));
+                store.forEachKnownUrl(s::add);
+                return new Loaded(s, store.queuedByHost(), store.hosts());
+            });
+            sieve = l.sieve();
+            counters.restore(stored.stats());
+            nextSeq = stored.nextSeq();
+            Map<String, HostRow> rows = new java.util.HashMap<>();
+            for (HostRow h : l.hosts()) {
+                rows.put(h.host(), h);
+            }
+            Set<String> origins = new HashSet<>(rows.keySet());
+            origins.addAll(l.queued().keySet());
+            for (String origin : origins) {
+                HostRow row = rows.get(origin);
+                frontier.restore(origin, l.queued().getOrDefault(origin, 0L), row == null ? 0 : row.pages(),
+                        row == null ? 0 : row.delayMs() * 1_000_000L, now);
+            }
+            admitted = stored.pages() + stored.queued();
+        } else {
+            sieve = new Sieve();
+            freshCrawl = true;
+        }
+        writer = new StoreWriter(loop, store, storeThread, BATCH_PAGES, BATCH_DELAY, this::crawlRow, this::storeFailed);
+        session = ClientSession.builder()
+                .limit(0)
+                .limitPerHost(0)
+                .maxRedirects(5)
+                .maxBodySize(cfg.maxBodySize())
+                .defaultHeader("User-Agent", cfg.userAgent())
+                .build();
+        fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
+        for (String s : seeds) {
+            admitSeed(s, now);
+        }
+        if (freshCrawl) {
+            Weft.shield(writer.flush()).await(); // the crawl row and the seeds: a store that cannot write fails here
+        }
+        updateGauges();
+    }
+
+    private Store makeStore() {
+        if (cfg.store() != null) {
+            return cfg.store();
+        }
+        if (cfg.storeUri() != null) {
+            return Stores.open(cfg.storeUri());
+        }
+        try {
+            temporaryStore = Files.createTempFile("weft-crawl-", ".db");
+            Files.delete(temporaryStore);
+        } catch (IOException e) {
+            throw new StoreException("cannot make a temporary store: " + e.getMessage(), e);
+        }
+        return SqlStore.sqlite(temporaryStore);
+    }
+
+    private Batch.CrawlRow crawlRow() {
+        StoredCrawl.State s = switch (phase) {
+            case STARTING, RUNNING, STOPPING -> StoredCrawl.State.RUNNING;
+            case DONE -> counters.state() == CrawlStats.State.FINISHED ? StoredCrawl.State.FINISHED
+                    : StoredCrawl.State.STOPPED;
+        };
+        boolean starting = freshCrawl && !crawlRowWritten;
+        crawlRowWritten = true;
+        String settings;
+        try {
+            settings = JSON.writeValueAsString(cfg.describe());
+        } catch (JsonProcessingException e) {
+            settings = null;
+        }
+        return new Batch.CrawlRow(s, seeds, settings, nextSeq, counters.toJson(), starting);
+    }
+
+    private Throttle throttleFor(String origin) {
+        int per = cfg.perHost();
+        Duration delay = cfg.delay();
+        for (HostLimits h : cfg.hostLimits()) {
+            if (h.matches(origin)) {
+                per = h.perHost();
+                delay = h.delay();
+            }
+        }
+        return new Throttle(delay.toNanos(), per);
+    }
+
+    /** Ends the run: the last batch with the crawl's final state, then the listeners. */
+    private void finish(CrawlStats.State end) {
+        counters.ended(loop.nanoTime(), end);
+        updateGauges();
+        if (failure == null) {
+            try {
+                writer.close();
+                Weft.shield(writer.flush()).await();
+            } catch (CancelledException e) {
+                // a third Ctrl-C: what is committed stays; the rest is fetched again on resume
+            } catch (RuntimeException e) {
+                failure = e instanceof StoreException se ? se : new StoreException(e.getMessage(), e);
+                counters.ended(loop.nanoTime(), CrawlStats.State.FAILED);
+            }
+        }
+        CrawlStats stats = counters.snapshot(loop.nanoTime());
+        for (CrawlListener l : cfg.listeners()) {
+            try {
+                l.finished(stats);
+            } catch (RuntimeException e) {
+                LOG.warn("a crawl listener failed", e);
+            }
+        }
+    }
+
+    private void shutdown() {
+        if (progress != null) {
+            progress.cancel();
+        }
+        if (wake != null) {
+            wake.cancel();
+        }
+        if (grace != null) {
+            grace.cancel();
+        }
+        if (session != null) {
+            session.close();
+        }
+        if (store != null) {
+            Store s = store;
+            try {
+                Weft.shield(loop.runInExecutor(storeThread, () -> {
+                    s.close();
+                    return null;
+                })).await();
+            } catch (RuntimeException e) {
+                LOG.debug("closing {} failed: {}", s.describe(), e.toString());
+            }
+        }
+        storeThread.shutdown();
+        parsePool.shutdown();
+        if (temporaryStore != null) {
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                try {
+                    Files.deleteIfExists(Path.of(temporaryStore + suffix));
+                } catch (IOException e) {
+                    LOG.debug("cannot delete {}: {}", temporaryStore, e.toString());
+                }
+            }
+        }
+    }
+
+    private <T> T onStore(Coroutine<T> call) {
+        try {
+            return loop.runInExecutor(storeThread, call).await();
+        } catch (TaskFailedException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreException(c.getMessage(), c);
+        }
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /** Stops starting work; in-flight pages get {@code stopGrace} to finish. Loop only. */
+    void requestStop() {
+        assert loop.inLoop();
+        stopRequested = true; // if still starting, run() stops right after opening
+        if (phase != Phase.RUNNING) {
+            return;
+        }
+        phase = Phase.STOPPING;
+        counters.state(CrawlStats.State.STOPPING);
+        if (wake != null) {
+            wake.cancel();
+            wake = null;
+            wakeAt = Long.MAX_VALUE;
+        }
+        grace = loop.callLater(cfg.stopGrace(), this::cancelInFlight);
+        checkEnd();
+    }
+
+    private void cancelInFlight() {
+        for (Task<?> t : List.copyOf(tasks)) {
+            t.cancel("the crawl is stopping");
+        }
+    }
+
+    private void storeFailed(StoreException e) {
+        if (failure == null) {
+            failure = e;
+            LOG.error("the crawl stops: {}", e.getMessage());
+        }
+        if (phase == Phase.RUNNING) {
+            phase = Phase.STOPPING;
+            counters.state(CrawlStats.State.STOPPING);
+        }
+        cancelInFlight();
+        checkEnd();
+    }
+
+    private void checkEnd() {
+        if (phase == Phase.RUNNING && inFlight == 0 && processing == 0 && refills == 0 && frontier.queued() == 0) {
+            end(counters.snapshot(loop.nanoTime()).deferred() > 0 ? CrawlStats.State.STOPPED : CrawlStats.State.FINISHED);
+        } else if (phase == Phase.STOPPING && inFlight == 0 && processing == 0) {
+            end(failure != null ? CrawlStats.State.FAILED : CrawlStats.State.STOPPED);
+        }
+    }
+
+    private void end(CrawlStats.State state) {
+        phase = Phase.DONE;
+        counters.state(state);
+        if (wake != null) {
+            wake.cancel();
+            wake = null;
+        }
+        if (grace != null) {
+            grace.cancel();
+        }
+        done.trySetResult(state);
+    }
+
+    // ------------------------------------------------------------------ (2) the scheduler of hosts
+
+    /**
+     * Gives turns to the hosts whose time has come, while the crawl has room: at most
+     * {@code concurrency} requests in flight, and no more than the store and the parsers keep
+     * up with. Then sets a timer for the next host's time. Loop only; re-entrant calls fold
+     * into one.
+     */
+    private void pump() {
+        assert loop.inLoop();
+        if (pumping) {
+            repump = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                repump = false;
+                pumpOnce();
+            } while (repump);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
+        if (phase == Phase.RUNNING) {
+            long now = loop.nanoTime();
+            while (inFlight < cfg.concurrency() && !needsBackout()) {
+                HostRecord h = frontier.pollReady(now);
+                if (h == null) {
+                    break;
+                }
+                turn(h, now);
+            }
+            arm(frontier.nextReadyAt(), now);
+        }
+        updateGauges();
+        checkEnd();
+    }
+
+    private boolean needsBackout() {
+        return writer.needsBackout() || processing >= Math.max(16, cfg.concurrency());
+    }
+
+    private void arm(long at, long now) {
+        if (at == Long.MAX_VALUE || phase != Phase.RUNNING) {
+            return;
+        }
+        if (at <= now) {
+            if (inFlight < cfg.concurrency() && !needsBackout()) {
+                repump = true;
+            }
+            return; // a finishing task or commit pumps again
+        }
+        if (wake != null && wakeAt <= at) {
+            return;
+        }
+        if (wake != null) {
+            wake.cancel();
+        }
+        wakeAt = at;
+        wake = loop.callAtNanos(at, () -> {
+            wake = null;
+            wakeAt = Long.MAX_VALUE;
+            pump();
+        });
+    }
+
+    /** (3) One turn of a host: its robots.txt first, a refill, a robots check, or a fetch. */
+    private void turn(HostRecord h, long now) {
+        if (!cfg.ignoreRobots()) {
+            switch (h.robotsState()) {
+                case UNKNOWN, UNREACHABLE -> {
+                    startRobots(h, now);
+                    return;
+                }
+                case READY -> {
+                    if (now - frontier.robotsFetchedAt(h) > ROBOTS_TTL_NANOS) {
+                        frontier.robotsExpired(h);
+                        startRobots(h, now);
+                        return;
+                    }
+                }
+                case FETCHING -> {
+                    return;
+                }
+                default -> throw new AssertionError(h.robotsState());
+            }
+        }
+        Visit v = frontier.take(h, now);
+        if (v == null) {
+            if (h.needsRefill()) {
+                refill(h);
+            } else {
+                frontier.reschedule(h, now);
+            }
+            return;
+        }
+        if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < WINDOW_PER_HOST / 4) {
+            refill(h);
+        }
+        if (!cfg.ignoreRobots() && !h.robots().allows(v.target())) {
+            robotsRefused(v);
+            frontier.reschedule(h, now);
+            return;
+        }
+        frontier.started(h, now);
+        inFlight++;
+        spawn("crawl " + v.target(), () -> visit(h, v));
+        frontier.reschedule(h, now);
+    }
+
+    private void spawn(String name, dev.weft.VoidCoroutine body) {
+        Task<Void> t = loop.spawn(name, () -> {
+            try {
+                body.run();
+            } catch (CancelledException e) {
+                // stopping: the page stays in the frontier table and is fetched again on resume
+            } catch (RuntimeException e) {
+                LOG.error("{} failed", name, e);
+            } finally {
+                tasks.remove(Task.current());
+                pump();
+            }
+        });
+        tasks.add(t);
+    }
+
+    private void refill(HostRecord h) {
+        frontier.refillStarted(h);
+        if (refills >= MAX_REFILLS) {
+            refillQueue.add(h); // its turn comes when a refill in flight is back
+            return;
+        }
+        refills++;
+        Future<List<FrontierEntry>> f = writer.refill(h.origin(), h.lastSeqInMemory(), REFILL_SIZE);
+        f.addDoneCallback(result -> {
+            refills--;
+            if (result.state() != Future.State.RESULT) {
+                Throwable t = result.exception();
+                storeFailed(t instanceof StoreException se ? se : new StoreException(String.valueOf(t), t));
+                return;
+            }
+            frontier.refilled(h, result.result(), REFILL_SIZE, loop.nanoTime());
+            HostRecord next = refillQueue.poll();
+            if (next != null) {
+                refill(next);
+            }
+            pump();
+        });
+    }
+
+    // ------------------------------------------------------------------ (4) robots.txt
+
+    private void startRobots(HostRecord h, long now) {
+        frontier.robotsFetching(h, now);
+        inFlight++;
+        spawn("robots " + h.origin(), () -> fetchRobots(h));
+    }
+
+    private void fetchRobots(HostRecord h) {
+        FetchResult r;
+        try {
+            r = fetcher.fetch(h.origin() + "/robots.txt", true, 5);
+        } catch (CancelledException e) {
+            inFlight--;
+            frontier.robotsExpired(h);
+            frontier.finished(h, loop.nanoTime());
+            throw e;
+        }
+        long now = loop.nanoTime();
+        counters.response(r.elapsedNanos(), r.bodyBytes());
+        RobotsPolicy.Robots robots;
+        String why;
+        if (r.responded()) {
+            why = "HTTP " + r.status();
+            robots = switch (RobotsPolicy.classify(r.status())) {
+                case RULES -> robotsPolicy.parsed(r.url(), r.body() == null ? new byte[0]
+                        : java.util.Arrays.copyOf(r.body(), r.length()), r.contentType());
+                case UNAVAILABLE -> robotsPolicy.unavailable();
+                case UNREACHABLE -> robotsPolicy.unreachable();
+            };
+        } else {
+            why = r.errorKind().label() + ": " + r.error();
+            robots = r.errorKind() == ErrorKind.REDIRECT ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
+        }
+        if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
+            int failures = h.robotsFailures() + 1;
+            frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
+            inFlight--;
+            if (failures > cfg.retries()) {
+                defer(h, "robots.txt unreachable (" + why + ") after " + failures + " tries");
+            } else {
+                LOG.debug("{}/robots.txt unreachable ({}); asking again later", h.origin(), why);
+            }
+            return;
+        }
+        long crawlDelay = robots.crawlDelayMillis();
+        if (crawlDelay > cfg.maxHostWait().toMillis()) {
+            frontier.robotsReady(h, robots, now);
+            inFlight--;
+            defer(h, "its robots.txt Crawl-delay (" + crawlDelay / 1000.0 + " s) is longer than the longest wait ("
+                    + cfg.maxHostWait().toSeconds() + " s)");
+            return;
+        }
+        if (crawlDelay > 0) {
+            h.throttle().raiseFloor(crawlDelay * 1_000_000L);
+        }
+        if (cfg.sitemaps() && robots.availability() == RobotsPolicy.Availability.RULES) {
+            readSitemaps(h, robots.sitemaps());
+        }
+        inFlight--;
+        frontier.robotsReady(h, robots, loop.nanoTime());
+        writer.host(hostRow(h));
+    }
+
+    /** Reads the sitemaps of the host's own origin, each request spaced like any other. */
+    private void readSitemaps(HostRecord h, List<String> urls) {
+        SiteMapParser sp = new SiteMapParser(false);
+        List<String> todo = new ArrayList<>(urls);
+        int read = 0;
+        while (!todo.isEmpty() && read < MAX_SITEMAPS && phase == Phase.RUNNING) {
+            String url = normalizer.normalize(todo.removeFirst());
+            if (url == null || !UrlNormalizer.origin(url).equals(h.origin())) {
+                continue;
+            }
+            read++;
+            long wait = h.nextStartAt() - loop.nanoTime();
+            if (wait > 0) {
+                Weft.sleep(Duration.ofNanos(wait));
+            }
+            frontier.spaced(h, loop.nanoTime());
+            FetchResult r = fetcher.fetch(url, true, 5);
+            counters.response(r.elapsedNanos(), r.bodyBytes());
+            if (!r.responded() || r.status() / 100 != 2 || r.body() == null) {
+                LOG.debug("sitemap {} unusable: {}", url, r.responded() ? "HTTP " + r.status() : r.error());
+                continue;
+            }
+            try {
+                byte[] body = java.util.Arrays.copyOf(r.body(), r.length());
+                AbstractSiteMap map = loop.runInExecutor(parsePool,
+                        () -> sp.parseSiteMap(r.contentType(), body, URI.create(url).toURL())).await();
+                long now = loop.nanoTime();
+                if (map instanceof SiteMapIndex index) {
+                    for (AbstractSiteMap m : index.getSitemaps()) {
+                        todo.add(m.getUrl().toString());
+                    }
+                } else if (map instanceof SiteMap sm) {
+                    for (SiteMapURL u : sm.getSiteMapUrls()) {
+                        String c = normalizer.normalize(u.getUrl().toString());
+                        if (c != null) {
+                            admit(c, 1, url, now);
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("sitemap {} unreadable: {}", url, e.toString());
+            }
+        }
+    }
+
+    private void defer(HostRecord h, String reason) {
+        long left = h.queued();
+        frontier.defer(h, reason);
+        counters.deferred(left);
+        writer.host(hostRow(h));
+        LOG.warn("{} is set aside for this run: {} ({} URLs stay queued for --resume)", h.origin(), reason, left);
+    }
+
+    // ------------------------------------------------------------------ (5) fetch one page
+
+    private void visit(HostRecord h, Visit v) {
+        FetchResult r;
+        try {
+            r = fetcher.fetch(v.target(), false, 0);
+        } finally {
+            inFlight--;
+            frontier.finished(h, loop.nanoTime());
+        }
+        processing++;
+        try {
+            handle(h, v, r);
+        } finally {
+            processing--;
+        }
+    }
+
+    /** (6) What a response (or a failure) means: retry, slow down, follow, or store. */
+    private void handle(HostRecord h, Visit v, FetchResult r) {
+        long now = loop.nanoTime();
+        v.addElapsed(r.elapsedNanos());
+        counters.response(r.elapsedNanos(), r.bodyBytes());
+        Throttle t = h.throttle();
+        if (!r.responded()) {
+            if (r.errorKind() == ErrorKind.TIMEOUT) {
+                t.onSlowDown(now);
+            }
+            if (r.errorKind().retryable() && retry(v, now, 0)) {
+                return;
+            }
+            complete(v, r, null, r.errorKind().label() + ": " + r.error() + triesNote(v));
+            return;
+        }
+        int s = r.status();
+        if (s == 429 || s >= 500) {
+            if (s == 429 || s == 503 || s == 502 || s == 504) {
+                t.onSlowDown(now);
+            }
+            long notBefore = 0;
+            Duration ra = s == 429 || s == 503 ? RetryAfter.parse(r.header("Retry-After"), Instant.now()) : null;
+            if (ra != null) {
+                if (ra.compareTo(cfg.maxHostWait()) > 0) {
+                    defer(h, "Retry-After of " + ra.toSeconds() + " s is longer than the longest wait ("
+                            + cfg.maxHostWait().toSeconds() + " s)");
+                    counters.deferred(1); // this page too: it stays in the frontier table
+                    return;
+                }
+                notBefore = now + ra.toNanos();
+                frontier.block(h, notBefore, now);
+            }
+            if (retry(v, now, notBefore)) {
+                return;
+            }
+            ErrorKind kind = s == 429 ? ErrorKind.TOO_MANY_REQUESTS : ErrorKind.SERVER_ERROR;
+            complete(v, r, null, kind.label() + ": HTTP " + s + triesNote(v));
+            return;
+        }
+        t.onSuccess(r.elapsedNanos(), now);
+        String location = r.header("Location");
+        if (s >= 300 && s < 400 && location != null) {
+            redirect(v, r, location, now);
+            return;
+        }
+        complete(v, r, null, null);
+    }
+
+    private String triesNote(Visit v) {
+        return v.attempt() == 0 ? "" : " (after " + v.attempt() + (v.attempt() == 1 ? " retry)" : " retries)");
+    }
+
+    /** Plans another try if the retries allow; false if they are spent. */
+    private boolean retry(Visit v, long now, long notBefore) {
+        if (phase != Phase.RUNNING) {
+            return true; // stopping: the page goes back to the frontier (its row stays there)
+        }
+        if (v.attempt() >= cfg.retries()) {
+            return false;
+        }
+        counters.retry();
+        v.retryAt(Math.max(now + backoff.delayNanos(v.attempt() + 1), notBefore));
+        requeue(v, now);
+        return true;
+    }
+
+    private void requeue(Visit v, long now) {
+        HostRecord target = frontier.host(UrlNormalizer.origin(v.target()));
+        if (target.deferred()) {
+            counters.deferred(1); // its row stays in the frontier table for a later run
+            return;
+        }
+        frontier.requeue(v, now);
+    }
+
+    /** (7) A redirect: recorded, and followed as a new hop under its host's politeness. */
+    private void redirect(Visit v, FetchResult r, String location, long now) {
+        String target = normalizer.resolve(v.target(), location);
+        if (target == null) {
+            complete(v, r, null, ErrorKind.REDIRECT.label() + ": unusable Location: " + location);
+            return;
+        }
+        if (v.visited(target)) {
+            List<String> loop = new ArrayList<>(v.chain());
+            loop.add(v.target());
+            loop.add(target);
+            complete(v, r, target, ErrorKind.REDIRECT_LOOP.label() + ": " + String.join(" -> ", loop));
+            return;
+        }
+        if (v.chain().size() + 1 > cfg.maxRedirects()) {
+            complete(v, r, target, ErrorKind.REDIRECT.label() + ": more than " + cfg.maxRedirects() + " redirects");
+            return;
+        }
+        if (rules.checkScope(target) != UrlRules.Verdict.ACCEPT) {
+            counters.filtered();
+            complete(v, r, target, null); // not followed: out of scope
+            return;
+        }
+        if (!sieve.add(target)) {
+            counters.deduplicated();
+            complete(v, r, target, null); // not followed: the target is crawled on its own
+            return;
+        }
+        v.redirectTo(target);
+        requeue(v, now);
+    }
+
+    private void robotsRefused(Visit v) {
+        counters.robotsBlocked();
+        String what = v.chain().isEmpty() ? "disallowed by robots.txt"
+                : "the redirect target " + v.target() + " is disallowed by robots.txt";
+        FetchResult none = new FetchResult(v.target(), 0, null, null, null, 0, 0, false, 0, ErrorKind.ROBOTS, what);
+        complete(v, none, null, ErrorKind.ROBOTS.label() + ": " + what);
+    }
+
+    // ------------------------------------------------------------------ (8) parse, callback, links, (9) commit
+
+    /**
+     * Ends a visit: parses a 2xx HTML page off the loop, runs the callback, admits the links,
+     * and hands the page's row to the commit pipeline.
+     *
+     * @param finalUrl the URL to record as final when it differs from the visit's target (a
+     *                 redirect not followed), or null
+     * @param error    the error to record, or null
+     */
+    private void complete(Visit v, FetchResult r, String finalUrl, String error) {
+        FrontierEntry e = v.entry();
+        boolean ok2xx = error == null && r.responded() && r.status() / 100 == 2 && finalUrl == null;
+        ParsedPage parsed = null;
+        if (ok2xx && r.body() != null && r.isHtml()) {
+            try {
+                parsed = loop.runInExecutor(parsePool, () -> parser.parse(r.url(), r.contentType(),
+                        r.header("X-Robots-Tag"), r.body(), r.length())).await();
+            } catch (CancelledException x) {
+                throw x;
+            } catch (RuntimeException | StackOverflowError x) {
+                error = ErrorKind.OTHER.label() + ": the page could not be parsed: " + x;
+            }
+        }
+        List<String> links = parsed != null ? parsed.links() : List.of();
+        List<ItemRow> items = List.of();
+        List<Object> emitted = List.of();
+        boolean noindex = parsed != null && parsed.noindex();
+        if (cfg.onPage() != null && ok2xx && error == null && !noindex) {
+            Context ctx = new Context(new FetchedPage(v, r, parsed, normalizer), links);
+            try {
+                cfg.onPage().handle(ctx.page, ctx);
+                links = ctx.links();
+                emitted = ctx.items;
+                items = new ArrayList<>();
+                for (int i = 0; i < emitted.size(); i++) {
+                    items.add(new ItemRow(e.url(), i, JSON.writeValueAsString(emitted.get(i))));
+                }
+            } catch (CancelledException x) {
+                throw x;
+            } catch (Exception x) {
+                error = ErrorKind.CALLBACK.label() + ": " + x;
+                items = List.of();
+                emitted = List.of();
+                LOG.debug("the page callback failed on {}", e.url(), x);
+            }
+        }
+        long now = loop.nanoTime();
+        for (String link : links) {
+            admit(link, e.depth() + 1, e.url(), now);
+        }
+        PageRecord rec = new PageRecord(e.url(), finalUrl != null ? finalUrl : v.target(),
+                r.responded() ? r.status() : null, r.contentType(), noindex || parsed == null ? null : parsed.title(),
+                e.depth(), e.referrer(), Instant.now(), v.elapsedNanos() / 1_000_000, r.bodyBytes(),
+                noindex || parsed == null ? Map.of() : parsed.fields(), error, v.chain().size(), r.truncated(),
+                parsed == null ? null : parsed.canonical());
+        HostRecord h = frontier.host(e.origin());
+        frontier.stored(h);
+        writer.store(rec, items, hostRow(h));
+        counters.page(rec);
+        counters.items(items.size());
+        for (CrawlListener l : cfg.listeners()) {
+            try {
+                l.pageDone(rec);
+            } catch (RuntimeException x) {
+                LOG.warn("a crawl listener failed", x);
+            }
+        }
+        if (cfg.onItem() != null) {
+            for (Object item : emitted) {
+                cfg.onItem().accept(item);
+            }
+        }
+    }
+
+    private HostRow hostRow(HostRecord h) {
+        long crawlDelay = h.robots() == null ? -1 : h.robots().crawlDelayMillis();
+        return new HostRow(h.origin(), h.stored(), h.throttle().delayNanos() / 1_000_000, crawlDelay,
+                h.deferredReason());
+    }
+
+    /** A seed: only the length rule and the limits apply (the seeds define the scope). */
+    private void admitSeed(String url, long now) {
+        if (url.length() > cfg.maxUrlLength()) {
+            LOG.warn("seed {} is longer than maxUrlLength ({}): skipped", url, cfg.maxUrlLength());
+            return;
+        }
+        enqueue(url, 0, null, now);
+    }
+
+    /** (8) A discovered link: the rules, the limits, the sieve, then the frontier. */
+    private void admit(String url, int depth, String referrer, long now) {
+        if (rules.check(url, depth) != UrlRules.Verdict.ACCEPT) {
+            counters.filtered();
+            return;
+        }
+        enqueue(url, depth, referrer, now);
+    }
+
+    private void enqueue(String url, int depth, String referrer, long now) {
+        if (admitted >= cfg.maxPages()) {
+            counters.filtered();
+            return;
+        }
+        String origin = UrlNormalizer.origin(url);
+        HostRecord existing = frontier.existingHost(origin);
+        if (existing != null && existing.admitted() >= cfg.maxPagesPerHost()) {
+            counters.filtered();
+            return;
+        }
+        if (!sieve.add(url)) {
+            counters.deduplicated();
+            return;
+        }
+        admitted++;
+        FrontierEntry entry = new FrontierEntry(url, depth, referrer, nextSeq++);
+        writer.queue(entry);
+        HostRecord h = frontier.host(origin);
+        if (h.deferred()) {
+            counters.deferred(1);
+            return; // its row waits in the frontier table for a later run
+        }
+        frontier.enqueue(entry, now);
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    private void progressTick() {
+        updateGauges();
+        CrawlStats s = counters.snapshot(loop.nanoTime());
+        for (CrawlListener l : cfg.listeners()) {
+            try {
+                l.progress(s);
+            } catch (RuntimeException e) {
+                LOG.warn("a crawl listener failed", e);
+            }
+        }
+        if (phase == Phase.RUNNING || phase == Phase.STOPPING) {
+            progress = loop.callLater(cfg.progressInterval(), this::progressTick);
+        }
+    }
+
+    private void updateGauges() {
+        if (frontier != null) {
+            counters.gauges(admitted, inFlight, frontier.queued(), frontier.hosts().size());
+        }
+    }
+
+    // ------------------------------------------------------------------ the callback's context
+
+    /** The {@link PageContext} of one callback: collects items and links. */
+    private final class Context implements PageContext {
+        final FetchedPage page;
+        final List<Object> items = new ArrayList<>();
+        private final List<String> links;
+
+        Context(FetchedPage page, List<String> links) {
+            this.page = page;
+            this.links = new ArrayList<>(links);
+        }
+
+        @Override
+        public void emit(Object item) {
+            items.add(java.util.Objects.requireNonNull(item, "item"));
+        }
+
+        @Override
+        public void follow(String url) {
+            String c = page.resolve(url);
+            if (c != null && !links.contains(c)) {
+                links.add(c);
+            }
+        }
+
+        @Override
+        public List<String> links() {
+            return List.copyOf(links);
+        }
+
+        @Override
+        public void dontFollowLinks() {
+            links.clear();
+        }
+
+        @Override
+        public CrawlStats stats() {
+            return counters.snapshot(loop.nanoTime());
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.weft.crawler.fetch;
+
+import dev.weft.CancelledException;
+import dev.weft.EventLoop;
+import dev.weft.http.client.ClientRequest;
+import dev.weft.http.client.ClientResponse;
+import dev.weft.http.client.ClientSession;
+import dev.weft.http.client.ClientTimeout;
+import dev.weft.http.client.DecompressionBombException;
+import dev.weft.http.HttpProtocolException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Makes one HTTP GET through Weft's {@link ClientSession}, without following redirects (the
+ * crawler follows them itself, each hop under its host's politeness), and reads the body up to
+ * a cap: a longer body is cut there and reported as truncated, never dropped. HTML and other
+ * text bodies are kept for parsing; other bodies are counted and discarded as they arrive.
+ * Every failure comes back as a {@link FetchResult} with its {@link ErrorKind}, never as an
+ * exception (except cancellation).
+ *
+ * <p>Call from a task of the session's loop. Thread-safe as the session is.
+ */
+public final class Fetcher {
+
+    private static final String ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+    private final ClientSession session;
+    private final String userAgent;
+    private final long maxBodySize;
+    private final ClientTimeout timeout;
+
+    /**
+     * A fetcher.
+     *
+     * @param session     the session to send through
+     * @param userAgent   the User-Agent header
+     * @param maxBodySize the most body bytes read per response
+     * @param timeout     the limit of one whole exchange, body included
+     */
+    public Fetcher(ClientSession session, String userAgent, long maxBodySize, Duration timeout) {
+        this.session = session;
+        this.userAgent = userAgent;
+        this.maxBodySize = maxBodySize;
+        Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
+        this.timeout = ClientTimeout.none().total(timeout).sockConnect(connect);
+    }
+
+    /**
+     * Fetches a URL once.
+     *
+     * @param url           an absolute http(s) URL
+     * @param keepAnyBody   keep the body whatever its type (robots.txt, sitemaps)
+     * @param maxRedirects  0 for pages; robots.txt follows up to 5 (RFC 9309)
+     * @return the response or the failure
+     * @throws CancelledException if the calling task is cancelled
+     */
+    public FetchResult fetch(String url, boolean keepAnyBody, int maxRedirects) {
+        EventLoop loop = EventLoop.running();
+        long start = loop.nanoTime();
+        ClientRequest req;
+        try {
+            req = ClientRequest.builder("GET", url)
+                    .header("User-Agent", userAgent)
+                    .header("Accept", ACCEPT)
+                    .timeout(timeout)
+                    .allowRedirects(maxRedirects > 0)
+                    .maxRedirects(Math.max(maxRedirects, 0))
+                    .build();
+        } catch (RuntimeException e) {
+            return failure(url, 0, ErrorKind.OTHER, "invalid URL: " + e.getMessage());
+        }
+        try (ClientResponse r = session.request(req)) {
+            String ct = r.contentType();
+            boolean keep = keepAnyBody || textual(ct);
+            byte[] buf = keep ? new byte[(int) Math.min(maxBodySize, 64 * 1024)] : new byte[16 * 1024];
+            int length = 0;
+            long total = 0;
+            boolean truncated = false;
+            InputStream in = r.bodyStream();
+            while (true) {
+                if (total >= maxBodySize) {
+                    truncated = in.read() >= 0;
+                    break;
+                }
+                if (keep && length == buf.length) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(maxBodySize, (long) buf.length * 2));
+                }
+                int want = keep ? buf.length - length : (int) Math.min(buf.length, maxBodySize - total);
+                int n = in.read(buf, keep ? length : 0, want);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+                if (keep) {
+                    length += n;
+                }
+            }
+            long elapsed = loop.nanoTime() - start;
+            return new FetchResult(url, r.status(), r.headers(), ct, keep ? buf : null, length, total, truncated,
+                    elapsed, null, null);
+        } catch (CancelledException e) {
+            throw e;
+        } catch (SocketTimeoutException e) {
+            return failure(url, loop.nanoTime() - start, ErrorKind.TIMEOUT, message(e));
+        } catch (HttpProtocolException | DecompressionBombException e) {
+            return failure(url, loop.nanoTime() - start, ErrorKind.PROTOCOL, message(e));
+        } catch (dev.weft.http.client.TooManyRedirectsException e) {
+            return failure(url, loop.nanoTime() - start, ErrorKind.REDIRECT, message(e));
+        } catch (IOException e) {
+            return failure(url, loop.nanoTime() - start, ErrorKind.CONNECTION, message(e));
+        } catch (RuntimeException e) {
+            return failure(url, loop.nanoTime() - start, ErrorKind.OTHER, message(e));
+        }
+    }
+
+    private static FetchResult failure(String url, long elapsed, ErrorKind kind, String message) {
+        return new FetchResult(url, 0, null, null, null, 0, 0, false, elapsed, kind, message);
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Bodies worth keeping: HTML, XML, JSON, plain text, or unknown (sniffed later). */
+    static boolean textual(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        String ct = contentType.toLowerCase(Locale.ROOT);
+        return ct.startsWith("text/") || ct.contains("html") || ct.contains("xml") || ct.contains("json");
+    }
+}
