@@ -156,6 +156,8 @@ public final class Http2Connection implements AutoCloseable {
     private final Map<Long, Future<Long>> pings = new HashMap<>();
     private long pingCounter;
     private Task<?> readerTask;
+    /** Set when {@link #terminate} cancels the reader task: that cancellation ends it cleanly. */
+    private boolean readerStoppedByClose;
     private TimerHandle idleTimer;
     // defences
     private int queuedAnswers;
@@ -552,6 +554,8 @@ public final class Http2Connection implements AutoCloseable {
             if (state != State.CLOSED) {
                 goAway(NO_ERROR, "");
                 terminate(new IOException("the connection was cancelled"), false);
+            } else if (readerStoppedByClose && Task.current().uncancel() == 0) {
+                return; // our own stop after the connection closed, and nobody else's: a clean end
             }
             throw e;
         } catch (IOException e) {
@@ -1494,6 +1498,7 @@ public final class Http2Connection implements AutoCloseable {
             io.close();
         }
         if (readerTask != null && readerTask != Task.current()) {
+            readerStoppedByClose = true;
             readerTask.cancel("the HTTP/2 connection closed");
         }
         closed.trySetResult(null);
