@@ -132,15 +132,13 @@ class CancellationChaosTest {
         java.util.Set<Integer> put = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.Queue<Integer> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
         AtomicInteger passes = new AtomicInteger();
-        AtomicInteger role = new AtomicInteger();
-        hammer(passes, () -> {
-            if (role.getAndIncrement() % 2 == 0) {
-                while (true) {
-                    int n = numbers.getAndIncrement();
-                    q.put(n);
-                    put.add(n);
-                }
+        hammer(passes, slot -> slot % 2 == 0 ? () -> {
+            while (true) {
+                int n = numbers.getAndIncrement();
+                q.put(n);
+                put.add(n);
             }
+        } : () -> {
             while (true) {
                 taken.add(q.get());
                 passes.incrementAndGet();
@@ -166,13 +164,19 @@ class CancellationChaosTest {
      * {@link #MIN_CANCELS} cancellations.
      */
     private static void hammer(AtomicInteger passes, VoidCoroutine worker, VoidCoroutine plainStep) throws Exception {
+        hammer(passes, slot -> worker, plainStep);
+    }
+
+    /** {@link #hammer(AtomicInteger, VoidCoroutine, VoidCoroutine)} with a worker per slot (a replacement keeps its slot's role). */
+    private static void hammer(AtomicInteger passes, java.util.function.IntFunction<VoidCoroutine> workerOfSlot,
+            VoidCoroutine plainStep) throws Exception {
         Random random = new Random(7);
         AtomicBoolean stop = new AtomicBoolean();
         List<Task<Void>> workers = new ArrayList<>();
         int cancels = 0;
         try (LoopGroup group = new LoopGroup(2)) {
             for (int i = 0; i < 8; i++) {
-                workers.add(group.next().spawn(worker));
+                workers.add(group.next().spawn(workerOfSlot.apply(i)));
             }
             Thread plain = Thread.ofPlatform().start(() -> {
                 try {
@@ -192,7 +196,7 @@ class CancellationChaosTest {
                 int victim = random.nextInt(workers.size());
                 workers.get(victim).cancel();
                 cancels++;
-                workers.set(victim, group.next().spawn(worker));
+                workers.set(victim, group.next().spawn(workerOfSlot.apply(victim)));
             }
             stop.set(true);
             plain.join();
