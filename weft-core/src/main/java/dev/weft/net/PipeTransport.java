@@ -55,6 +55,10 @@ import org.slf4j.Logger;
  * read or write returns — for a subprocess, when the child exits (or, if a grandchild inherited
  * the pipe, when that one closes it).
  *
+ * <p><b>Closing from another thread</b> hands the close to the loop; once the loop is closed it
+ * aborts on the spot, as {@link SocketTransport} does (here: the pumps stop and close their
+ * streams when their current call returns).
+ *
  * <p><b>Threads.</b> Fields without a comment belong to the loop thread; the pump shares
  * {@link #unread}, {@link #stopRead} and the write queue under {@link #lock}.
  */
@@ -514,7 +518,7 @@ final class PipeTransport implements Transport {
     @Override
     public void close() {
         if (!loop.inLoop()) {
-            post(this::close);
+            offLoop(this::close);
             return;
         }
         if (closing || closed) {
@@ -534,7 +538,7 @@ final class PipeTransport implements Transport {
     @Override
     public void abort() {
         if (!loop.inLoop()) {
-            post(this::abort);
+            offLoop(this::abort);
             return;
         }
         if (closed) {
@@ -566,6 +570,38 @@ final class PipeTransport implements Transport {
         pendingBytes = 0;
         wakeReader();
         wakeDrainWaiter();
+    }
+
+    /**
+     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
+     * loop is closed, an abort right here: the pumps are told to stop and close their streams
+     * when their current read or write returns (as {@link #abort} does), and an output stream no
+     * pump is writing is closed at once.
+     */
+    private void offLoop(Runnable onLoop) {
+        if (post(onLoop)) {
+            return;
+        }
+        closing = true;
+        closed = true;
+        readable.clear();
+        pendingBytes = 0;
+        boolean closeOut;
+        lock.lock();
+        try {
+            stopRead = true;
+            unread = 0;
+            drained.signalAll();
+            writeAborted = true;
+            writeQueue.clear();
+            closeOut = out != null && !writePumpActive;
+            writePumpActive |= closeOut; // no pump may start on it now
+        } finally {
+            lock.unlock();
+        }
+        if (closeOut) {
+            closeOutputStream();
+        }
     }
 
     /** Loop: the read pump ended (end of stream, error, or abort); the stream is closed. */
