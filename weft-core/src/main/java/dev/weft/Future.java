@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -70,10 +71,11 @@ public class Future<T> {
     /** The loop that runs this future's callbacks; null for a future made outside any loop. */
     final EventLoop loop;
 
-    // Written once under `this`; read without it after a volatile read of `state`.
+    // Written once under `this`, before `state` is published; read without it after a volatile
+    // read of `state` (so whoever sees the future done sees its outcome and its report too).
     private volatile State state = State.PENDING;
     private Object outcome;
-    private boolean retrieved;
+    /** For a failure: the report logged if nobody reads the exception (see UnretrievedExceptions). */
     private UnretrievedExceptions.Report report;
 
     // Guarded by `this`. Null once the future is done.
@@ -459,11 +461,14 @@ public class Future<T> {
                 return false;
             }
             outcome = value;
+            if (s == State.FAILED) {
+                // Armed before the state is published: a reader that sees FAILED disarms it.
+                report = UnretrievedExceptions.watch(this, (Throwable) value);
+            }
             state = s;
             list = waiters;
             waiters = null;
         }
-        onCompleted(s);
         // Wake in FIFO order: the list is LIFO, so reverse it first.
         Node reversed = null;
         while (list != null) {
@@ -472,9 +477,11 @@ public class Future<T> {
             reversed = list;
             list = next;
         }
+        // Every waiter is woken whatever happens to one of them: the value is set, so nothing
+        // may be thrown from here (a waiter's or a callback's loop may be closed).
         for (Node n = reversed; n != null; n = n.next) {
             if (n.thread != null) {
-                java.util.concurrent.locks.LockSupport.unpark(n.thread);
+                wake(n.thread);
             } else {
                 dispatch(n);
             }
@@ -482,10 +489,12 @@ public class Future<T> {
         return true;
     }
 
-    /** Hook for subclasses, called once after completion, before waiters are woken. */
-    void onCompleted(State s) {
-        if (s == State.FAILED && !retrieved) {
-            report = UnretrievedExceptions.watch(this, (Throwable) outcome);
+    /** Unparks a waiting thread; a task of a closed loop cannot run again and stays where it is. */
+    private void wake(Thread t) {
+        try {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        } catch (RuntimeException e) {
+            EventLoop.reportUnhandled("waking " + t + " for " + this, e, loop);
         }
     }
 
@@ -497,7 +506,11 @@ public class Future<T> {
                 EventLoop.reportUnhandled("done callback of " + this, t, loop);
             }
         } else {
-            loop.callSoon(() -> n.callback.accept(this));
+            try {
+                loop.callSoon(() -> n.callback.accept(this));
+            } catch (RejectedExecutionException closed) {
+                EventLoop.reportUnhandled("done callback of " + this + " not run: " + loop + " is closed", closed, loop);
+            }
         }
     }
 
@@ -525,14 +538,18 @@ public class Future<T> {
         }
     }
 
+    /** Disarms the unretrieved-exception report. Call only after reading a done {@code state}. */
     private void markRetrieved() {
-        if (!retrieved) {
-            retrieved = true;
-            UnretrievedExceptions.Report r = report;
-            if (r != null) {
-                r.retrieved = true;
-            }
+        UnretrievedExceptions.Report r = report;
+        if (r != null && !r.retrieved) {
+            r.retrieved = true;
         }
+    }
+
+    /** For tests: true if this future's exception would be reported as never retrieved. */
+    final boolean unretrievedReportArmed() {
+        UnretrievedExceptions.Report r = isDone() ? report : null;
+        return r != null && !r.retrieved;
     }
 
     static CancelledException copyCancel(CancelledException c) {

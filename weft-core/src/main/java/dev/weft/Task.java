@@ -2,6 +2,7 @@ package dev.weft;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -301,6 +302,22 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * Loop closing: the body can never run again, so the task is done, CANCELLED, for whoever
+     * awaits it; its thread is interrupted so that a blocking JDK call it is in gives its
+     * resources back. Its {@code finally} blocks do not run. Returns false if it was done.
+     */
+    boolean abandon() {
+        synchronized (cancelLock) {
+            if (bodyEnded || isDone()) {
+                return false;
+            }
+            bodyEnded = true;
+            thread.interrupt();
+        }
+        return super.complete(State.CANCELLED, new CancelledException("event loop closed before the task finished"));
+    }
+
     @Override
     void cancelFromWaiter(String message) {
         cancel(message);
@@ -440,7 +457,13 @@ public final class Task<T> extends Future<T> {
                 return;
             }
             phase = Phase.SCHEDULED;
-            loop.schedule(this);
+            try {
+                loop.schedule(this);
+            } catch (RejectedExecutionException closed) {
+                // The loop is closed: nothing will run this task again (close() completed its
+                // future). Never throw here: the caller may be a JDK poller thread.
+                phase = Phase.DONE;
+            }
         }
 
         @Override
