@@ -156,8 +156,8 @@ public final class Http2Connection implements AutoCloseable {
     private final Map<Long, Future<Long>> pings = new HashMap<>();
     private long pingCounter;
     private Task<?> readerTask;
-    /** Set when {@link #terminate} cancels the reader task: that cancellation ends it cleanly. */
-    private boolean readerStoppedByClose;
+    /** The connection cancelled its own reader task when it ended (not someone else). */
+    private boolean readerStopped;
     private TimerHandle idleTimer;
     // defences
     private int queuedAnswers;
@@ -165,6 +165,7 @@ public final class Http2Connection implements AutoCloseable {
     private int resetsInWindow;
     private long resetWindowStart;
     private final LinkedHashSet<Integer> recentlyReset = new LinkedHashSet<>();
+    private final LinkedHashSet<Integer> recentlyClosed = new LinkedHashSet<>();
     // server side: the tasks serving streams
     private int runningHandlers;
     private final ArrayDeque<Http2Stream> pendingHandlers = new ArrayDeque<>();
@@ -551,11 +552,13 @@ public final class Http2Connection implements AutoCloseable {
         } catch (Http2Exception e) {
             fail(e);
         } catch (CancelledException e) {
+            if (readerStopped) {
+                Task.current().uncancel(); // the connection ended and stopped its reader: not a cancellation
+                return;
+            }
             if (state != State.CLOSED) {
                 goAway(NO_ERROR, "");
                 terminate(new IOException("the connection was cancelled"), false);
-            } else if (readerStoppedByClose && Task.current().uncancel() == 0) {
-                return; // our own stop after the connection closed, and nobody else's: a clean end
             }
             throw e;
         } catch (IOException e) {
@@ -605,7 +608,7 @@ public final class Http2Connection implements AutoCloseable {
                 if (isIdle(id)) {
                     throw Http2Exception.connectionError(PROTOCOL_ERROR, "DATA on idle stream " + id);
                 }
-                if (!recentlyReset.contains(id)) {
+                if (!recentlyReset.contains(id)) { // frames in flight after our RST_STREAM are ignored
                     throw Http2Exception.connectionError(STREAM_CLOSED, "DATA on closed stream " + id);
                 }
                 return;
@@ -672,10 +675,15 @@ public final class Http2Connection implements AutoCloseable {
                             + (role == Role.SERVER ? " (a client opens streams with odd, increasing ids)"
                             : " (push is disabled)"));
                 }
-                if (!recentlyReset.contains(id)) {
+                if (recentlyReset.contains(id)) {
+                    return; // in flight when we reset it: ignored
+                }
+                if (recentlyClosed.contains(id)) {
                     throw Http2Exception.connectionError(STREAM_CLOSED, "HEADERS on closed stream " + id);
                 }
-                return;
+                throw Http2Exception.connectionError(PROTOCOL_ERROR, "HEADERS on stream " + id
+                        + ", below the last stream opened (" + (isLocal(id) ? nextLocalStreamId - 2 : lastPeerStreamId)
+                        + "): stream ids must increase");
             }
             if (dependency == id) {
                 throw Http2Exception.streamError(id, PROTOCOL_ERROR, "stream " + id + " depends on itself");
@@ -733,6 +741,13 @@ public final class Http2Connection implements AutoCloseable {
             pendingHandlers.remove(s);
             Http2Exception e = Http2Exception.resetByPeer(id, code);
             LOG.debug("{}", e.getMessage());
+            if (role == Role.CLIENT && code == NO_ERROR.code() && s.remoteEnded) {
+                // a complete response, then "stop sending the request" (RFC 9113 section 8.1): the
+                // response stays readable, only writing fails
+                s.writeFailure = e;
+                closeStream(s, null);
+                return;
+            }
             closeStream(s, e);
         }
 
@@ -931,13 +946,10 @@ public final class Http2Connection implements AutoCloseable {
         if (runningHandlers < options.maxConcurrentStreams()) {
             startHandler(s);
         } else {
-            // Handlers of streams the client reset are still finishing: the peer gets no more
-            // concurrent work by resetting; it waits, and past a second window's worth, goes away.
+            // Handlers of streams the client reset are still finishing: resetting buys the peer
+            // no more concurrent work, its new stream waits (and, being open, counts against
+            // the limit, so at most that many wait).
             pendingHandlers.add(s);
-            if (pendingHandlers.size() > options.maxConcurrentStreams()) {
-                throw Http2Exception.connectionError(ENHANCE_YOUR_CALM, "too many streams waiting for handlers"
-                        + " (streams reset faster than their handlers end)");
-            }
         }
     }
 
@@ -1047,6 +1059,7 @@ public final class Http2Connection implements AutoCloseable {
             return;
         }
         s.state = Http2Stream.State.CLOSED;
+        remember(recentlyClosed, s.id);
         if (streams.remove(s.id) != null) {
             if (isLocal(s.id)) {
                 activeLocal--;
@@ -1101,8 +1114,13 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     private void rememberReset(int id) {
-        if (recentlyReset.add(id) && recentlyReset.size() > RECENT_RESETS) {
-            Iterator<Integer> oldest = recentlyReset.iterator();
+        remember(recentlyReset, id);
+    }
+
+    /** Adds to a bounded set of recent stream ids, forgetting the oldest. */
+    private static void remember(LinkedHashSet<Integer> recent, int id) {
+        if (recent.add(id) && recent.size() > RECENT_RESETS) {
+            Iterator<Integer> oldest = recent.iterator();
             oldest.next();
             oldest.remove();
         }
@@ -1234,6 +1252,9 @@ public final class Http2Connection implements AutoCloseable {
         if (s.failure != null) {
             throw s.failure;
         }
+        if (s.writeFailure != null) {
+            throw s.writeFailure;
+        }
         if (failure != null) {
             throw failure;
         }
@@ -1297,7 +1318,7 @@ public final class Http2Connection implements AutoCloseable {
                 Weft.withTimeout(options.writeTimeout(), io::drain);
             } catch (TimeoutException e) {
                 fail(Http2Exception.connectionError(INTERNAL_ERROR, "the peer read nothing for "
-                        + options.writeTimeout()));
+                        + options.writeTimeout()), true);
             } catch (dev.weft.TaskFailedException e) {
                 throw e.rethrowIoCause();
             } finally {
@@ -1319,7 +1340,7 @@ public final class Http2Connection implements AutoCloseable {
         }
         if (io.bufferedAmount() > 0 && ++queuedAnswers > options.maxQueuedControlFrames()) {
             fail(Http2Exception.connectionError(ENHANCE_YOUR_CALM, "more than " + options.maxQueuedControlFrames()
-                    + " answers queued: the peer sends frames but does not read ours"));
+                    + " answers queued: the peer sends frames but does not read ours"), true);
         }
     }
 
@@ -1434,12 +1455,20 @@ public final class Http2Connection implements AutoCloseable {
 
     /** A connection error: GOAWAY with its code, then everything ends. */
     private void fail(Http2Exception e) {
+        fail(e, false);
+    }
+
+    /**
+     * A connection error: GOAWAY with its code, then everything ends; with {@code abort}, for a
+     * peer that does not read, the socket is reset rather than left to flush what it never reads.
+     */
+    private void fail(Http2Exception e, boolean abort) {
         if (state == State.CLOSED) {
             return;
         }
         LOG.debug("HTTP/2 connection error with {}: {} {}", io.remoteAddress(), e.errorCode(), e.getMessage());
         goAway(e.errorCode(), e.getMessage() == null ? "" : e.getMessage());
-        terminate(e, false);
+        terminate(e, abort);
     }
 
     private void finishDrainIfDone() {
@@ -1498,7 +1527,7 @@ public final class Http2Connection implements AutoCloseable {
             io.close();
         }
         if (readerTask != null && readerTask != Task.current()) {
-            readerStoppedByClose = true;
+            readerStopped = true;
             readerTask.cancel("the HTTP/2 connection closed");
         }
         closed.trySetResult(null);

@@ -98,6 +98,8 @@ public final class Http2Stream {
 
     /** Set once, when the stream was reset either way or the connection failed. */
     IOException failure;
+    /** Set when the peer stopped the request body after a complete response: writes fail, reads go on. */
+    IOException writeFailure;
     /** The task serving this stream (server side), cancelled if the stream is reset. */
     Task<?> handlerTask;
 
