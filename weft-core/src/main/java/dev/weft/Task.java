@@ -381,7 +381,7 @@ public final class Task<T> extends Future<T> {
      * {@code InterruptedException}, a channel closed by the interrupt, a socket "Closed by
      * interrupt" (java.net sockets close themselves when their virtual thread is interrupted).
      */
-    private static boolean causedByInterrupt(Throwable t) {
+    static boolean causedByInterrupt(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
                     || c instanceof java.nio.channels.ClosedByInterruptException
