@@ -21,7 +21,7 @@ import java.time.Duration;
  * <pre>{@code
  * try (Http2ClientConnection c = Http2ClientConnection.open("example.com", 443, TlsOptions.client(),
  *         Http2Options.defaults())) {
- *     try (Http2Response r = c.send("GET", "/", new Headers(), null)) {
+ *     try (Http2Response r = c.send("GET", "/", new Headers())) {
  *         System.out.println(r.status() + " " + r.text());
  *     }
  * }
@@ -96,6 +96,21 @@ public final class Http2ClientConnection implements AutoCloseable {
             Http2Options options) throws IOException {
         Http2Connection h2 = Http2Connection.client(Http2Io.of(connection.reader(), connection.writer()), options);
         return new Http2ClientConnection(h2, scheme, authority);
+    }
+
+    /**
+     * Sends a request without a body and waits for the response head. A cancellation point:
+     * cancelling the calling task resets the request's stream.
+     *
+     * @param method the method
+     * @param path the path and query, e.g. {@code /search?q=h2}
+     * @param headers the request's fields
+     * @return the response; close it
+     * @throws IOException if the stream was reset or the connection failed; see
+     *     {@link Http2Exception#isRetryable()}
+     */
+    public Http2Response send(String method, String path, Headers headers) throws IOException {
+        return send(method, path, headers, (byte[]) null);
     }
 
     /**

@@ -33,8 +33,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -164,8 +162,10 @@ public final class Http2Connection implements AutoCloseable {
     private int consecutiveEmptyFrames;
     private int resetsInWindow;
     private long resetWindowStart;
-    private final LinkedHashSet<Integer> recentlyReset = new LinkedHashSet<>();
-    private final LinkedHashSet<Integer> recentlyClosed = new LinkedHashSet<>();
+    /** Streams this side reset: frames the peer had in flight on them are ignored. */
+    private final RecentIds recentlyReset = new RecentIds(RECENT_RESETS);
+    /** Streams closed: a HEADERS frame on one is STREAM_CLOSED (on an id never used, PROTOCOL_ERROR). */
+    private final RecentIds recentlyClosed = new RecentIds(RECENT_RESETS);
     // server side: the tasks serving streams
     private int runningHandlers;
     private final ArrayDeque<Http2Stream> pendingHandlers = new ArrayDeque<>();
@@ -406,10 +406,9 @@ public final class Http2Connection implements AutoCloseable {
         if (!request.isRequest()) {
             throw new IllegalArgumentException("not a request head: " + request);
         }
-        long size = request.listSize();
         long peerLimit = remote.get(Http2Settings.MAX_HEADER_LIST_SIZE);
-        if (size > peerLimit) {
-            throw new IllegalArgumentException("the request's header list (" + size
+        if (peerLimit < Http2Settings.UNLIMITED && request.listSize() > peerLimit) {
+            throw new IllegalArgumentException("the request's header list (" + request.listSize()
                     + " octets) exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of " + peerLimit);
         }
         acquireSlot();
@@ -1059,7 +1058,7 @@ public final class Http2Connection implements AutoCloseable {
             return;
         }
         s.state = Http2Stream.State.CLOSED;
-        remember(recentlyClosed, s.id);
+        recentlyClosed.add(s.id);
         if (streams.remove(s.id) != null) {
             if (isLocal(s.id)) {
                 activeLocal--;
@@ -1114,16 +1113,7 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     private void rememberReset(int id) {
-        remember(recentlyReset, id);
-    }
-
-    /** Adds to a bounded set of recent stream ids, forgetting the oldest. */
-    private static void remember(LinkedHashSet<Integer> recent, int id) {
-        if (recent.add(id) && recent.size() > RECENT_RESETS) {
-            Iterator<Integer> oldest = recent.iterator();
-            oldest.next();
-            oldest.remove();
-        }
+        recentlyReset.add(id);
     }
 
     /** True if {@code id} was never opened. */
@@ -1201,7 +1191,7 @@ public final class Http2Connection implements AutoCloseable {
             throw new IllegalStateException("trailers carry no pseudo-header fields");
         }
         long limit = remote.get(Http2Settings.MAX_HEADER_LIST_SIZE);
-        if (head.listSize() > limit) {
+        if (limit < Http2Settings.UNLIMITED && head.listSize() > limit) {
             resetLocally(s, INTERNAL_ERROR, "header list too large for the peer");
             throw new IllegalArgumentException("the header list (" + head.listSize()
                     + " octets) exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of " + limit);
