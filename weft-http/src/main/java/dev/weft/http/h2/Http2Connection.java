@@ -1216,6 +1216,9 @@ public final class Http2Connection implements AutoCloseable {
         if (!s.headersSent) {
             throw new IllegalStateException("DATA before the head on stream " + s.id);
         }
+        if (len == 0 && !endStream) {
+            return; // nothing to send: no empty DATA frame (peers count those as a flood)
+        }
         long timeout = options.writeTimeout().toNanos();
         do {
             checkWritable(s);

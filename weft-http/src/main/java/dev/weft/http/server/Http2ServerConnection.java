@@ -57,14 +57,16 @@ public final class Http2ServerConnection {
      * @param handler the handler of every request
      * @param io the accepted connection
      * @param options the server's options (body limit and timeout, Server header)
-     * @param h2 the HTTP/2 settings and limits
+     * @param h2 the HTTP/2 settings and limits (without an idle timeout of their own, the
+     *     server's keep-alive timeout closes a connection that has no stream open)
      * @throws IOException if the SETTINGS cannot be written
      */
     public Http2ServerConnection(Handler handler, Http2Io io, HttpServerOptions options, Http2Options h2)
             throws IOException {
         this.handler = handler;
         this.options = options;
-        this.connection = Http2Connection.server(io, h2, this::exchange);
+        this.connection = Http2Connection.server(io, h2.idleTimeout() != null ? h2
+                : h2.idleTimeout(options.keepAliveTimeout()), this::exchange);
     }
 
     /**

@@ -518,4 +518,31 @@ class Http2DefencesTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void emptyWritesSendNoEmptyDataFramesThatAPeerWouldCountAsAFlood() throws Exception {
+        Setup s = serve(Http2Options.defaults(), stream -> {
+            stream.writeHeaders(Http2Headers.response(200, new Headers()), false);
+            for (int i = 0; i < 200; i++) {
+                stream.writeData(new byte[0], 0, 0, false);
+                stream.outputStream().write(new byte[0]);
+            }
+            stream.writeData(new byte[] {'x'}, 0, 1, true);
+        });
+        s.peer().get(1, "/");
+        assertEquals(FrameReader.HEADERS, s.peer().expect(FrameReader.HEADERS).type());
+        RawPeer.Frame data = s.peer().expect(FrameReader.DATA);
+        assertEquals("x", data.text(), "the first DATA frame is the byte, not an empty one");
+        assertTrue(data.endStream());
+    }
+
+    @Test
+    void aClientThatSendsNothingIsClosedByTheSettingsTimeout() throws Exception {
+        MemoryPipe pipe = new MemoryPipe(64 * 1024);
+        Task<Void> t = Weft.spawn(() -> Http2Connection.server(pipe.server, Http2Options.defaults(), OK).serve());
+        double before = dev.weft.EventLoop.running().time();
+        t.await(LIMIT);
+        assertEquals(10, dev.weft.EventLoop.running().time() - before, 0.5, "closed after 10 s of silence");
+        assertTrue(pipe.client.sawEof() || pipe.server.isClosed());
+    }
 }

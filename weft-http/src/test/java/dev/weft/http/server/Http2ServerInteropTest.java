@@ -121,6 +121,48 @@ class Http2ServerInteropTest {
         return server.port();
     }
 
+    /** A TLS server offering only h2 by ALPN: what HttpServer will hand over when ALPN picks h2. */
+    int startTls(Router router) throws Exception {
+        dev.weft.net.TlsOptions tls = dev.weft.net.TlsOptions.server(tlsFile("server-cert.pem"),
+                tlsFile("server-key.pem")).alpn("h2");
+        Server server = Streams.startServer((in, out) -> {
+            try {
+                assertEquals("h2", out.alpnProtocol());
+                new Http2ServerConnection(router, Http2Io.of(in, out), HttpServerOptions.defaults(),
+                        Http2Options.defaults()).serve();
+            } finally {
+                out.close();
+            }
+        }, "127.0.0.1", 0, dev.weft.net.ServerOptions.defaults().tls(tls));
+        open.add(server::close);
+        return server.port();
+    }
+
+    static Path tlsFile(String name) throws Exception {
+        return Path.of(Http2ServerInteropTest.class.getResource("/tls/" + name).toURI());
+    }
+
+    @Test
+    void curlAndH2loadOverTlsWithAlpn() throws Exception {
+        String curl = which("curl");
+        assumeTrue(curl != null, "curl is not installed");
+        int port = startTls(app());
+        String base = "https://localhost:" + port;
+        Run hello = run(List.of(curl, "-sS", "--http2", "--cacert", tlsFile("ca.pem").toString(), "-D", "-",
+                base + "/hello"), null);
+        assertEquals(0, hello.exit(), hello.err());
+        assertTrue(hello.out().startsWith("HTTP/2 200"), hello.out());
+        assertTrue(hello.out().endsWith("hello HTTP/2 localhost:" + port), hello.out());
+        Run big = run(List.of(curl, "-sS", "--http2", "--cacert", tlsFile("ca.pem").toString(), "-o", "/dev/null",
+                "-w", "%{size_download} %{http_version}", base + "/big"), null);
+        assertEquals("1048576 2", big.out(), big.err());
+        String h2load = which("h2load");
+        assumeTrue(h2load != null, "h2load is not installed (Debian package nghttp2-client)");
+        Run load = run(List.of(h2load, "-n", "2000", "-c", "4", "-m", "50", base + "/hello"), null);
+        assertTrue(load.out().contains("2000 succeeded, 0 failed"), load.out() + load.err());
+        assertTrue(load.out().contains("Application protocol: h2"), load.out());
+    }
+
     @Test
     void curlWithPriorKnowledge() throws Exception {
         String curl = which("curl");
