@@ -33,7 +33,7 @@ import java.util.ArrayDeque;
  */
 final class MemoryTransport extends AbstractTransport {
 
-    private final int maxReadChunk;
+    private int maxReadChunk;
     private final String name;
     private MemoryTransport peer;
 
@@ -41,6 +41,10 @@ final class MemoryTransport extends AbstractTransport {
     private int offset;
     /** The read side is over: the peer shut its output down or closed. */
     private boolean inputEnded;
+    /** Bytes handed out by {@link #tryRead} so far. */
+    private long received;
+    /** Where the reads pause once ({@link #pauseAfter}): a value of {@link #received}, or -1 for none. */
+    private long pauseAt = -1;
     private Future<Void> readWaiter;
 
     private MemoryTransport(EventLoop loop, int maxReadChunk, String name) {
@@ -69,10 +73,18 @@ final class MemoryTransport extends AbstractTransport {
         if (state() == State.CLOSED) {
             throw new ClosedChannelException();
         }
+        int max = maxReadChunk;
+        if (pauseAt >= 0) {
+            if (received == pauseAt && !inbound.isEmpty()) {
+                pauseAt = -1;
+                return 0; // as if the rest had not arrived yet; awaitReadable returns at once
+            }
+            max = (int) Math.min(max, pauseAt - received);
+        }
         int total = 0;
-        while (dst.hasRemaining() && total < maxReadChunk && !inbound.isEmpty()) {
+        while (dst.hasRemaining() && total < max && !inbound.isEmpty()) {
             byte[] head = inbound.peek();
-            int k = Math.min(Math.min(dst.remaining(), maxReadChunk - total), head.length - offset);
+            int k = Math.min(Math.min(dst.remaining(), max - total), head.length - offset);
             dst.put(head, offset, k);
             offset += k;
             total += k;
@@ -82,9 +94,36 @@ final class MemoryTransport extends AbstractTransport {
             }
         }
         if (total > 0) {
+            received += total;
             return total;
         }
         return inputEnded ? -1 : 0;
+    }
+
+    // ------------------------------------------------------------------ cutting the reads (tests)
+
+    /** Changes the most bytes one read hands out (tests vary it on one connection). */
+    void setMaxReadChunk(int n) {
+        checkLoop();
+        if (n <= 0) {
+            throw new IllegalArgumentException("maxReadChunk must be positive: " + n);
+        }
+        maxReadChunk = n;
+    }
+
+    /**
+     * Cuts the reads {@code n} bytes from now, once: no read goes past that point, and the first
+     * read that reaches it finds nothing (as if the rest had not arrived yet), so the reader
+     * returns to its caller with the first part alone before it sees the rest.
+     */
+    void pauseAfter(long n) {
+        checkLoop();
+        pauseAt = received + n;
+    }
+
+    /** Bytes handed out by the reads so far. */
+    long received() {
+        return received;
     }
 
     @Override
