@@ -87,6 +87,10 @@ final class Counters {
         deduplicated++;
     }
 
+    synchronized void deduplicated(int n) {
+        deduplicated += n;
+    }
+
     synchronized void filtered() {
         filtered++;
     }

@@ -565,7 +565,7 @@ final class CrawlRun {
             refill(h);
         }
         if (!cfg.ignoreRobots() && !h.robots().allows(v.target())) {
-            robotsRefused(v);
+            robotsRefused(v, h.robotsNote());
             frontier.reschedule(h, now);
             return;
         }
@@ -651,13 +651,15 @@ final class CrawlRun {
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
             int failures = h.robotsFailures() + 1;
-            frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
-            inFlight--;
             if (failures > cfg.retries()) {
-                defer(h, "robots.txt unreachable (" + why + ") after " + failures + " tries");
+                String note = "robots.txt unreachable (" + why + ") after " + failures + " tries";
+                LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
+                frontier.robotsGaveUp(h, robots, note, now);
             } else {
                 LOG.debug("{}/robots.txt unreachable ({}); asking again later", h.origin(), why);
+                frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
             }
+            inFlight--;
             return;
         }
         long crawlDelay = robots.crawlDelayMillis();
@@ -757,8 +759,8 @@ final class CrawlRun {
         counters.response(r.elapsedNanos(), r.bodyBytes());
         Throttle t = h.throttle();
         if (!r.responded()) {
-            if (r.errorKind() == ErrorKind.TIMEOUT) {
-                t.onSlowDown(now);
+            if (r.errorKind() == ErrorKind.TIMEOUT && t.onSlowDown(now)) {
+                frontier.slowedDown(h, now);
             }
             if (r.errorKind().retryable() && retry(v, now, 0)) {
                 return;
@@ -768,8 +770,8 @@ final class CrawlRun {
         }
         int s = r.status();
         if (s == 429 || s >= 500) {
-            if (s == 429 || s == 503 || s == 502 || s == 504) {
-                t.onSlowDown(now);
+            if ((s == 429 || s == 503 || s == 502 || s == 504) && t.onSlowDown(now)) {
+                frontier.slowedDown(h, now);
             }
             long notBefore = 0;
             Duration ra = s == 429 || s == 503 ? RetryAfter.parse(r.header("Retry-After"), Instant.now()) : null;
@@ -790,7 +792,11 @@ final class CrawlRun {
             complete(v, r, null, kind.label() + ": HTTP " + s + triesNote(v));
             return;
         }
+        int before = t.slowDowns();
         t.onSuccess(r.elapsedNanos(), now);
+        if (t.slowDowns() != before) {
+            frontier.slowedDown(h, now); // latency rose
+        }
         String location = r.header("Location");
         if (s >= 300 && s < 400 && location != null) {
             redirect(v, r, location, now);
@@ -858,10 +864,10 @@ final class CrawlRun {
         requeue(v, now);
     }
 
-    private void robotsRefused(Visit v) {
+    private void robotsRefused(Visit v, String note) {
         counters.robotsBlocked();
-        String what = v.chain().isEmpty() ? "disallowed by robots.txt"
-                : "the redirect target " + v.target() + " is disallowed by robots.txt";
+        String why = note != null ? note : "disallowed by robots.txt";
+        String what = v.chain().isEmpty() ? why : "the redirect target " + v.target() + ": " + why;
         FetchResult none = new FetchResult(v.target(), 0, null, null, null, 0, 0, false, 0, ErrorKind.ROBOTS, what);
         complete(v, none, null, ErrorKind.ROBOTS.label() + ": " + what);
     }
@@ -882,8 +888,14 @@ final class CrawlRun {
         ParsedPage parsed = null;
         if (ok2xx && r.body() != null && r.isHtml()) {
             try {
-                parsed = loop.runInExecutor(parsePool, () -> parser.parse(r.url(), r.contentType(),
-                        r.header("X-Robots-Tag"), r.body(), r.length())).await();
+                cfg.trace().parseStarted(e.url());
+                parsed = loop.runInExecutor(parsePool, () -> {
+                    try {
+                        return parser.parse(r.url(), r.contentType(), r.header("X-Robots-Tag"), r.body(), r.length());
+                    } finally {
+                        cfg.trace().parseEnded(e.url());
+                    }
+                }).await();
             } catch (CancelledException x) {
                 throw x;
             } catch (RuntimeException | StackOverflowError x) {
@@ -891,6 +903,9 @@ final class CrawlRun {
             }
         }
         List<String> links = parsed != null ? parsed.links() : List.of();
+        if (parsed != null) {
+            counters.deduplicated(parsed.repeatedLinks());
+        }
         List<ItemRow> items = List.of();
         List<Object> emitted = List.of();
         boolean noindex = parsed != null && parsed.noindex();

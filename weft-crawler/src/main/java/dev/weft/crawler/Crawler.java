@@ -182,8 +182,15 @@ public final class Crawler {
         private final List<CrawlListener> listeners = new ArrayList<>();
         private Duration progressInterval = Duration.ofSeconds(1);
         private Duration stopGrace = Duration.ofSeconds(3);
+        private EngineTrace trace = EngineTrace.NONE;
 
         private Builder() {
+        }
+
+        /** Hooks for tests (package-private). */
+        Builder trace(EngineTrace t) {
+            trace = t;
+            return this;
         }
 
         /**
@@ -623,7 +630,7 @@ public final class Crawler {
                     concurrency, perHost, delay, scope, List.copyOf(allow), List.copyOf(deny), List.copyOf(fields),
                     timeout, retries, userAgent, ignoreRobots, followNofollow, sitemaps, maxBodySize, maxUrlLength,
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
-                    onItem, List.copyOf(listeners), progressInterval, stopGrace));
+                    onItem, List.copyOf(listeners), progressInterval, stopGrace, trace));
         }
 
         private static Pattern compile(String what, String regex) {

@@ -251,6 +251,17 @@ public final class Frontier {
     }
 
     /**
+     * The host's throttle just slowed down: the next request waits the new delay from now.
+     *
+     * @param h   the host
+     * @param now the loop's clock
+     */
+    public void slowedDown(HostRecord h, long now) {
+        h.nextStartAt = Math.max(h.nextStartAt, now + h.throttle().delayNanos());
+        reschedule(h, now);
+    }
+
+    /**
      * A request to the host ended.
      *
      * @param h   the host
@@ -329,6 +340,7 @@ public final class Frontier {
         h.robotsState = HostRecord.RobotsState.READY;
         h.robotsFetchedAt = now;
         h.robotsFailures = 0;
+        h.robotsNote = null;
         long delay = robots.crawlDelayMillis();
         if (delay > 0) {
             h.throttle().raiseFloor(delay * 1_000_000L);
@@ -352,6 +364,23 @@ public final class Frontier {
         h.robotsRetryAt = retryAt;
         finished(h, now);
         return h.robotsFailures;
+    }
+
+    /**
+     * Its robots.txt could not be read and the tries are spent: everything stays disallowed (its
+     * URLs are stored as refused, with the note, never requested) until the rules expire.
+     *
+     * @param h      the host
+     * @param robots the disallow-all rules
+     * @param note   why, for the stored rows
+     * @param now    the loop's clock
+     */
+    public void robotsGaveUp(HostRecord h, RobotsPolicy.Robots robots, String note, long now) {
+        h.robots = robots;
+        h.robotsState = HostRecord.RobotsState.READY;
+        h.robotsFetchedAt = now;
+        h.robotsNote = note;
+        finished(h, now);
     }
 
     /**

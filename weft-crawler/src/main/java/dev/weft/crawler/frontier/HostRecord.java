@@ -45,6 +45,7 @@ public final class HostRecord {
     long robotsFetchedAt;
     int robotsFailures;
     long robotsRetryAt;
+    String robotsNote;
 
     // Queue.
     final ArrayDeque<FrontierEntry> window = new ArrayDeque<>();
@@ -140,6 +141,11 @@ public final class HostRecord {
     /** @return true if it has nothing in memory and its queue goes on in the store */
     public boolean needsRefill() {
         return window.isEmpty() && spilled > 0 && !refilling;
+    }
+
+    /** @return why its robots rules refuse everything when it could not be read, or null */
+    public String robotsNote() {
+        return robotsNote;
     }
 
     /** @return how many times in a row its robots.txt could not be read */

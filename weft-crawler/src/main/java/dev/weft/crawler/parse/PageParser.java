@@ -92,14 +92,15 @@ public final class PageParser {
         }
 
         Set<String> links = new LinkedHashSet<>();
+        int repeated = 0;
         if (!nofollow || followNofollow) {
             for (Element a : doc.select("a[href], area[href]")) {
                 if (!followNofollow && hasToken(a.attr("rel"), "nofollow")) {
                     continue;
                 }
                 String abs = normalizer.resolve(a.baseUri(), a.attr("href"));
-                if (abs != null) {
-                    links.add(abs);
+                if (abs != null && !links.add(abs)) {
+                    repeated++;
                 }
             }
         }
@@ -120,7 +121,7 @@ public final class PageParser {
             }
         }
         return new ParsedPage(doc, text, title, List.copyOf(links), canonical, noindex, nofollow && !followNofollow,
-                values);
+                values, repeated);
     }
 
     /**

@@ -1,0 +1,28 @@
+package dev.weft.crawler;
+
+/**
+ * Hooks into the engine's steps, for tests that need a witness of the order of events inside
+ * the engine (for example, that the loop kept serving while a page was parsed). Package-private;
+ * called from the thread where the step happens.
+ */
+interface EngineTrace {
+
+    /** No hooks. */
+    EngineTrace NONE = new EngineTrace() { };
+
+    /**
+     * A page's parse is handed to the parse pool (on the loop).
+     *
+     * @param url the page
+     */
+    default void parseStarted(String url) {
+    }
+
+    /**
+     * A page's parse ended (on the parse thread).
+     *
+     * @param url the page
+     */
+    default void parseEnded(String url) {
+    }
+}
