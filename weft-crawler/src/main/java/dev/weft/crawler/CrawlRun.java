@@ -194,7 +194,7 @@ final class CrawlRun {
         int signals = 0;
         while (true) {
             try {
-                done.await();
+                Weft.shield(done).await(); // a cancellation must not cancel `done` itself
                 return cancelled;
             } catch (CancelledException e) {
                 cancelled = e;

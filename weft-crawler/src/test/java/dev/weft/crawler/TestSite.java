@@ -116,13 +116,41 @@ final class TestSite implements AutoCloseable, Handler {
         EventLoop loop = EventLoop.running();
         int now = current.incrementAndGet();
         Hit hit = new Hit(request.rawTarget(), request.header("User-Agent"), loop.time(), new double[] {Double.NaN}, now);
-        log.add(hit);
+        synchronized (log) {
+            log.add(hit);
+            log.notifyAll();
+        }
         try {
             Handler h = pages.getOrDefault(request.path(), fallback);
             return h.handle(request);
         } finally {
             current.decrementAndGet();
             hit.ended()[0] = loop.time();
+        }
+    }
+
+    /** How many requests the server has had. */
+    int hitCount() {
+        synchronized (log) {
+            return log.size();
+        }
+    }
+
+    /**
+     * Blocks the calling plain thread until the server has had {@code n} requests, or
+     * {@code stillWaiting} says to give up (checked every 100 ms: a child process that ended).
+     *
+     * @return true if the count was reached
+     */
+    boolean awaitHits(int n, java.util.function.BooleanSupplier stillWaiting) throws InterruptedException {
+        synchronized (log) {
+            while (log.size() < n) {
+                if (!stillWaiting.getAsBoolean()) {
+                    return false;
+                }
+                log.wait(100);
+            }
+            return true;
         }
     }
 
