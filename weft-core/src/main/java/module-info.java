@@ -19,4 +19,6 @@ module dev.weft.core {
     exports dev.weft.process;
     exports dev.weft.queue;
     exports dev.weft.sync;
+    // Not API: the loggers Weft's modules share (errors never silent, tests capture them).
+    exports dev.weft.internal to dev.weft.http, dev.weft.test;
 }

@@ -1,10 +1,10 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Debug mode (asyncio's {@code PYTHONASYNCIODEBUG}): on with {@code WEFT_DEBUG=1}, the system
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Debug {
 
-    static final Logger LOG = LoggerFactory.getLogger("dev.weft.debug");
+    static final Logger LOG = Loggers.get("dev.weft.debug");
     private static final AtomicBoolean PINNED_MONITOR = new AtomicBoolean();
     private static final AtomicLong SLOW_STEPS = new AtomicLong();
     private static final AtomicLong STUCK_REPORTS = new AtomicLong();

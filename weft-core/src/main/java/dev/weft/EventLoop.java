@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -27,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A single-threaded event loop that is also the scheduler of its tasks' virtual threads
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    private static final Logger LOG = Loggers.get(EventLoop.class);
     private static final ThreadLocal<EventLoop> LOOP_OF_THREAD = new ThreadLocal<>();
     private static final AtomicInteger LOOP_IDS = new AtomicInteger();
     private static final AtomicBoolean NOTICE_PRINTED = new AtomicBoolean();

@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Makes the JDK's internal I/O poller start on an ordinary virtual thread before any loop runs.
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JdkPoller {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdkPoller.class);
+    private static final Logger LOG = Loggers.get(JdkPoller.class);
     private static volatile boolean initialised;
 
     private JdkPoller() {

@@ -1,11 +1,11 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -25,7 +25,7 @@ import sun.misc.SignalHandler;
  */
 final class Runner {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+    private static final Logger LOG = Loggers.get(Runner.class);
     private static final List<Runner> ACTIVE = new CopyOnWriteArrayList<>();
     private static final String[] SIGNALS = {"INT", "TERM", "USR1"};
     private static final Object SIGNAL_LOCK = new Object();

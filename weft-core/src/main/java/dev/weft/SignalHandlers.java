@@ -1,12 +1,12 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import dev.weft.process.Signal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sun.misc.SignalHandler;
 
 /**
@@ -30,7 +30,7 @@ import sun.misc.SignalHandler;
  */
 final class SignalHandlers {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SignalHandlers.class);
+    private static final Logger LOG = Loggers.get(SignalHandlers.class);
 
     /** Per signal: the callback of each loop. Guarded by the class. */
     private static final Map<Signal, Map<EventLoop, Runnable>> REGISTRY = new HashMap<>();

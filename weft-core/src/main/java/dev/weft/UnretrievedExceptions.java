@@ -1,8 +1,8 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import java.lang.ref.Cleaner;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reports futures and tasks whose exception nobody ever looked at (asyncio's "Task exception
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UnretrievedExceptions {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.weft.unretrieved");
+    private static final Logger LOG = Loggers.get("dev.weft.unretrieved");
     private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("weft-cleaner").factory());
 
     /** What is logged; it must not reference the future, or the future could never be collected. */

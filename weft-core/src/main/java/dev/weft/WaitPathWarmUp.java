@@ -1,8 +1,8 @@
 package dev.weft;
 
+import dev.weft.internal.Loggers;
 import java.time.Duration;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs Weft's wait path a few thousand times on a private virtual-clock loop, once per JVM,
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WaitPathWarmUp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WaitPathWarmUp.class);
+    private static final Logger LOG = Loggers.get(WaitPathWarmUp.class);
     private static final int ROUNDS = 20_000;
     private static volatile boolean started;
 

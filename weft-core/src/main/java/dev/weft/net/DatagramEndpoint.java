@@ -4,6 +4,7 @@ import dev.weft.EventLoop;
 import dev.weft.InvalidStateException;
 import dev.weft.Readiness;
 import dev.weft.Task;
+import dev.weft.internal.Loggers;
 import dev.weft.sync.Lock;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A UDP socket used from tasks (asyncio's {@code create_datagram_endpoint}, with calls that
@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatagramEndpoint implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DatagramEndpoint.class);
+    private static final Logger LOG = Loggers.get(DatagramEndpoint.class);
 
     /** The default maximum datagram size: 64 KiB. */
     public static final int DEFAULT_MAX_DATAGRAM_SIZE = 64 * 1024;

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TimeoutException;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} over a blocking {@link InputStream} (read side) or {@link OutputStream}
@@ -55,12 +55,16 @@ import org.slf4j.LoggerFactory;
  * read or write returns — for a subprocess, when the child exits (or, if a grandchild inherited
  * the pipe, when that one closes it).
  *
+ * <p><b>Closing from another thread</b> hands the close to the loop; once the loop is closed it
+ * aborts on the spot, as {@link SocketTransport} does (here: the pumps stop and close their
+ * streams when their current call returns).
+ *
  * <p><b>Threads.</b> Fields without a comment belong to the loop thread; the pump shares
  * {@link #unread}, {@link #stopRead} and the write queue under {@link #lock}.
  */
 final class PipeTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PipeTransport.class);
+    private static final Logger LOG = Loggers.get(PipeTransport.class);
     private static final int CHUNK = 64 * 1024;
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
@@ -514,7 +518,7 @@ final class PipeTransport implements Transport {
     @Override
     public void close() {
         if (!loop.inLoop()) {
-            post(this::close);
+            offLoop(this::close);
             return;
         }
         if (closing || closed) {
@@ -534,7 +538,7 @@ final class PipeTransport implements Transport {
     @Override
     public void abort() {
         if (!loop.inLoop()) {
-            post(this::abort);
+            offLoop(this::abort);
             return;
         }
         if (closed) {
@@ -566,6 +570,38 @@ final class PipeTransport implements Transport {
         pendingBytes = 0;
         wakeReader();
         wakeDrainWaiter();
+    }
+
+    /**
+     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
+     * loop is closed, an abort right here: the pumps are told to stop and close their streams
+     * when their current read or write returns (as {@link #abort} does), and an output stream no
+     * pump is writing is closed at once.
+     */
+    private void offLoop(Runnable onLoop) {
+        if (post(onLoop)) {
+            return;
+        }
+        closing = true;
+        closed = true;
+        readable.clear();
+        pendingBytes = 0;
+        boolean closeOut;
+        lock.lock();
+        try {
+            stopRead = true;
+            unread = 0;
+            drained.signalAll();
+            writeAborted = true;
+            writeQueue.clear();
+            closeOut = out != null && !writePumpActive;
+            writePumpActive |= closeOut; // no pump may start on it now
+        } finally {
+            lock.unlock();
+        }
+        if (closeOut) {
+            closeOutputStream();
+        }
     }
 
     /** Loop: the read pump ended (end of stream, error, or abort); the stream is closed. */

@@ -7,6 +7,7 @@ import dev.weft.LoopGroup;
 import dev.weft.Readiness;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A listening socket whose accepted connections each run a {@link ConnectionHandler} as a task
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    private static final Logger LOG = Loggers.get(Server.class);
 
     private final EventLoop loop;
     private final ServerSocketChannel channel;

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Readiness;
 import dev.weft.Task;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -14,7 +15,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} over a connected non-blocking {@link SocketChannel} (TCP or Unix domain),
@@ -31,11 +31,15 @@ import org.slf4j.LoggerFactory;
  * server's early {@code 413} answer to an upload it refused, say) is read out first and stays
  * readable: {@link #tryRead} returns it, then end of stream.
  *
+ * <p><b>Closing from another thread</b> ({@link #close}, {@link #abort}) hands the close to the
+ * loop; once the loop itself is closed it aborts on the spot (the socket is closed at once, what
+ * was buffered is dropped). The TLS and pipe transports do the same.
+ *
  * <p>Fields are owned by the loop thread (and by the loop's tasks, which run on it).
  */
 final class SocketTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
+    private static final Logger LOG = Loggers.get(SocketTransport.class);
 
     /** How long a closing transport may take to flush its buffer before it is aborted. */
     static final Duration CLOSE_FLUSH_LIMIT = Duration.ofSeconds(30);
@@ -68,6 +72,8 @@ final class SocketTransport implements Transport {
     private boolean salvagedToEnd;
     private final DrainGate drain;
     private Future<Void> closedFuture;
+    /** The limit on a close's flush ({@link #CLOSE_FLUSH_LIMIT}), while one runs; cancelled when it ends. */
+    private dev.weft.TimerHandle closeFlushTimer;
 
     SocketTransport(EventLoop loop, SocketChannel channel) throws IOException {
         this.loop = loop;
@@ -282,11 +288,7 @@ final class SocketTransport implements Transport {
     @Override
     public void close() {
         if (!loop.inLoop()) {
-            if (loop.isClosed()) {
-                closeDirectly(); // nothing runs on a closed loop any more
-            } else {
-                loop.execute(this::close);
-            }
+            offLoop(this::close);
             return;
         }
         if (closing || closed) {
@@ -296,7 +298,7 @@ final class SocketTransport implements Transport {
         if (pendingBytes == 0) {
             finishClose();
         } else {
-            loop.callLater(CLOSE_FLUSH_LIMIT, () -> {
+            closeFlushTimer = loop.callLater(CLOSE_FLUSH_LIMIT, () -> {
                 if (!closed) {
                     LOG.debug("{}: peer did not take {} buffered bytes in {}; aborting", remote, pendingBytes,
                             CLOSE_FLUSH_LIMIT);
@@ -309,11 +311,7 @@ final class SocketTransport implements Transport {
     @Override
     public void abort() {
         if (!loop.inLoop()) {
-            if (loop.isClosed()) {
-                closeDirectly(); // nothing runs on a closed loop any more
-            } else {
-                loop.execute(this::abort);
-            }
+            offLoop(this::abort);
             return;
         }
         if (closed) {
@@ -330,7 +328,25 @@ final class SocketTransport implements Transport {
         finishClose();
     }
 
-    private void closeDirectly() {
+    /**
+     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
+     * loop is closed (nothing runs on it any more, so nothing can flush), done right here as an
+     * abort: the socket is closed at once. The transport's fields are then touched by this thread,
+     * which is safe since the loop's thread has left them for good.
+     */
+    private void offLoop(Runnable onLoop) {
+        if (!loop.isClosed()) {
+            try {
+                loop.execute(onLoop);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                // the loop closed since the check: abort here
+            }
+        }
+        closing = true;
+        closed = true;
+        pending.clear();
+        pendingBytes = 0;
         try {
             channel.close();
         } catch (IOException e) {
@@ -371,6 +387,10 @@ final class SocketTransport implements Transport {
             return;
         }
         closed = true;
+        if (closeFlushTimer != null) {
+            closeFlushTimer.cancel(); // the flush is over (done, or cut short)
+            closeFlushTimer = null;
+        }
         pending.clear();
         try {
             Readiness.close(channel);
@@ -386,6 +406,11 @@ final class SocketTransport implements Transport {
     @Override
     public boolean isClosing() {
         return closing || closed;
+    }
+
+    /** True while the limit on a close's flush is armed (for tests). */
+    boolean closeFlushTimerArmed() {
+        return closeFlushTimer != null && !closeFlushTimer.isCancelled() && !closeFlushTimer.hasFired();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.weft.net;
 
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -34,7 +35,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * TLS settings of a client or server stream ({@link ConnectOptions#tls}, {@link ServerOptions#tls},
@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsOptions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TlsOptions.class);
+    private static final Logger LOG = Loggers.get(TlsOptions.class);
     private static final AtomicBoolean INSECURE_WARNED = new AtomicBoolean();
 
     /** Whether and how a server asks for client certificates. */

@@ -4,6 +4,7 @@ import dev.weft.EventLoop;
 import dev.weft.InvalidStateException;
 import dev.weft.LoopLocal;
 import dev.weft.Task;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -13,6 +14,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -20,7 +22,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} that speaks TLS over another transport (a {@link SocketTransport}, or even
@@ -62,19 +63,43 @@ import org.slf4j.LoggerFactory;
  * the engine, and a loop that serves many handshakes should be one of several loops
  * ({@link ServerOptions#loops}) anyway.
  *
+ * <p><b>Closing from another thread</b> hands the close to the loop; once the loop is closed it
+ * aborts on the spot, as {@link SocketTransport} does.
+ *
  * <p>Fields are owned by the loop thread (and the loop's tasks, which run on it).
  */
 final class TlsTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
+    private static final Logger LOG = Loggers.get(TlsTransport.class);
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final LoopLocal<ByteBuffer> NET_IN = new LoopLocal<>(() -> ByteBuffer.allocateDirect(80 * 1024));
-    private static final LoopLocal<ByteBuffer> NET_OUT = new LoopLocal<>(() -> ByteBuffer.allocateDirect(80 * 1024));
-    private static final LoopLocal<ByteBuffer> STAGING = new LoopLocal<>(() -> ByteBuffer.allocate(34 * 1024));
+    /**
+     * Per-loop scratch buffers, one set per layer: TLS over TLS (a tunnel through an https proxy)
+     * runs two engines at once, the inner one wrapping into its buffer while the outer one wraps
+     * that buffer into its own, so the layers must never share one. Layers deeper than
+     * {@link #SHARED_LAYERS} get buffers of their own.
+     */
+    private static final int SHARED_LAYERS = 2;
+    private static final List<LoopLocal<ByteBuffer>> NET_IN = layers(() -> ByteBuffer.allocateDirect(80 * 1024));
+    private static final List<LoopLocal<ByteBuffer>> NET_OUT = layers(() -> ByteBuffer.allocateDirect(80 * 1024));
+    private static final List<LoopLocal<ByteBuffer>> STAGING = layers(() -> ByteBuffer.allocate(34 * 1024));
+
+    private static List<LoopLocal<ByteBuffer>> layers(java.util.function.Supplier<ByteBuffer> make) {
+        List<LoopLocal<ByteBuffer>> l = new java.util.ArrayList<>();
+        for (int i = 0; i < SHARED_LAYERS; i++) {
+            l.add(new LoopLocal<>(make));
+        }
+        return List.copyOf(l);
+    }
 
     private final EventLoop loop;
     private final Transport lower;
+    /** 0 over a plain transport, 1 for TLS over TLS, and so on: which scratch buffers it uses. */
+    private final int layer;
+    /** Scratch buffers of a layer deeper than the shared ones (allocated on first use), else null. */
+    private ByteBuffer ownNetIn;
+    private ByteBuffer ownNetOut;
+    private ByteBuffer ownStaging;
     private final SSLEngine engine;
     /** Who the peer is, for messages: "host:port" or the remote address. */
     private final String peer;
@@ -102,6 +127,7 @@ final class TlsTransport implements Transport {
         this.loop = lower.loop();
         this.plainDrain = new DrainGate(loop);
         this.lower = lower;
+        this.layer = lower instanceof TlsTransport t ? t.layer + 1 : 0;
         this.engine = engine;
         this.peer = peer;
         if (initialCiphertext != null && initialCiphertext.length > 0) {
@@ -149,6 +175,36 @@ final class TlsTransport implements Transport {
     @Override
     public EventLoop loop() {
         return loop;
+    }
+
+    private ByteBuffer netInScratch() {
+        if (layer < SHARED_LAYERS) {
+            return NET_IN.get(layer).get(loop);
+        }
+        if (ownNetIn == null) {
+            ownNetIn = ByteBuffer.allocate(80 * 1024);
+        }
+        return ownNetIn;
+    }
+
+    private ByteBuffer netOutScratch() {
+        if (layer < SHARED_LAYERS) {
+            return NET_OUT.get(layer).get(loop);
+        }
+        if (ownNetOut == null) {
+            ownNetOut = ByteBuffer.allocate(80 * 1024);
+        }
+        return ownNetOut;
+    }
+
+    private ByteBuffer stagingScratch() {
+        if (layer < SHARED_LAYERS) {
+            return STAGING.get(layer).get(loop);
+        }
+        if (ownStaging == null) {
+            ownStaging = ByteBuffer.allocate(34 * 1024);
+        }
+        return ownStaging;
     }
 
     private void checkLoop() {
@@ -315,7 +371,7 @@ final class TlsTransport implements Transport {
         boolean scratch = netIn == null;
         ByteBuffer net;
         if (scratch) {
-            net = NET_IN.get(loop);
+            net = netInScratch();
             net.clear().flip(); // read mode, empty
         } else {
             net = netIn;
@@ -383,7 +439,7 @@ final class TlsTransport implements Transport {
                 }
                 // Need more ciphertext: read what the lower transport has.
                 net = roomToRead(net, scratch);
-                scratch = net == NET_IN.get(loop);
+                scratch = net == netInScratch();
                 int n;
                 net.compact();
                 try {
@@ -461,7 +517,7 @@ final class TlsTransport implements Transport {
     }
 
     private ByteBuffer staging(int appSize) {
-        ByteBuffer s = STAGING.get(loop);
+        ByteBuffer s = stagingScratch();
         if (s.capacity() < appSize) {
             s = ByteBuffer.allocate(appSize);
         }
@@ -555,7 +611,7 @@ final class TlsTransport implements Transport {
      * @return the ciphertext bytes produced
      */
     private long wrapFrom(ByteBuffer src) throws IOException {
-        ByteBuffer out = NET_OUT.get(loop);
+        ByteBuffer out = netOutScratch();
         out.clear();
         long produced = 0;
         try {
@@ -706,7 +762,7 @@ final class TlsTransport implements Transport {
     @Override
     public void close() {
         if (!loop.inLoop()) {
-            loop.execute(this::close);
+            offLoop(this::close);
             return;
         }
         if (closing) {
@@ -715,7 +771,7 @@ final class TlsTransport implements Transport {
         closing = true;
         if (pendingPlainBytes > 0 && failure == null) {
             closeAfterPlain = true;
-            loop.callLater(SocketTransport.CLOSE_FLUSH_LIMIT, () -> {
+            loop.callLater(SocketTransport.CLOSE_FLUSH_LIMIT, () -> { // a no-op once closeAfterPlain is cleared
                 if (closeAfterPlain) {
                     LOG.debug("{}: handshake did not let {} queued bytes out in {}; aborting", peer,
                             pendingPlainBytes, SocketTransport.CLOSE_FLUSH_LIMIT);
@@ -725,6 +781,27 @@ final class TlsTransport implements Transport {
             return;
         }
         finishClose();
+    }
+
+    /**
+     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
+     * loop is closed, an abort right here (no {@code close_notify}: nothing runs on a closed loop
+     * to send it); the lower transport is aborted the same way, so its socket is closed at once.
+     */
+    private void offLoop(Runnable onLoop) {
+        if (!loop.isClosed()) {
+            try {
+                loop.execute(onLoop);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                // the loop closed since the check: abort here
+            }
+        }
+        closing = true;
+        closeAfterPlain = false;
+        pendingPlain.clear();
+        pendingPlainBytes = 0;
+        lower.abort();
     }
 
     private void finishClose() {
@@ -737,7 +814,7 @@ final class TlsTransport implements Transport {
     @Override
     public void abort() {
         if (!loop.inLoop()) {
-            loop.execute(this::abort);
+            offLoop(this::abort);
             return;
         }
         closing = true;
@@ -757,6 +834,11 @@ final class TlsTransport implements Transport {
     @Override
     public void awaitClosed() throws IOException {
         lower.awaitClosed();
+    }
+
+    /** The transport under this one (for tests). */
+    Transport lowerForTests() {
+        return lower;
     }
 
     @Override

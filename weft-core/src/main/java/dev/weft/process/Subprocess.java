@@ -7,6 +7,7 @@ import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
 import dev.weft.Weft;
+import dev.weft.internal.Loggers;
 import dev.weft.net.StreamPipes;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A child process with Weft streams for its pipes (asyncio's {@code create_subprocess_exec} /
@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Subprocess implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Subprocess.class);
+    private static final Logger LOG = Loggers.get(Subprocess.class);
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     /** Starts processes and waits for their exit; daemon platform threads, never loop threads. */
     private static final ExecutorService HELPERS = Executors.newCachedThreadPool(r -> {

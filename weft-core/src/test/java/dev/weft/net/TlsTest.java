@@ -6,6 +6,7 @@ import dev.weft.CancelledException;
 import dev.weft.Future;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.testing.WeftLogs;
 import dev.weft.testing.WeftTest;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -178,9 +179,11 @@ class TlsTest {
                     () -> Streams.openConnection("localhost", server.port(), tls(trustingTestCa())));
             assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
             // and the server goes on serving
-            try (Connection ok = Streams.openConnection("localhost", server.port(), tls(TlsOptions.insecure()))) {
+            try (WeftLogs logs = WeftLogs.capture();
+                    Connection ok = Streams.openConnection("localhost", server.port(), tls(TlsOptions.insecure()))) {
                 ok.writer().write("still here\n");
                 assertEquals("still here", ok.reader().readLine());
+                assertOnlyTheInsecureWarning(logs);
             }
         }
     }
@@ -213,11 +216,21 @@ class TlsTest {
     @Test
     void insecureAcceptsWhatVerificationRejects() throws Exception {
         for (String name : new String[] {"selfsigned", "otherhost", "expired"}) {
-            try (Server server = echoServer(serverTls(name));
+            try (WeftLogs logs = WeftLogs.capture();
+                    Server server = echoServer(serverTls(name));
                     Connection c = Streams.openConnection("localhost", server.port(), tls(TlsOptions.insecure()))) {
                 c.writer().write(name + "\n");
                 assertEquals(name, c.reader().readLine());
+                assertOnlyTheInsecureWarning(logs);
             }
+        }
+    }
+
+    /** The first insecure engine of the JVM logs a warning (once); nothing else is logged. */
+    private static void assertOnlyTheInsecureWarning(WeftLogs logs) {
+        for (WeftLogs.Entry e : logs.entries()) {
+            assertTrue(e.matches(System.Logger.Level.WARNING, "TLS certificate and host name verification are OFF"),
+                    e.toString());
         }
     }
 

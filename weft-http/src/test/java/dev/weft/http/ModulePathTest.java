@@ -76,11 +76,15 @@ class ModulePathTest {
     }
 
     @Test
-    void weftCoreExportsEveryPackageItHas() {
+    void weftCoreExportsEveryPackageButItsInternalsToEveryone() {
         ModuleDescriptor core = descriptor("dev.weft.core");
-        Set<String> exported = core.exports().stream().map(ModuleDescriptor.Exports::source)
-                .collect(Collectors.toSet());
-        assertEquals(core.packages(), exported);
+        Set<String> api = core.exports().stream().filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        Set<String> expected = new TreeSet<>(core.packages());
+        expected.remove("dev.weft.internal");
+        assertEquals(expected, new TreeSet<>(api));
+        assertTrue(core.exports().stream().filter(e -> e.source().equals("dev.weft.internal"))
+                .allMatch(e -> e.targets().equals(Set.of("dev.weft.http", "dev.weft.test"))));
     }
 
     @Test

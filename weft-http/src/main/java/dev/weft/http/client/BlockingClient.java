@@ -4,9 +4,9 @@ import dev.weft.EventLoop;
 import dev.weft.LoopGroup;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client for plain Java threads (the {@code requests} way): every call runs on the
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlockingClient implements HttpMethods, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BlockingClient.class);
+    private static final Logger LOG = Loggers.get(BlockingClient.class);
 
     /** Code that runs on the client's loop with its session. */
     @FunctionalInterface

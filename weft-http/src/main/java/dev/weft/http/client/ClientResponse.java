@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
 import dev.weft.http.codec.BodyReader;
 import dev.weft.http.HttpProtocolException;
+import dev.weft.internal.Loggers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The answer to a request (aiohttp's {@code ClientResponse}): status, headers, and a body read
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientResponse implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientResponse.class);
+    private static final Logger LOG = Loggers.get(ClientResponse.class);
 
     /** The default cap of {@link #lines()}: 64 KiB, as {@link dev.weft.net.StreamReader#DEFAULT_LIMIT}. */
     public static final int DEFAULT_MAX_LINE = 64 * 1024;
@@ -72,6 +72,9 @@ public final class ClientResponse implements AutoCloseable {
     private final long fixedLength;
     private final long maxBodySize;
     private List<ClientResponse> history = List.of();
+    /** Set while the response holds a connection: reports and frees it if the response is never closed. */
+    private final Leak leak;
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
 
     // Owned by the reading task.
     private InputStream stream;
@@ -103,6 +106,50 @@ public final class ClientResponse implements AutoCloseable {
         if (noBody) {
             raw.read(new byte[1], 0, 1); // a body of no bytes ends without any I/O
             finish(true);
+        }
+        if (!released && conn != null) {
+            leak = new Leak(pool, conn, method + " " + url);
+            cleanable = LEAKS.register(this, leak);
+        } else {
+            leak = null;
+            cleanable = null;
+        }
+    }
+
+    /** One daemon thread for the whole process, as {@code UnretrievedExceptions}. */
+    private static final java.lang.ref.Cleaner LEAKS = java.lang.ref.Cleaner.create(
+            Thread.ofPlatform().daemon().name("weft-http-leaks").factory());
+
+    /**
+     * What a response that is never closed leaves behind: its connection, held out of the pool.
+     * When the garbage collector finds the response unreachable with the connection still held,
+     * this logs a warning with where the response was obtained (OkHttp's "did you forget to close
+     * a response body?") and closes the connection, so its pool slot is not lost. Holds no
+     * reference to the response.
+     */
+    private static final class Leak implements Runnable {
+        private final ConnectionPool pool;
+        private final PooledConnection conn;
+        private final String what;
+        private final Throwable obtained;
+        private volatile boolean settled;
+
+        Leak(ConnectionPool pool, PooledConnection conn, String what) {
+            this.pool = pool;
+            this.conn = conn;
+            this.what = what;
+            this.obtained = new Throwable("the response to " + what + " was obtained here");
+        }
+
+        @Override
+        public void run() {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            LOG.warn("a ClientResponse to {} was never closed: its connection is closed now. Close every response"
+                    + " (try-with-resources), or read its body to the end.", what, obtained);
+            pool.release(conn, false);
         }
     }
 
@@ -369,6 +416,10 @@ public final class ClientResponse implements AutoCloseable {
             return;
         }
         released = true;
+        if (leak != null) {
+            leak.settled = true;
+            cleanable.clean(); // deregisters; the action does nothing now
+        }
         if (conn != null) {
             pool.release(conn, complete && keepAlive);
         }

@@ -11,6 +11,7 @@ import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.HttpLimits;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Loggers;
 import dev.weft.net.Resolver;
 import dev.weft.net.StreamWriter;
 import java.io.EOFException;
@@ -27,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.1 client session (aiohttp's {@code ClientSession}): a pool of keep-alive
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession implements HttpMethods, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    private static final Logger LOG = Loggers.get(ClientSession.class);
 
     /** The User-Agent sent when none is given. */
     public static final String USER_AGENT = "weft-http/0.1";
@@ -269,6 +269,9 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
                 head = expect ? x.sendExpectingContinue() : x.send();
             } catch (IOException e) {
                 pool.release(c, false);
+                if (x.bodySourceFailed) {
+                    throw e; // the caller's own body failed, not the server: never a disconnect, never retried
+                }
                 boolean retryable = idempotent(method) && (body == null || body.replayable() || !x.bodyStarted);
                 if (attempt == 0 && c.reused() && retryable && stale(e)) {
                     LOG.debug("{} {}: the reused connection was closed by the server ({}); retrying on a new one",
@@ -384,6 +387,8 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          * still expect the rest.
          */
         boolean bodyWithheld;
+        /** True if the body's own source (the caller's stream or writer) failed, not the connection. */
+        boolean bodySourceFailed;
 
         Exchange(PooledConnection c, String method, URI url, String target, Headers h, Body body, ClientTimeout t,
                 Deadline dl) {
@@ -497,10 +502,14 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
             }
             bodyStarted = true;
             StreamWriter w = c.writer();
-            if (body.contentLength() >= 0) {
-                body.writeTo(new WriterOutput(w, false));
-            } else {
-                body.writeTo(new WriterOutput(w, true));
+            WriterOutput out = new WriterOutput(w, body.contentLength() < 0);
+            try {
+                body.writeTo(out);
+            } catch (IOException e) {
+                bodySourceFailed = !out.failed;
+                throw e;
+            }
+            if (body.contentLength() < 0) {
                 Http1Writer.finishChunked(w);
             }
         }
@@ -684,6 +693,8 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
     private static final class WriterOutput extends OutputStream {
         private final StreamWriter w;
         private final boolean chunked;
+        /** True once writing to the connection failed (as opposed to the body's source). */
+        boolean failed;
 
         WriterOutput(StreamWriter w, boolean chunked) {
             this.w = w;
@@ -697,13 +708,23 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (chunked) {
-                Http1Writer.writeChunk(w, b, off, len);
-            } else {
-                w.write(b, off, len);
+            try {
+                for (int at = off; at < off + len; at += SLICE) { // large writes in slices: bounded buffering
+                    int n = Math.min(SLICE, off + len - at);
+                    if (chunked) {
+                        Http1Writer.writeChunk(w, b, at, n);
+                    } else {
+                        w.write(b, at, n);
+                    }
+                    w.drain();
+                }
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
             }
-            w.drain();
         }
+
+        private static final int SLICE = 64 * 1024;
     }
 
     /**

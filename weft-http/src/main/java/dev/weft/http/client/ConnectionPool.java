@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.TimerHandle;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The keep-alive connections of a {@link ClientSession} (aiohttp's {@code TCPConnector}),
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionPool implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
+    private static final Logger LOG = Loggers.get(ConnectionPool.class);
 
     /** Opens a new connection for a reserved slot. */
     @FunctionalInterface

@@ -7,6 +7,7 @@ import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.HttpLimits;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Loggers;
 import dev.weft.net.ConnectOptions;
 import dev.weft.net.Connection;
 import dev.weft.net.Resolver;
@@ -20,18 +21,18 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Opens the connections of a session: TCP to the server or to the proxy, a {@code CONNECT}
- * tunnel through the proxy for https, then TLS for https. The one place where transport
+ * Opens the connections of a session: TCP to the server or to the proxy, TLS to the proxy if it
+ * is an https proxy, a {@code CONNECT} tunnel through the proxy for https, then TLS for https
+ * (inside the proxy's TLS, for https through an https proxy). The one place where transport
  * security plugs in ({@link #secure}); every pooled connection is made here.
  *
  * <p>Stateless apart from its settings; call from a task of the session's loop.
  */
 final class Connector {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+    private static final Logger LOG = Loggers.get(Connector.class);
 
     private final Resolver resolver;
     private final boolean insecure;
@@ -79,8 +80,11 @@ final class Connector {
         }
         LOG.debug("connected to {}", origin);
         try {
+            if (origin.proxy() != null && origin.proxy().secure()) {
+                c = secure(c, origin.proxy(), trace); // an https proxy: TLS to the proxy first
+            }
             if (origin.proxy() != null && origin.secure()) {
-                tunnel(c, origin, proxyAuth);
+                tunnel(c, origin, proxyAuth); // then, for https, TLS to the origin inside it
             }
             if (origin.secure()) {
                 c = secure(c, origin, trace);

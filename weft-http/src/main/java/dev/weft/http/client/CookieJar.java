@@ -1,5 +1,6 @@
 package dev.weft.http.client;
 
+import dev.weft.internal.Loggers;
 import java.net.IDN;
 import java.net.URI;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stores cookies from {@code Set-Cookie} and sends them back (aiohttp's {@code CookieJar}),
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CookieJar {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CookieJar.class);
+    private static final Logger LOG = Loggers.get(CookieJar.class);
 
     /** A cookie whose name and value together pass this many octets is ignored (RFC 6265bis section 5.6). */
     public static final int MAX_NAME_VALUE_BYTES = 4096;

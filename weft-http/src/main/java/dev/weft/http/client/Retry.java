@@ -1,12 +1,12 @@
 package dev.weft.http.client;
 
 import dev.weft.Weft;
+import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Retries an idempotent request with exponential backoff. The session never retries on its
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Retry {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
+    private static final Logger LOG = Loggers.get(Retry.class);
 
     /** One attempt of something that may fail with an {@link IOException}. */
     @FunctionalInterface

@@ -1,18 +1,18 @@
 package dev.weft.http.client;
 
 import dev.weft.http.Headers;
+import dev.weft.internal.Loggers;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Fans events out to several listeners, isolating their failures. Immutable. */
 final class Tracer implements TraceListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Tracer.class);
+    private static final Logger LOG = Loggers.get(Tracer.class);
 
     private final List<TraceListener> listeners;
 

@@ -77,12 +77,15 @@ public record BodyFraming(Kind kind, long length) {
             return checkCodings(te, false) ? CHUNKED : UNTIL_CLOSE;
         }
         if (!cl.isEmpty()) {
-            long n = parseLength(cl.get(0));
-            for (String other : cl) {
-                for (String part : other.split(",")) {
-                    if (parseLength(part.trim()) != n) {
+            // RFC 9110 section 8.6: a list of identical values ("5, 5", or the field twice) is one length
+            long n = -1;
+            for (String value : cl) {
+                for (String part : value.split(",", -1)) {
+                    long m = parseLength(part.trim());
+                    if (n >= 0 && m != n) {
                         throw new HttpProtocolException(502, "conflicting Content-Length values " + cl);
                     }
+                    n = m;
                 }
             }
             return fixed(n);

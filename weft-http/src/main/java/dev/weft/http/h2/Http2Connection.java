@@ -22,6 +22,7 @@ import dev.weft.http.Headers;
 import dev.weft.http.h2.hpack.HpackDecoder;
 import dev.weft.http.h2.hpack.HpackEncoder;
 import dev.weft.http.h2.hpack.HpackException;
+import dev.weft.internal.Loggers;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/2 connection (RFC 9113), client or server side, on Weft's loop: a <em>reader task</em>
@@ -86,7 +86,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Http2Connection implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Http2Connection.class);
+    private static final Logger LOG = Loggers.get(Http2Connection.class);
 
     /** Which side of the connection this is. */
     public enum Role {

@@ -15,6 +15,7 @@ import dev.weft.http.HttpLimits;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.http.codec.StatusCodes;
+import dev.weft.internal.Loggers;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the requests of one keep-alive connection, one after another, in the connection's
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpConnection {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    private static final Logger LOG = Loggers.get(HttpConnection.class);
     private static final Duration LINGER = Duration.ofSeconds(2);
     private static final long LINGER_BYTES = 1 << 20;
     private static final int COALESCE_BYTES = 16 * 1024;

@@ -1,5 +1,6 @@
 package dev.weft.http.server;
 
+import dev.weft.internal.Loggers;
 import dev.weft.net.Server;
 import dev.weft.net.ServerOptions;
 import dev.weft.net.Streams;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.1 server (aiohttp's {@code web.AppRunner} + {@code TCPSite}): each connection is a
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger LOG = Loggers.get(HttpServer.class);
 
     /** Large bodies are handed to the connection in slices of this size, each after a drain. */
     static final int WRITE_SLICE = 64 * 1024;

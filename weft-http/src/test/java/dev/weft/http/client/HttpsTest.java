@@ -3,6 +3,7 @@ package dev.weft.http.client;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.net.TlsOptions;
+import dev.weft.testing.WeftLogs;
 import dev.weft.testing.WeftTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,9 +69,13 @@ class HttpsTest {
     @Test
     void theInsecureSwitchAcceptsAnyCertificate() throws Exception {
         TinyServer s = httpsServer();
-        try (ClientSession session = ClientSession.builder().insecure(true).build();
+        try (WeftLogs logs = WeftLogs.capture();
+                ClientSession session = ClientSession.builder().insecure(true).build();
                 ClientResponse r = session.get(s.httpsUrl("/x"))) {
             assertEquals("secret /x", r.text());
+            for (WeftLogs.Entry e : logs.entries()) { // the first insecure engine of the JVM warns, once
+                assertTrue(e.matches(System.Logger.Level.WARNING, "verification are OFF"), e.toString());
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.weft.Weft;
 import dev.weft.http.HttpLimits;
 import dev.weft.sync.Event;
+import dev.weft.testing.WeftLogs;
 import dev.weft.testing.WeftTest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -272,10 +273,12 @@ class HttpServerTest {
     @Test
     void aFailingHandlerGets500WithoutDetailsAndTheServerGoesOn() throws Exception {
         int port = start(app()).port();
-        try (Wire w = new Wire(port)) {
+        try (WeftLogs logs = WeftLogs.capture(); Wire w = new Wire(port)) {
             Wire.Resp r = w.get("/boom");
             assertEquals(500, r.status());
             assertFalse(r.text().contains("secret"), "no internals leak to the client");
+            WeftLogs.Entry report = logs.await(System.Logger.Level.ERROR, "handler failed on GET /boom");
+            assertEquals("secret internal detail", report.error().getMessage(), "the details go to the log");
             Wire.Resp t = w.get("/teapot");
             assertEquals(418, t.status());
             assertEquals("short and stout", t.text());
