@@ -84,8 +84,6 @@ final class CrawlRun {
     private static final long ROBOTS_TTL_NANOS = Duration.ofHours(24).toNanos();
     private static final int BATCH_PAGES = 200;
     private static final Duration BATCH_DELAY = Duration.ofMillis(200);
-    private static final int WINDOW_PER_HOST = 1000;
-    private static final int WINDOW_TOTAL = 200_000;
     private static final int REFILL_SIZE = 500;
     private static final int MAX_REFILLS = 8;
     private static final int MAX_SITEMAPS = 50;
@@ -234,7 +232,7 @@ final class CrawlRun {
         seeds = List.copyOf(allSeeds);
         rules = new UrlRules(UrlRules.ScopeKind.valueOf(cfg.scope().name()), seeds, cfg.allow(), cfg.deny(),
                 cfg.maxDepth(), cfg.maxUrlLength());
-        frontier = new Frontier(this::throttleFor, WINDOW_PER_HOST, WINDOW_TOTAL);
+        frontier = new Frontier(this::throttleFor, cfg.windowPerHost(), cfg.windowTotal());
         long now = loop.nanoTime();
         if (resuming) {
             LOG.info("resuming the crawl in {}: {} pages stored, {} URLs queued", store.describe(), stored.pages(),
@@ -498,6 +496,7 @@ final class CrawlRun {
                 turn(h, now);
             }
             arm(frontier.nextReadyAt(), now);
+            cfg.trace().inMemory(frontier.inMemory());
         }
         updateGauges();
         checkEnd();
@@ -561,7 +560,7 @@ final class CrawlRun {
             }
             return;
         }
-        if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < WINDOW_PER_HOST / 4) {
+        if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < cfg.windowPerHost() / 4) {
             refill(h);
         }
         if (!cfg.ignoreRobots() && !h.robots().allows(v.target())) {
@@ -598,7 +597,11 @@ final class CrawlRun {
             return;
         }
         refills++;
-        Future<List<FrontierEntry>> f = writer.refill(h.origin(), h.lastSeqInMemory(), REFILL_SIZE);
+        // As many as the window has room for (at least one, so that a host never starves while
+        // others hold the memory).
+        long room = Math.min(cfg.windowPerHost() - (h.queued() - h.spilled()), cfg.windowTotal() - frontier.inMemory());
+        int ask = (int) Math.max(1, Math.min(REFILL_SIZE, room));
+        Future<List<FrontierEntry>> f = writer.refill(h.origin(), h.lastSeqInMemory(), ask);
         f.addDoneCallback(result -> {
             refills--;
             if (result.state() != Future.State.RESULT) {
@@ -606,7 +609,8 @@ final class CrawlRun {
                 storeFailed(t instanceof StoreException se ? se : new StoreException(String.valueOf(t), t));
                 return;
             }
-            frontier.refilled(h, result.result(), REFILL_SIZE, loop.nanoTime());
+            cfg.trace().refilled(h.origin(), result.result().size());
+            frontier.refilled(h, result.result(), ask, loop.nanoTime());
             HostRecord next = refillQueue.poll();
             if (next != null) {
                 refill(next);

@@ -25,4 +25,22 @@ interface EngineTrace {
      */
     default void parseEnded(String url) {
     }
+
+    /**
+     * A host's queue was read back from the store (on the loop).
+     *
+     * @param origin  the host
+     * @param entries how many URLs came back
+     */
+    default void refilled(String origin, int entries) {
+    }
+
+    /**
+     * How many queued URLs the frontier holds in memory, after each round of the scheduler (on
+     * the loop).
+     *
+     * @param urls the count
+     */
+    default void inMemory(long urls) {
+    }
 }

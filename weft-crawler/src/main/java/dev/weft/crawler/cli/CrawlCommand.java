@@ -8,7 +8,6 @@ import dev.weft.crawler.Crawler;
 import dev.weft.crawler.Scope;
 import dev.weft.crawler.progress.ProgressDisplay;
 import dev.weft.crawler.store.StoreException;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +138,9 @@ public final class CrawlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private PrintStream stdout = System.out;
+    /** A command with every option at its default (picocli fills them in). */
+    public CrawlCommand() {
+    }
 
     /**
      * Runs the command and exits.
@@ -182,18 +183,19 @@ public final class CrawlCommand implements Callable<Integer> {
         } catch (CancelledException e) {
             finishProgress(progress, crawler.stats());
             summary(crawler.stats());
-            stdout.println("Interrupted: everything fetched is stored. Continue with the same command and --resume.");
-            stdout.flush();
+            out().println("Interrupted: everything fetched is stored. Continue with the same command and --resume.");
+            out().flush();
             throw e; // Weft.run hands the signal back: exit 130 (SIGINT) or 143 (SIGTERM)
         } catch (StoreException e) {
             finishProgress(progress, crawler.stats());
-            System.err.println("weft crawl: " + e.getMessage());
+            spec.commandLine().getErr().println("weft crawl: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
         }
         finishProgress(progress, stats);
         summary(stats);
         if (stats.state() == CrawlStats.State.STOPPED && stats.deferred() > 0) {
-            stdout.println(stats.deferred() + " URLs wait on hosts set aside for this run (a long Crawl-delay or "
+            out().println(stats.deferred() + " URLs wait on hosts set aside for this run (a long Crawl-delay or "
                     + "Retry-After): they stay queued; continue later with --resume.");
         }
         return 0;
@@ -290,9 +292,13 @@ public final class CrawlCommand implements Callable<Integer> {
         }
     }
 
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     /** Prints the end-of-crawl summary. */
     void summary(CrawlStats s) {
-        PrintStream o = stdout;
+        java.io.PrintWriter o = out();
         String what = switch (s.state()) {
             case FINISHED -> "Crawl finished";
             case STOPPED, STOPPING -> "Crawl stopped";

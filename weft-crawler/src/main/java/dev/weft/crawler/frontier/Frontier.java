@@ -75,17 +75,17 @@ public final class Frontier {
         return hosts.get(origin);
     }
 
-    /** @return every host record */
+    /** {@return every host record} */
     public Collection<HostRecord> hosts() {
         return hosts.values();
     }
 
-    /** @return URLs queued in all: in memory, spilled, waiting for a retry or a redirect turn */
+    /** {@return URLs queued in all: in memory, spilled, waiting for a retry or a redirect turn} */
     public long queued() {
         return inMemory + spilledTotal + waitingTotal;
     }
 
-    /** @return URLs held in memory (windows) */
+    /** {@return URLs held in memory (windows)} */
     public long inMemory() {
         return inMemory;
     }
@@ -160,7 +160,7 @@ public final class Frontier {
         return null;
     }
 
-    /** @return the loop time of the earliest turn in the heap, or {@code Long.MAX_VALUE} if none */
+    /** {@return the loop time of the earliest turn in the heap, or {@code Long.MAX_VALUE} if none} */
     public long nextReadyAt() {
         while (!heap.isEmpty()) {
             Slot s = heap.peek();
@@ -437,7 +437,7 @@ public final class Frontier {
         reschedule(h, now);
     }
 
-    /** @return the most URLs kept in memory per host */
+    /** {@return the most URLs kept in memory per host} */
     public int windowPerHost() {
         return windowPerHost;
     }
