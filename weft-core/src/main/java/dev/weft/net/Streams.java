@@ -109,6 +109,33 @@ public final class Streams {
         return new Connection(r, new StreamWriter(tls));
     }
 
+    /**
+     * Two connected in-memory streams on the calling task's loop, no socket: what one side
+     * writes, the other reads (a socket pair, Go's {@code net.Pipe}). Each read hands out at most
+     * {@code maxReadChunk} bytes, so a test can feed a parser one byte at a time
+     * ({@code memoryPair(1)}) or split a message at any offset (write the parts with
+     * {@code Weft.yieldNow()} between them). No back-pressure: writes never wait. TLS works over
+     * it ({@link #startTls}). Closing one side is an end of stream for the other.
+     *
+     * @param maxReadChunk the most bytes one read takes in, at least 1
+     * @return the two sides
+     */
+    public static MemoryPair memoryPair(int maxReadChunk) {
+        EventLoop loop = EventLoop.running();
+        MemoryTransport[] t = MemoryTransport.pair(loop, maxReadChunk);
+        return new MemoryPair(new Connection(new StreamReader(t[0], StreamReader.DEFAULT_LIMIT), new StreamWriter(t[0])),
+                new Connection(new StreamReader(t[1], StreamReader.DEFAULT_LIMIT), new StreamWriter(t[1])));
+    }
+
+    /**
+     * The two sides of {@link #memoryPair}.
+     *
+     * @param a one side
+     * @param b the other side
+     */
+    public record MemoryPair(Connection a, Connection b) {
+    }
+
     /** Connects to the Unix domain socket at {@code path}. */
     public static Connection openUnixConnection(Path path) throws IOException {
         EventLoop loop = EventLoop.running();

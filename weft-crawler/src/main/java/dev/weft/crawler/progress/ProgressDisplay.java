@@ -16,14 +16,16 @@ import java.util.function.LongSupplier;
  * the output is not a terminal (a pipe, a file, a CI log) it prints a plain line
  * ({@link ProgressLine#plain}) every few seconds instead. The speed is measured over the last
  * five seconds (the average since the start until then), so that it follows a crawl that
- * speeds up or slows down, and the ETA with it.
+ * speeds up or slows down, and the ETA with it. The pages done at the first update (those of
+ * earlier runs, when a crawl resumes) count toward the total, not toward the speed.
  *
  * <pre>
  *   create        update(...)          finish(...)
  *  --------> SHOWING -----------> SHOWING ----------> FINISHED   (last line drawn, line ended)
  * </pre>
  *
- * <p>Time comes from the clock given at construction, so tests drive it by hand.
+ * <p>Time comes from the clock given at construction, so tests drive it by hand; it counts
+ * from the first update.
  *
  * <p><b>Thread-safety:</b> every method is safe from any thread (the state is guarded by
  * {@code this}; only printing happens under it).
@@ -49,10 +51,13 @@ public final class ProgressDisplay {
     private final int width;
     private final LongSupplier nanoClock;
     private final long intervalNanos;
-    private final long startNanos;
 
     // Guarded by `this`.
     private State state = State.SHOWING;
+    /** The clock at the first update: the crawl's start, not the display's making. */
+    private long startNanos = Long.MIN_VALUE;
+    /** The pages done at the first update: a resumed crawl starts with its earlier pages. */
+    private long baseline = -1;
     private long lastDrawNanos = Long.MIN_VALUE;
     private int lastLength;
     /** (time, done) pairs of the last RATE_WINDOW and one before it, oldest first. */
@@ -73,7 +78,6 @@ public final class ProgressDisplay {
         this.width = width > 0 ? width : DEFAULT_WIDTH;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.intervalNanos = terminal ? TERMINAL_INTERVAL.toNanos() : plainInterval.toNanos();
-        this.startNanos = nanoClock.getAsLong();
     }
 
     /**
@@ -111,6 +115,10 @@ public final class ProgressDisplay {
             return;
         }
         long now = nanoClock.getAsLong();
+        if (baseline < 0) {
+            baseline = done;
+            startNanos = now;
+        }
         sample(now, done);
         if (lastDrawNanos != Long.MIN_VALUE && now - lastDrawNanos < intervalNanos) {
             return;
@@ -134,9 +142,14 @@ public final class ProgressDisplay {
         }
         state = State.FINISHED;
         long now = nanoClock.getAsLong();
+        if (baseline < 0) { // finished before any update
+            baseline = 0;
+            startNanos = now;
+        }
         double elapsed = (now - startNanos) / 1e9;
-        // The final speed is the average of the whole crawl, not the last five seconds'.
-        draw(new ProgressFrame(done, total, inFlight, queued, errors, elapsed, elapsed > 0 ? done / elapsed : 0));
+        long thisRun = done - Math.max(0, baseline);
+        // The final speed is the average of the whole run, not the last five seconds'.
+        draw(new ProgressFrame(done, total, inFlight, queued, errors, elapsed, elapsed > 0 ? thisRun / elapsed : 0));
         if (terminal) {
             out.println();
         }
@@ -170,7 +183,7 @@ public final class ProgressDisplay {
             return (done - oldest[1]) * 1e9 / (now - oldest[0]);
         }
         long elapsed = now - startNanos;
-        return elapsed > 0 ? done * 1e9 / elapsed : 0;
+        return elapsed > 0 ? (done - baseline) * 1e9 / elapsed : 0;
     }
 
     private void draw(ProgressFrame f) {

@@ -99,4 +99,40 @@ class ProgressDisplayTest {
         String last = lines[lines.length - 1];
         assertTrue(last.contains(", ? pages/s, ETA ?,"), last);
     }
+
+    @Test
+    void aResumedCrawlsEarlierPagesCountTowardTheTotalButNotTheSpeed() {
+        ProgressDisplay d = new ProgressDisplay(out, false, 0, clock::get, Duration.ofSeconds(1));
+        advance(3_000); // the display was made before the crawl started: its clock starts at the first update
+        d.update(10_000, 12_000, 0, 2000, 0);
+        advance(1_000);
+        d.update(10_050, 12_000, 10, 1950, 0);
+        advance(1_000);
+        d.finish(10_100, 12_000, 0, 1900, 0);
+        String[] lines = output().split("\n");
+        assertEquals("crawl 00:00: 10000/12000 pages (83%), ? pages/s, ETA ?, 0 in flight, 2000 queued, 0 errors", lines[0]);
+        assertEquals("crawl 00:01: 10050/12000 pages (83%), 50 pages/s, ETA 00:39, 10 in flight, 1950 queued, 0 errors",
+                lines[1]);
+        assertEquals("crawl 00:02: 10100/12000 pages (84%), 50 pages/s, ETA 00:38, 0 in flight, 1900 queued, 0 errors",
+                lines[2]);
+    }
+
+    @Test
+    void theCrawlListenerShowsTheCrawlersCounters() {
+        CrawlProgress progress = new CrawlProgress(new ProgressDisplay(out, false, 0, clock::get, Duration.ofSeconds(1)));
+        assertEquals(Duration.ofSeconds(1), progress.interval());
+        progress.progress(stats(dev.weft.crawler.CrawlStats.State.RUNNING, 40, 100, 7, 53, 2));
+        advance(2_000);
+        progress.finished(stats(dev.weft.crawler.CrawlStats.State.FINISHED, 100, 100, 0, 0, 2));
+        assertEquals("crawl 00:00: 40/100 pages (40%), ? pages/s, ETA ?, 7 in flight, 53 queued, 2 errors\n"
+                + "crawl 00:02: 100/100 pages (100%), 30 pages/s, ETA 00:00, 0 in flight, 0 queued, 2 errors\n", output());
+        assertEquals(ProgressDisplay.TERMINAL_INTERVAL,
+                new CrawlProgress(new ProgressDisplay(out, true, 80, clock::get, Duration.ofSeconds(1))).interval());
+    }
+
+    private static dev.weft.crawler.CrawlStats stats(dev.weft.crawler.CrawlStats.State state, long done, long known,
+            int inFlight, long queued, long errors) {
+        return new dev.weft.crawler.CrawlStats(state, done, done, known, inFlight, queued, errors, java.util.Map.of(), 0,
+                java.util.Map.of(), 0, 0, 0, 0, 0, 1, 0, Duration.ofSeconds(2), done / 2.0, Duration.ZERO);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.weft.http.client;
 
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -28,6 +30,18 @@ public record Auth(String headerValue) {
     /** A bearer token (RFC 6750). */
     public static Auth bearer(String token) {
         return new Auth("Bearer " + token);
+    }
+
+    /** Basic credentials from the user info of {@code url} ({@code http://user:pass@host/}), or null if it has none. */
+    static Auth fromUserInfo(URI url) {
+        String info = url.getRawUserInfo();
+        if (info == null || info.isEmpty()) {
+            return null;
+        }
+        int colon = info.indexOf(':');
+        String user = URLDecoder.decode(colon < 0 ? info : info.substring(0, colon), StandardCharsets.UTF_8);
+        String pass = colon < 0 ? "" : URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8);
+        return basic(user, pass);
     }
 
     @Override

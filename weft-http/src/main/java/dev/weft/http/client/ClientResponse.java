@@ -2,7 +2,6 @@ package dev.weft.http.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
-import dev.weft.http.codec.BodyReader;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.internal.Loggers;
 import java.io.ByteArrayInputStream;
@@ -60,10 +59,8 @@ public final class ClientResponse implements AutoCloseable {
     private final String reason;
     private final String version;
     private final Headers headers;
-    private final PooledConnection conn;
-    private final ConnectionPool pool;
-    private final BodyReader raw;
-    private final boolean keepAlive;
+    /** The protocol's part: where the body comes from, where the connection goes. */
+    private final BodySource raw;
     private final Deadline deadline;
     private final ClientTimeout timeout;
     private final DecompressionLimits decompressionLimits;
@@ -82,33 +79,31 @@ public final class ClientResponse implements AutoCloseable {
     private boolean released;
     private boolean streamTaken;
 
+    /**
+     * A response whose head was read and whose body comes from {@code body}; a body already
+     * complete (none at all) gives its connection back at once.
+     */
     ClientResponse(String method, URI url, int status, String reason, String version, Headers headers,
-            PooledConnection conn, ConnectionPool pool, BodyReader raw, boolean keepAlive, Deadline deadline,
-            ClientTimeout timeout, DecompressionLimits decompressionLimits, boolean decompress, TraceListener trace,
-            boolean noBody, long fixedLength, long maxBodySize) throws IOException {
-        this.fixedLength = fixedLength;
-        this.maxBodySize = Math.min(maxBodySize, MAX_ARRAY);
+            BodySource body, Deadline deadline, ClientTimeout timeout, ExchangeSettings settings) {
+        this.fixedLength = body.declaredLength();
+        this.maxBodySize = Math.min(settings.maxBodySize(), MAX_ARRAY);
         this.method = method;
         this.url = url;
         this.status = status;
         this.reason = reason;
         this.version = version;
         this.headers = headers;
-        this.conn = conn;
-        this.pool = pool;
-        this.raw = raw;
-        this.keepAlive = keepAlive;
+        this.raw = body;
         this.deadline = deadline;
         this.timeout = timeout;
-        this.decompressionLimits = decompressionLimits;
-        this.decompress = decompress;
-        this.trace = trace;
-        if (noBody) {
-            raw.read(new byte[1], 0, 1); // a body of no bytes ends without any I/O
+        this.decompressionLimits = settings.decompressionLimits();
+        this.decompress = settings.decompress();
+        this.trace = settings.trace();
+        if (body.isComplete()) {
             finish(true);
         }
-        if (!released && conn != null) {
-            leak = new Leak(pool, conn, method + " " + url);
+        if (!released) {
+            leak = new Leak(body, method + " " + url);
             cleanable = LEAKS.register(this, leak);
         } else {
             leak = null;
@@ -128,15 +123,13 @@ public final class ClientResponse implements AutoCloseable {
      * reference to the response.
      */
     private static final class Leak implements Runnable {
-        private final ConnectionPool pool;
-        private final PooledConnection conn;
+        private final BodySource body;
         private final String what;
         private final Throwable obtained;
         private volatile boolean settled;
 
-        Leak(ConnectionPool pool, PooledConnection conn, String what) {
-            this.pool = pool;
-            this.conn = conn;
+        Leak(BodySource body, String what) {
+            this.body = body;
             this.what = what;
             this.obtained = new Throwable("the response to " + what + " was obtained here");
         }
@@ -149,7 +142,7 @@ public final class ClientResponse implements AutoCloseable {
             settled = true;
             LOG.warn("a ClientResponse to {} was never closed: its connection is closed now. Close every response"
                     + " (try-with-resources), or read its body to the end.", what, obtained);
-            pool.release(conn, false);
+            body.release(false);
         }
     }
 
@@ -379,8 +372,7 @@ public final class ClientResponse implements AutoCloseable {
         if (released) {
             return;
         }
-        if (!raw.isComplete() && stream == null && fixedLength >= 0
-                && fixedLength - raw.bytesRead() <= conn.reader().buffered()) {
+        if (!raw.isComplete() && stream == null && raw.restArrived()) {
             // The rest of the body is already here: skip it without waiting and keep the connection.
             try {
                 raw.discard();
@@ -420,9 +412,7 @@ public final class ClientResponse implements AutoCloseable {
             leak.settled = true;
             cleanable.clean(); // deregisters; the action does nothing now
         }
-        if (conn != null) {
-            pool.release(conn, complete && keepAlive);
-        }
+        raw.release(complete);
         if (complete) {
             trace.responseBodyEnd(method, url, raw.bytesRead());
         }
@@ -458,10 +448,9 @@ public final class ClientResponse implements AutoCloseable {
             deadline.check(timeout.total());
             Duration wait = deadline.cap(timeout.sockRead());
             boolean totalBinds = deadline.binds(timeout.sockRead());
-            conn.reader().setReadTimeout(wait);
             int n;
             try {
-                n = raw.read(b, off, len);
+                n = raw.read(b, off, len, wait);
             } catch (SocketTimeoutException e) {
                 finish(false);
                 throw totalBinds

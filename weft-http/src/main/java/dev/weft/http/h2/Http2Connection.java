@@ -33,8 +33,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,13 +154,18 @@ public final class Http2Connection implements AutoCloseable {
     private final Map<Long, Future<Long>> pings = new HashMap<>();
     private long pingCounter;
     private Task<?> readerTask;
+    /** The connection cancelled its own reader task when it ended (not someone else). */
+    private boolean readerStopped;
     private TimerHandle idleTimer;
     // defences
     private int queuedAnswers;
     private int consecutiveEmptyFrames;
     private int resetsInWindow;
     private long resetWindowStart;
-    private final LinkedHashSet<Integer> recentlyReset = new LinkedHashSet<>();
+    /** Streams this side reset: frames the peer had in flight on them are ignored. */
+    private final RecentIds recentlyReset = new RecentIds(RECENT_RESETS);
+    /** Streams closed: a HEADERS frame on one is STREAM_CLOSED (on an id never used, PROTOCOL_ERROR). */
+    private final RecentIds recentlyClosed = new RecentIds(RECENT_RESETS);
     // server side: the tasks serving streams
     private int runningHandlers;
     private final ArrayDeque<Http2Stream> pendingHandlers = new ArrayDeque<>();
@@ -403,10 +406,9 @@ public final class Http2Connection implements AutoCloseable {
         if (!request.isRequest()) {
             throw new IllegalArgumentException("not a request head: " + request);
         }
-        long size = request.listSize();
         long peerLimit = remote.get(Http2Settings.MAX_HEADER_LIST_SIZE);
-        if (size > peerLimit) {
-            throw new IllegalArgumentException("the request's header list (" + size
+        if (peerLimit < Http2Settings.UNLIMITED && request.listSize() > peerLimit) {
+            throw new IllegalArgumentException("the request's header list (" + request.listSize()
                     + " octets) exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of " + peerLimit);
         }
         acquireSlot();
@@ -549,6 +551,10 @@ public final class Http2Connection implements AutoCloseable {
         } catch (Http2Exception e) {
             fail(e);
         } catch (CancelledException e) {
+            if (readerStopped) {
+                Task.current().uncancel(); // the connection ended and stopped its reader: not a cancellation
+                return;
+            }
             if (state != State.CLOSED) {
                 goAway(NO_ERROR, "");
                 terminate(new IOException("the connection was cancelled"), false);
@@ -601,7 +607,7 @@ public final class Http2Connection implements AutoCloseable {
                 if (isIdle(id)) {
                     throw Http2Exception.connectionError(PROTOCOL_ERROR, "DATA on idle stream " + id);
                 }
-                if (!recentlyReset.contains(id)) {
+                if (!recentlyReset.contains(id)) { // frames in flight after our RST_STREAM are ignored
                     throw Http2Exception.connectionError(STREAM_CLOSED, "DATA on closed stream " + id);
                 }
                 return;
@@ -668,10 +674,15 @@ public final class Http2Connection implements AutoCloseable {
                             + (role == Role.SERVER ? " (a client opens streams with odd, increasing ids)"
                             : " (push is disabled)"));
                 }
-                if (!recentlyReset.contains(id)) {
+                if (recentlyReset.contains(id)) {
+                    return; // in flight when we reset it: ignored
+                }
+                if (recentlyClosed.contains(id)) {
                     throw Http2Exception.connectionError(STREAM_CLOSED, "HEADERS on closed stream " + id);
                 }
-                return;
+                throw Http2Exception.connectionError(PROTOCOL_ERROR, "HEADERS on stream " + id
+                        + ", below the last stream opened (" + (isLocal(id) ? nextLocalStreamId - 2 : lastPeerStreamId)
+                        + "): stream ids must increase");
             }
             if (dependency == id) {
                 throw Http2Exception.streamError(id, PROTOCOL_ERROR, "stream " + id + " depends on itself");
@@ -729,6 +740,13 @@ public final class Http2Connection implements AutoCloseable {
             pendingHandlers.remove(s);
             Http2Exception e = Http2Exception.resetByPeer(id, code);
             LOG.debug("{}", e.getMessage());
+            if (role == Role.CLIENT && code == NO_ERROR.code() && s.remoteEnded) {
+                // a complete response, then "stop sending the request" (RFC 9113 section 8.1): the
+                // response stays readable, only writing fails
+                s.writeFailure = e;
+                closeStream(s, null);
+                return;
+            }
             closeStream(s, e);
         }
 
@@ -927,13 +945,10 @@ public final class Http2Connection implements AutoCloseable {
         if (runningHandlers < options.maxConcurrentStreams()) {
             startHandler(s);
         } else {
-            // Handlers of streams the client reset are still finishing: the peer gets no more
-            // concurrent work by resetting; it waits, and past a second window's worth, goes away.
+            // Handlers of streams the client reset are still finishing: resetting buys the peer
+            // no more concurrent work, its new stream waits (and, being open, counts against
+            // the limit, so at most that many wait).
             pendingHandlers.add(s);
-            if (pendingHandlers.size() > options.maxConcurrentStreams()) {
-                throw Http2Exception.connectionError(ENHANCE_YOUR_CALM, "too many streams waiting for handlers"
-                        + " (streams reset faster than their handlers end)");
-            }
         }
     }
 
@@ -1043,6 +1058,7 @@ public final class Http2Connection implements AutoCloseable {
             return;
         }
         s.state = Http2Stream.State.CLOSED;
+        recentlyClosed.add(s.id);
         if (streams.remove(s.id) != null) {
             if (isLocal(s.id)) {
                 activeLocal--;
@@ -1097,11 +1113,7 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     private void rememberReset(int id) {
-        if (recentlyReset.add(id) && recentlyReset.size() > RECENT_RESETS) {
-            Iterator<Integer> oldest = recentlyReset.iterator();
-            oldest.next();
-            oldest.remove();
-        }
+        recentlyReset.add(id);
     }
 
     /** True if {@code id} was never opened. */
@@ -1179,7 +1191,7 @@ public final class Http2Connection implements AutoCloseable {
             throw new IllegalStateException("trailers carry no pseudo-header fields");
         }
         long limit = remote.get(Http2Settings.MAX_HEADER_LIST_SIZE);
-        if (head.listSize() > limit) {
+        if (limit < Http2Settings.UNLIMITED && head.listSize() > limit) {
             resetLocally(s, INTERNAL_ERROR, "header list too large for the peer");
             throw new IllegalArgumentException("the header list (" + head.listSize()
                     + " octets) exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of " + limit);
@@ -1203,6 +1215,9 @@ public final class Http2Connection implements AutoCloseable {
         checkWritable(s);
         if (!s.headersSent) {
             throw new IllegalStateException("DATA before the head on stream " + s.id);
+        }
+        if (len == 0 && !endStream) {
+            return; // nothing to send: no empty DATA frame (peers count those as a flood)
         }
         long timeout = options.writeTimeout().toNanos();
         do {
@@ -1229,6 +1244,9 @@ public final class Http2Connection implements AutoCloseable {
     private void checkWritable(Http2Stream s) throws IOException {
         if (s.failure != null) {
             throw s.failure;
+        }
+        if (s.writeFailure != null) {
+            throw s.writeFailure;
         }
         if (failure != null) {
             throw failure;
@@ -1293,7 +1311,7 @@ public final class Http2Connection implements AutoCloseable {
                 Weft.withTimeout(options.writeTimeout(), io::drain);
             } catch (TimeoutException e) {
                 fail(Http2Exception.connectionError(INTERNAL_ERROR, "the peer read nothing for "
-                        + options.writeTimeout()));
+                        + options.writeTimeout()), true);
             } catch (dev.weft.TaskFailedException e) {
                 throw e.rethrowIoCause();
             } finally {
@@ -1315,7 +1333,7 @@ public final class Http2Connection implements AutoCloseable {
         }
         if (io.bufferedAmount() > 0 && ++queuedAnswers > options.maxQueuedControlFrames()) {
             fail(Http2Exception.connectionError(ENHANCE_YOUR_CALM, "more than " + options.maxQueuedControlFrames()
-                    + " answers queued: the peer sends frames but does not read ours"));
+                    + " answers queued: the peer sends frames but does not read ours"), true);
         }
     }
 
@@ -1430,12 +1448,20 @@ public final class Http2Connection implements AutoCloseable {
 
     /** A connection error: GOAWAY with its code, then everything ends. */
     private void fail(Http2Exception e) {
+        fail(e, false);
+    }
+
+    /**
+     * A connection error: GOAWAY with its code, then everything ends; with {@code abort}, for a
+     * peer that does not read, the socket is reset rather than left to flush what it never reads.
+     */
+    private void fail(Http2Exception e, boolean abort) {
         if (state == State.CLOSED) {
             return;
         }
         LOG.debug("HTTP/2 connection error with {}: {} {}", io.remoteAddress(), e.errorCode(), e.getMessage());
         goAway(e.errorCode(), e.getMessage() == null ? "" : e.getMessage());
-        terminate(e, false);
+        terminate(e, abort);
     }
 
     private void finishDrainIfDone() {
@@ -1494,6 +1520,7 @@ public final class Http2Connection implements AutoCloseable {
             io.close();
         }
         if (readerTask != null && readerTask != Task.current()) {
+            readerStopped = true;
             readerTask.cancel("the HTTP/2 connection closed");
         }
         closed.trySetResult(null);

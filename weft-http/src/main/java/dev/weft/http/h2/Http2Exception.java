@@ -18,10 +18,15 @@ public final class Http2Exception extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The error code. */
     private final Http2ErrorCode errorCode;
+    /** The code as on the wire. */
     private final long rawErrorCode;
+    /** The stream, 0 for the connection. */
     private final int streamId;
+    /** Sent by the peer. */
     private final boolean remote;
+    /** Known not to have been processed by the peer. */
     private final boolean retryable;
 
     private Http2Exception(Http2ErrorCode code, long raw, int streamId, boolean remote, boolean retryable,

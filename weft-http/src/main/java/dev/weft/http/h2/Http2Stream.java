@@ -36,7 +36,7 @@ import java.util.Objects;
  *               | send ES / recv R |   recv R / recv ES |
  *               |                  v                   |
  *               |              +--------+              |
- *               `------------->| CLOSED |<-------------'
+ *               `------------->| CLOSED |&lt;-------------'
  *                              +--------+
  *      H: HEADERS   ES: END_STREAM flag   R: RST_STREAM    (RFC 9113 section 5.1;
  *      the reserved states of server push never occur: Weft never enables push)
@@ -98,6 +98,8 @@ public final class Http2Stream {
 
     /** Set once, when the stream was reset either way or the connection failed. */
     IOException failure;
+    /** Set when the peer stopped the request body after a complete response: writes fail, reads go on. */
+    IOException writeFailure;
     /** The task serving this stream (server side), cancelled if the stream is reset. */
     Task<?> handlerTask;
 
@@ -233,7 +235,9 @@ public final class Http2Stream {
     }
 
     /**
-     * Sends a head: a response on a server, trailers... see {@link #writeTrailers} for those.
+     * Sends this side's head: the response on a server (a request head goes with
+     * {@link Http2Connection#newStream}); a second head must end the stream and is the trailers,
+     * see {@link #writeTrailers}.
      *
      * @param head the head
      * @param endStream true if nothing follows (no body)
@@ -397,7 +401,7 @@ public final class Http2Stream {
         return total;
     }
 
-    /** A fresh copy of the failure, so each thrower's stack trace says where it was thrown. */
+    /** Why the stream failed (reset either way, or the connection ended), or null. */
     IOException failure() {
         return failure;
     }

@@ -42,7 +42,7 @@ public final class Request {
     private final String rawPath;
     private final String path;
     private final String rawQuery;
-    private final RequestBody body;
+    private final BodySource body;
     private final SocketAddress remote;
     private final SocketAddress local;
     private Map<String, String> pathParams = Map.of();
@@ -50,7 +50,7 @@ public final class Request {
     private Map<String, String> cookies;
     private FormData form;
 
-    Request(RequestHead head, String rawPath, String rawQuery, RequestBody body, SocketAddress remote,
+    Request(RequestHead head, String rawPath, String rawQuery, BodySource body, SocketAddress remote,
             SocketAddress local) {
         this.head = head;
         this.rawPath = rawPath;

@@ -16,7 +16,7 @@ import java.time.Duration;
  * remembered (a malformed chunk poisons the connection even if the handler
  * swallowed the exception). Owned by the connection's task.
  */
-final class RequestBody {
+final class RequestBody implements BodySource {
 
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -49,11 +49,13 @@ final class RequestBody {
     }
 
     /** The declared length, or -1 for a chunked body. */
-    long declaredLength() {
+    @Override
+    public long declaredLength() {
         return framing.kind() == BodyFraming.Kind.FIXED ? framing.length() : reader == null ? 0 : -1;
     }
 
-    int read(byte[] b, int off, int len) throws IOException {
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
         if (reader == null) {
             return -1;
         }
@@ -103,7 +105,8 @@ final class RequestBody {
         return left;
     }
 
-    byte[] readAll() throws IOException {
+    @Override
+    public byte[] readAll() throws IOException {
         if (all == null) {
             if (reader == null) {
                 all = new byte[0];

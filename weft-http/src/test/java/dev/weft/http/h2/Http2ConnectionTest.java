@@ -266,4 +266,24 @@ class Http2ConnectionTest {
         assertEquals(30_000, r.headers().get("x-big").length());
         p.client.close();
     }
+
+    @Test
+    void anIdleConnectionIsClosedGracefullyAfterTheIdleTimeoutButNotWhileAStreamIsOpen() throws Exception {
+        Http2Options options = Http2Options.defaults().idleTimeout(Duration.ofMinutes(1));
+        Pair p = pair(options, stream -> {
+            Weft.sleep(Duration.ofMinutes(5)); // a long request keeps the connection busy
+            ECHO.handle(stream);
+        });
+        double start = dev.weft.EventLoop.running().time();
+        Http2Stream s = p.client.newStream(get("/long"), true);
+        assertEquals(200, s.awaitHeaders().status());
+        text(s);
+        assertEquals(Http2Connection.State.OPEN, p.client.state(), "busy for five minutes, yet open");
+        p.server.await();
+        p.client.awaitClosed();
+        double closedAt = dev.weft.EventLoop.running().time() - start;
+        assertEquals(6, closedAt / 60, 0.05, "closed a minute after the last stream ended");
+        assertNull(p.serverConnection[0].failure(), "a graceful close");
+        assertFalse(p.client.isAcceptingStreams());
+    }
 }

@@ -14,17 +14,24 @@ import java.util.ArrayDeque;
  * takes some, and {@link Http2Io#drain()} parks the writer as a socket's would. So a peer that
  * does not read makes the other side's buffer grow, exactly what the flood defences watch.
  */
-final class MemoryPipe {
+public final class MemoryPipe {
 
     static final long HIGH_WATER = 64 * 1024;
     static final long LOW_WATER = 16 * 1024;
 
-    final End client;
-    final End server;
+    /** The client's end. */
+    public final End client;
+    /** The server's end. */
+    public final End server;
     private final EventLoop loop;
     private final int capacity;
 
-    MemoryPipe(int capacity) {
+    /**
+     * A pipe on the running loop.
+     *
+     * @param capacity bytes in flight per direction
+     */
+    public MemoryPipe(int capacity) {
         this.loop = EventLoop.running();
         this.capacity = capacity;
         this.client = new End("client", 40000);
@@ -34,7 +41,7 @@ final class MemoryPipe {
     }
 
     /** One end. */
-    final class End implements Http2Io {
+    public final class End implements Http2Io {
         private final String name;
         private final SocketAddress address;
         End peer;

@@ -99,10 +99,19 @@ final class RawPeer {
         return flush();
     }
 
-    /** The next frame the engine sent, waiting for it; null at end of stream. */
+    /**
+     * The next frame the engine sent, waiting for it (at most 5 minutes, which on a virtual clock
+     * turns a hung test into a failure at once); null at end of stream.
+     */
     Frame next() throws IOException {
         while (frames.isEmpty()) {
-            if (!reader.readFrame(listener)) {
+            boolean more;
+            try {
+                more = dev.weft.Weft.withTimeout(java.time.Duration.ofMinutes(5), () -> reader.readFrame(listener));
+            } catch (dev.weft.TaskFailedException e) {
+                throw e.rethrowIoCause();
+            }
+            if (!more) {
                 return null;
             }
         }

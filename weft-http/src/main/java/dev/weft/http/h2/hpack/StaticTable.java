@@ -76,14 +76,11 @@ final class StaticTable {
         {"www-authenticate", ""}, // 61
     };
 
-    /** Name and value to index. */
-    private static final Map<String, Integer> BY_FIELD = new HashMap<>();
     /** Name to the lowest index with that name. */
     private static final Map<String, Integer> BY_NAME = new HashMap<>();
 
     static {
         for (int i = LENGTH; i >= 1; i--) {
-            BY_FIELD.put(key(ENTRIES[i - 1][0], ENTRIES[i - 1][1]), i);
             BY_NAME.put(ENTRIES[i - 1][0], i);
         }
     }
@@ -101,10 +98,18 @@ final class StaticTable {
         return ENTRIES[index - 1][1];
     }
 
-    /** The index of the entry with this name and value, or 0. */
+    /** The index of the entry with this name and value, or 0 (entries with one name are adjacent). */
     static int indexOf(String name, String value) {
-        Integer i = BY_FIELD.get(key(name, value));
-        return i == null ? 0 : i;
+        Integer first = BY_NAME.get(name);
+        if (first == null) {
+            return 0;
+        }
+        for (int i = first; i <= LENGTH && ENTRIES[i - 1][0].equals(name); i++) {
+            if (ENTRIES[i - 1][1].equals(value)) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** The lowest index of an entry with this name, or 0. */
