@@ -377,6 +377,13 @@ final class CrawlRun {
         }
         storeThread.shutdown();
         parsePool.shutdown();
+        try {
+            // Their last jobs report back to the loop: let them finish before the loop may close.
+            storeThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            parsePool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (temporaryStore != null) {
             for (String suffix : List.of("", "-wal", "-shm")) {
                 try {
@@ -627,16 +634,26 @@ final class CrawlRun {
         spawn("robots " + h.origin(), () -> fetchRobots(h));
     }
 
+    /**
+     * The robots phase of a host: robots.txt (and its sitemaps); the host is counted in flight
+     * until it ends, however it ends (a cancellation makes robots.txt due again).
+     */
     private void fetchRobots(HostRecord h) {
-        FetchResult r;
+        boolean settled = false;
         try {
-            r = fetcher.fetch(h.origin() + "/robots.txt", true, 5);
-        } catch (CancelledException e) {
+            settled = readRobots(h);
+        } finally {
             inFlight--;
-            frontier.robotsExpired(h);
-            frontier.finished(h, loop.nanoTime());
-            throw e;
+            if (!settled) {
+                frontier.robotsExpired(h);
+                frontier.finished(h, loop.nanoTime());
+            }
         }
+    }
+
+    /** Reads robots.txt and settles the host's robots state; false if interrupted before. */
+    private boolean readRobots(HostRecord h) {
+        FetchResult r = fetcher.fetch(h.origin() + "/robots.txt", true, 5);
         long now = loop.nanoTime();
         counters.response(r.elapsedNanos(), r.bodyBytes());
         RobotsPolicy.Robots robots;
@@ -663,16 +680,14 @@ final class CrawlRun {
                 LOG.debug("{}/robots.txt unreachable ({}); asking again later", h.origin(), why);
                 frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
             }
-            inFlight--;
-            return;
+            return true;
         }
         long crawlDelay = robots.crawlDelayMillis();
         if (crawlDelay > cfg.maxHostWait().toMillis()) {
             frontier.robotsReady(h, robots, now);
-            inFlight--;
             defer(h, "its robots.txt Crawl-delay (" + crawlDelay / 1000.0 + " s) is longer than the longest wait ("
                     + cfg.maxHostWait().toSeconds() + " s)");
-            return;
+            return true;
         }
         if (crawlDelay > 0) {
             h.throttle().raiseFloor(crawlDelay * 1_000_000L);
@@ -680,9 +695,9 @@ final class CrawlRun {
         if (cfg.sitemaps() && robots.availability() == RobotsPolicy.Availability.RULES) {
             readSitemaps(h, robots.sitemaps());
         }
-        inFlight--;
         frontier.robotsReady(h, robots, loop.nanoTime());
         writer.host(hostRow(h));
+        return true;
     }
 
     /** Reads the sitemaps of the host's own origin, each request spaced like any other. */

@@ -135,6 +135,31 @@ class PolitenessTest {
     }
 
     @Test
+    void robotsTxtRedirectsAreFollowedUpToFive() throws Exception {
+        try (TestSite site = slowSite(3, null)) {
+            site.page("/robots.txt", r -> Response.redirect(301, "/moved/robots.txt"))
+                    .page("/moved/robots.txt", r -> Response.text("User-agent: *\nDisallow: /p/1\n"));
+            crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(0, site.requests("/p/1"), "the moved rules apply");
+            assertEquals(1, site.requests("/p/2"));
+        }
+    }
+
+    @Test
+    void moreThanFiveRobotsTxtRedirectsMeanNoRulesAtAll() throws Exception {
+        try (TestSite site = slowSite(3, null)) {
+            for (int i = 0; i < 7; i++) {
+                String next = "/r" + (i + 1);
+                site.page(i == 0 ? "/robots.txt" : "/r" + i, r -> Response.redirect(302, next));
+            }
+            site.page("/r7", r -> Response.text("User-agent: *\nDisallow: /\n"));
+            CrawlStats s = crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(4, s.pagesDone(), "unavailable (RFC 9309 2.3.1.2): everything allowed");
+            assertEquals(0, site.requests("/r6"), "no sixth redirect followed");
+        }
+    }
+
+    @Test
     void robotsTxtMissingMeansEverythingIsAllowed() throws Exception {
         try (TestSite site = slowSite(2, null)) {
             CrawlStats stats = crawl(site).delay(Duration.ZERO).build().run();

@@ -32,7 +32,6 @@ class ResumeTest {
 
     private static final int PAGES = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path CDS = Path.of("target", "crawl-cli.jsa").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -73,8 +72,6 @@ class ResumeTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Djdk.pollerMode=1",
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                // a class-data archive made by the first run that exits normally: later JVMs start faster
-                "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CDS,
                 "-cp", System.getProperty("java.class.path"), "dev.weft.crawler.cli.CrawlCommand",
                 site.url("/n/0"), "--out", out, "--per-host", "4", "--delay", "0", "-q"));
         if (resume) {

@@ -72,7 +72,7 @@ class StoresTest {
                 urls.merge(o.get("url").asText(), 1, Integer::sum);
                 items += o.has("items") ? o.get("items").size() : 0;
                 if (o.get("url").asText().equals(sampleUrl)) {
-                    o.fields().forEachRemaining(e -> sample.put(e.getKey(), e.getValue().isTextual()
+                    o.properties().forEach(e -> sample.put(e.getKey(), e.getValue().isTextual()
                             ? e.getValue().asText() : e.getValue().toString()));
                 }
             }

@@ -423,6 +423,9 @@ public final class Frontier {
      */
     public void refilled(HostRecord h, List<FrontierEntry> entries, int asked, long now) {
         h.refilling = false;
+        if (h.deferred) {
+            return; // set aside meanwhile: its URLs stay in the store
+        }
         for (FrontierEntry e : entries) {
             h.window.add(e);
             h.lastSeqInMemory = Math.max(h.lastSeqInMemory, e.seq());
