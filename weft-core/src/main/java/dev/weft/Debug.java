@@ -47,11 +47,13 @@ public final class Debug {
     }
 
     static void reportStuck(EventLoop loop, String what, Thread thread, long nanos) {
-        STUCK_REPORTS.incrementAndGet();
         Throwable where = new Throwable("stack of " + what + " while it holds the loop");
         where.setStackTrace(thread != null ? thread.getStackTrace() : new StackTraceElement[0]);
         LOG.warn("{} has held {} for {} ms and is still running", what, loop,
                 Duration.ofNanos(nanos).toMillis(), where);
+        // Counted once the stack is taken and logged: whoever waits for the count (a test's
+        // spinning task) may stop holding the loop from then on.
+        STUCK_REPORTS.incrementAndGet();
     }
 
     static void countUnretrieved() {

@@ -13,6 +13,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -466,20 +468,25 @@ public final class EventLoop implements Executor, AutoCloseable {
         TimerHandle timer = timeoutNanos >= 0 ? callLater(timeoutNanos, () -> LockSupport.unpark(self)) : null;
         boolean ok = false;
         try {
-            while (!(read ? interest.readFired : interest.writeFired)) {
-                if (!key.isValid()) {
-                    throw new AsynchronousCloseException();
-                }
+            while (true) {
+                // Cancellation first: a cancel that came after the channel became ready but
+                // before this task resumed is still delivered here (the readiness is not lost:
+                // the interest stays registered, and the selector reports it again).
                 if (me.takeCancel()) {
                     throw new CancelledException(me.lastCancelMessage());
+                }
+                if (read ? interest.readFired : interest.writeFired) {
+                    ok = true;
+                    return true;
+                }
+                if (!key.isValid()) {
+                    throw new AsynchronousCloseException();
                 }
                 if (timer != null && timer.hasFired()) {
                     return false;
                 }
                 Task.park(interest);
             }
-            ok = true;
-            return true;
         } finally {
             if (read) {
                 interest.readWaiter = null;
@@ -622,7 +629,10 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Closes the loop: drops pending callbacks, closes the selector, shuts the default
-     * executor down (asyncio's {@code close}). Idempotent.
+     * executor down (asyncio's {@code close}). A task still unfinished can never run again: it
+     * is completed as cancelled, so that whoever awaits it is released, without running its
+     * {@code finally} blocks, and reported in the log ({@link Weft#run} and
+     * {@link LoopGroup#close()} cancel and await their tasks first). Idempotent.
      *
      * @throws InvalidStateException if the loop is running
      */
@@ -638,6 +648,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         ready.clear();
         inbox.clear();
         timers.clear();
+        abandonUnfinishedTasks();
         try {
             selector.close();
         } catch (IOException e) {
@@ -648,6 +659,26 @@ public final class EventLoop implements Executor, AutoCloseable {
             ex.shutdown();
         }
         Watchdog.unwatch(this);
+    }
+
+    /**
+     * Closing: a task still unfinished can never run again. It is completed as cancelled, so
+     * that whoever awaits it (on another loop, on a plain thread) is released, and reported:
+     * its {@code finally} blocks do not run ({@link Weft#run} and {@link LoopGroup#close}
+     * cancel and await their tasks before closing, so they leave none).
+     */
+    private void abandonUnfinishedTasks() {
+        List<String> names = new ArrayList<>();
+        for (Task<?> t : tasks) {
+            if (t.abandon()) {
+                names.add(t.name());
+            }
+        }
+        tasks.clear();
+        if (!names.isEmpty()) {
+            LOG.warn("{} closed with {} unfinished task(s), now cancelled without running their finally blocks: {}",
+                    this, names.size(), names);
+        }
     }
 
     private void enter() {
@@ -792,6 +823,12 @@ public final class EventLoop implements Executor, AutoCloseable {
                 selector.selectNow(onReady);
                 return;
             }
+            // Cleared here, before `selecting` is published, not after the previous select: a
+            // producer that saw `selecting` during that one may win wakeupPending after it ended
+            // and call wakeup() later; a selectNow since (a busy pass, a key flush) consumed that
+            // wake-up, and a flag left set would make every later producer skip its own: the
+            // loop would sleep with work in its inbox (issue 9 §2).
+            wakeupPending.set(false);
             selecting = true;
             try {
                 if (!inbox.isEmpty() || stopFlag) {
@@ -803,7 +840,6 @@ public final class EventLoop implements Executor, AutoCloseable {
                 }
             } finally {
                 selecting = false;
-                wakeupPending.set(false);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);

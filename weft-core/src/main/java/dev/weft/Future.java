@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
  * <p><b>Waiting.</b> {@link #await()} blocks the calling task, which lets its loop run other
  * tasks, or the calling plain thread. It is always a cancellation point: a task with a pending
  * cancellation gets {@link CancelledException} even when the future is already done. When the
- * waiting task is cancelled, the cancellation is passed on to this future (to the awaited task,
- * if it is one) exactly as in asyncio; wrap the future in {@link Weft#shield} to prevent that.
+ * waiting task is cancelled, the cancellation is passed on to this future at once (to the
+ * awaited task, if it is one, which the waiter then waits for) exactly as in asyncio; wrap the
+ * future in {@link Weft#shield} to prevent that. The waiter gets {@link CancelledException}
+ * whatever the future's outcome (see "Cancellation" in {@link Task}).
  *
  * <p><b>Done callbacks</b> run on the future's loop via {@code callSoon}, never inside
  * {@code setResult}, so user code never runs under the future's lock nor in the completer's
@@ -68,10 +71,11 @@ public class Future<T> {
     /** The loop that runs this future's callbacks; null for a future made outside any loop. */
     final EventLoop loop;
 
-    // Written once under `this`; read without it after a volatile read of `state`.
+    // Written once under `this`, before `state` is published; read without it after a volatile
+    // read of `state` (so whoever sees the future done sees its outcome and its report too).
     private volatile State state = State.PENDING;
     private Object outcome;
-    private boolean retrieved;
+    /** For a failure: the report logged if nobody reads the exception (see UnretrievedExceptions). */
     private UnretrievedExceptions.Report report;
 
     // Guarded by `this`. Null once the future is done.
@@ -251,7 +255,8 @@ public class Future<T> {
      * Waits until the future is done and returns its result (asyncio's {@code await fut}).
      * Always a cancellation point. If the calling task is cancelled while waiting, the
      * cancellation is passed on to this future and {@link CancelledException} is thrown once
-     * this future has finished.
+     * this future has finished — also when it finished with a result, and also when it had
+     * finished just before the cancel but the task had not resumed yet.
      *
      * @throws CancelledException if the caller or the future was cancelled
      * @throws RuntimeException the future's exception (checked ones wrapped in {@link TaskFailedException})
@@ -289,9 +294,15 @@ public class Future<T> {
 
     /**
      * Waits for completion without reporting the outcome, with an optional timeout
-     * ({@code nanos < 0}: none). Returns when done or timed out. Throws CancelledException
-     * if the calling task was cancelled and the cancellation, passed on to this future,
-     * took effect.
+     * ({@code nanos < 0}: none). Returns when done or timed out.
+     *
+     * <p>In a task, the wait is registered with {@link Task#beginAwait}: a cancel requested
+     * while it lasts cancels this future at once (a task is asked to stop and waited for), and
+     * the cancellation is always delivered here, as {@link CancelledException}, even when this
+     * future completed before the task resumed. Only a timed wait whose time runs out throws it
+     * without waiting for a cancelled task to finish.
+     *
+     * @throws CancelledException if the calling task had or got a cancellation request
      */
     final void awaitDone(Task<?> me, long nanos) {
         Thread self = Thread.currentThread();
@@ -299,46 +310,62 @@ public class Future<T> {
             throw new InvalidStateException("await() on the loop thread would block the loop: a callback"
                     + " must not wait; spawn a task and wait there");
         }
+        if (me != null) {
+            me.beginAwait(this);
+        }
+        boolean cancelled = false;
+        try {
+            cancelled = parkUntilDone(me, self, nanos);
+        } finally {
+            if (me != null) {
+                me.endAwait();
+            }
+        }
+        if (cancelled) {
+            throw new CancelledException(me.lastCancelMessage());
+        }
+    }
+
+    /** The waiting part of {@link #awaitDone}; returns whether the task took a cancellation. */
+    private boolean parkUntilDone(Task<?> me, Thread self, long nanos) {
         Node node = new Node(self, null, false);
         if (!addNode(node)) {
-            return;
+            return false;
         }
         TimerHandle timer = null;
-        if (nanos >= 0) {
-            EventLoop l = me != null ? me.loop : null;
-            if (l != null) {
-                timer = l.callLater(nanos, () -> {
-                    removeNode(node);
-                    java.util.concurrent.locks.LockSupport.unpark(self);
-                });
-            }
+        if (nanos >= 0 && me != null) {
+            timer = me.loop.callLater(nanos, () -> {
+                removeNode(node);
+                java.util.concurrent.locks.LockSupport.unpark(self);
+            });
         }
         long deadline = nanos >= 0 ? System.nanoTime() + nanos : 0;
         boolean cancelled = false;
-        String cancelMessage = null;
         try {
-            while (state == State.PENDING) {
+            while (true) {
                 if (me != null) {
+                    // First, before "is it done?": a cancel that came after the completion but
+                    // before this task resumed must not be lost.
                     if (me.takeCancel()) {
                         cancelled = true;
-                        cancelMessage = me.lastCancelMessage();
-                        cancelFromWaiter(cancelMessage);
-                        continue;
                     }
                 } else if (Thread.interrupted()) {
                     self.interrupt();
                     throw new CancelledException("interrupted while waiting");
                 }
+                if (state != State.PENDING) {
+                    return cancelled;
+                }
                 if (nanos >= 0) {
                     if (timer != null) {
                         if (timer.hasFired()) {
-                            return;
+                            return cancelled;
                         }
                         Task.park(this);
                     } else {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
-                            return;
+                            return cancelled;
                         }
                         java.util.concurrent.locks.LockSupport.parkNanos(this, left);
                     }
@@ -352,13 +379,6 @@ public class Future<T> {
             }
             if (state == State.PENDING) {
                 removeNode(node);
-            }
-            if (cancelled) {
-                if (state == State.CANCELLED || state == State.PENDING) {
-                    throw new CancelledException(cancelMessage);
-                }
-                // The future finished anyway: keep the caller's cancellation for its next checkpoint.
-                me.rearmCancel(cancelMessage);
             }
         }
     }
@@ -441,11 +461,14 @@ public class Future<T> {
                 return false;
             }
             outcome = value;
+            if (s == State.FAILED) {
+                // Armed before the state is published: a reader that sees FAILED disarms it.
+                report = UnretrievedExceptions.watch(this, (Throwable) value);
+            }
             state = s;
             list = waiters;
             waiters = null;
         }
-        onCompleted(s);
         // Wake in FIFO order: the list is LIFO, so reverse it first.
         Node reversed = null;
         while (list != null) {
@@ -454,9 +477,11 @@ public class Future<T> {
             reversed = list;
             list = next;
         }
+        // Every waiter is woken whatever happens to one of them: the value is set, so nothing
+        // may be thrown from here (a waiter's or a callback's loop may be closed).
         for (Node n = reversed; n != null; n = n.next) {
             if (n.thread != null) {
-                java.util.concurrent.locks.LockSupport.unpark(n.thread);
+                wake(n.thread);
             } else {
                 dispatch(n);
             }
@@ -464,10 +489,12 @@ public class Future<T> {
         return true;
     }
 
-    /** Hook for subclasses, called once after completion, before waiters are woken. */
-    void onCompleted(State s) {
-        if (s == State.FAILED && !retrieved) {
-            report = UnretrievedExceptions.watch(this, (Throwable) outcome);
+    /** Unparks a waiting thread; a task of a closed loop cannot run again and stays where it is. */
+    private void wake(Thread t) {
+        try {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        } catch (RuntimeException e) {
+            EventLoop.reportUnhandled("waking " + t + " for " + this, e, loop);
         }
     }
 
@@ -479,7 +506,11 @@ public class Future<T> {
                 EventLoop.reportUnhandled("done callback of " + this, t, loop);
             }
         } else {
-            loop.callSoon(() -> n.callback.accept(this));
+            try {
+                loop.callSoon(() -> n.callback.accept(this));
+            } catch (RejectedExecutionException closed) {
+                EventLoop.reportUnhandled("done callback of " + this + " not run: " + loop + " is closed", closed, loop);
+            }
         }
     }
 
@@ -507,14 +538,18 @@ public class Future<T> {
         }
     }
 
+    /** Disarms the unretrieved-exception report. Call only after reading a done {@code state}. */
     private void markRetrieved() {
-        if (!retrieved) {
-            retrieved = true;
-            UnretrievedExceptions.Report r = report;
-            if (r != null) {
-                r.retrieved = true;
-            }
+        UnretrievedExceptions.Report r = report;
+        if (r != null && !r.retrieved) {
+            r.retrieved = true;
         }
+    }
+
+    /** For tests: true if this future's exception would be reported as never retrieved. */
+    final boolean unretrievedReportArmed() {
+        UnretrievedExceptions.Report r = isDone() ? report : null;
+        return r != null && !r.retrieved;
     }
 
     static CancelledException copyCancel(CancelledException c) {

@@ -1,8 +1,12 @@
 package dev.weft;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,6 +22,10 @@ public final class LoopGroup implements AutoCloseable {
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    /** How long {@link #close()} lets the cancelled tasks finish, in seconds. */
+    public static final int CLOSE_GRACE_SECONDS = 10;
 
     /** Starts {@code size} loops. */
     public LoopGroup(int size) {
@@ -37,6 +45,48 @@ public final class LoopGroup implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancelledException("interrupted while starting loops");
+        }
+    }
+
+    /**
+     * Cancels the live tasks of every loop, again for those spawned meanwhile, and waits until
+     * none is left or {@code grace} has passed. Returns null, or the exception that ended the
+     * wait early: the calling task was cancelled, or the calling thread interrupted (its
+     * interrupt status is then cleared, for the joins that follow).
+     */
+    private CancelledException cancelAndAwaitTasks(Duration grace) {
+        Task<?> me = Task.current();
+        long deadline = System.nanoTime() + grace.toNanos();
+        Set<Task<?>> cancelled = new HashSet<>();
+        while (true) {
+            List<Task<?>> live = new ArrayList<>();
+            for (EventLoop l : loops) {
+                if (!l.isClosed()) {
+                    live.addAll(l.allTasks());
+                }
+            }
+            if (live.isEmpty()) {
+                return null;
+            }
+            for (Task<?> t : live) {
+                if (cancelled.add(t)) {
+                    t.cancel("loop group is closing");
+                }
+            }
+            for (Task<?> t : live) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    t.awaitDone(me, left);
+                } catch (CancelledException e) {
+                    if (me == null) {
+                        Thread.interrupted(); // restored by close() once the loops are closed
+                    }
+                    return e;
+                }
+            }
         }
     }
 
@@ -70,15 +120,42 @@ public final class LoopGroup implements AutoCloseable {
         return next().spawn(name, body);
     }
 
-    /** Stops every loop, waits for their threads, and closes them. */
+    /**
+     * Closes the group: cancels every task still running on its loops and waits for them (at
+     * most {@value #CLOSE_GRACE_SECONDS} s in all), so that their {@code finally} blocks run;
+     * then stops every loop, waits for their threads, and closes them. A task still running
+     * after the grace period is abandoned (see {@link EventLoop#close()}). Idempotent.
+     *
+     * @throws InvalidStateException if called from one of the group's own loops
+     */
     @Override
     public void close() {
+        close(Duration.ofSeconds(CLOSE_GRACE_SECONDS));
+    }
+
+    /**
+     * Like {@link #close()}, giving the cancelled tasks {@code grace} to finish.
+     *
+     * @param grace how long the cancelled tasks may take to finish, in all
+     * @throws InvalidStateException if called from one of the group's own loops
+     */
+    public void close(Duration grace) {
+        for (EventLoop l : loops) {
+            if (l.inLoop() || l.thread() == Thread.currentThread()) {
+                throw new InvalidStateException("a LoopGroup cannot be closed from one of its own loops:"
+                        + " it waits for their tasks and threads");
+            }
+        }
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        CancelledException stoppedWaiting = cancelAndAwaitTasks(grace);
+        boolean interrupted = stoppedWaiting != null && Task.current() == null;
         for (EventLoop l : loops) {
             if (!l.isClosed()) {
                 l.stop();
             }
         }
-        boolean interrupted = false;
         for (Thread t : threads) {
             while (true) {
                 try {
@@ -94,6 +171,8 @@ public final class LoopGroup implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        } else if (stoppedWaiting != null) {
+            throw stoppedWaiting; // the calling task was cancelled while it waited
         }
     }
 }

@@ -53,13 +53,29 @@ final class Runner {
             Task<T> main = loop.spawn("main", body);
             runner.main = main;
             installSignals(runner);
+            RuntimeException loopFailure = null;
             try {
                 loop.runUntilComplete(main);
             } catch (RuntimeException e) {
-                // The main task's failure is reported after clean-up below.
+                // The main task's own failure is reported after clean-up below; anything else
+                // (the loop stopped early, the selector failed) is the outcome of the run.
+                if (!main.isDone()) {
+                    loopFailure = e;
+                }
             } finally {
-                runner.cancelRemaining();
-                uninstallSignals(runner);
+                try {
+                    runner.cancelRemaining();
+                } catch (RuntimeException e) {
+                    if (loopFailure == null) {
+                        throw e;
+                    }
+                    loopFailure.addSuppressed(e);
+                } finally {
+                    uninstallSignals(runner);
+                }
+            }
+            if (loopFailure != null) {
+                throw loopFailure;
             }
             signal = runner.signalled;
             if (signal == null || !main.isCancelled()) {

@@ -2,6 +2,7 @@ package dev.weft;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,12 +25,29 @@ import java.util.concurrent.locks.LockSupport;
  * a loop therefore run on the loop thread, one at a time, in FIFO order. Any blocking JDK call
  * (Thread.sleep, locks, BlockingQueue, sockets, JDBC) unmounts the task and frees the loop.
  *
- * <p><b>Cancellation.</b> {@link #cancel(String)} asks the task to stop: a task that has not
- * started never runs; a running one gets {@link CancelledException} at its next Weft
- * suspension point (and {@code InterruptedException} or a closed channel from a blocking JDK
- * call, since the thread is also interrupted). The cancellation is delivered once; the task
- * may catch it, clean up, even keep waiting, and it ends CANCELLED when the exception
- * escapes its body. Counting like asyncio 3.11: {@link #cancelling()} and {@link #uncancel()}.
+ * <p><b>Cancellation.</b> {@link #cancel(String)} asks the task to stop, and a cancel that
+ * returned {@code true} is always delivered, exactly once, as asyncio delivers it:
+ * <ul>
+ *   <li>a task that has not started never runs its body;</li>
+ *   <li>a task suspended in a Weft wait ({@link Future#await()}, {@link Weft#sleep}, a lock,
+ *       a queue, a channel's readiness…) gets {@link CancelledException} from that wait, even
+ *       if what it waited for happened before it resumed (its wake-up was already queued, its
+ *       sleep's deadline passed, the awaited future completed). The future it awaits is
+ *       cancelled at once, inside {@code cancel()} — a task is only asked to stop, and waited
+ *       for — so a value set on it afterwards is refused;</li>
+ *   <li>a task blocked in a JDK call is also interrupted, so that the call returns
+ *       ({@code InterruptedException}, a channel or socket closed by the interrupt); such a
+ *       failure escaping the body ends the task CANCELLED. Catching it does not consume the
+ *       cancellation: the next Weft wait still throws {@link CancelledException};</li>
+ *   <li>a task cancelled while it runs gets it at its next Weft wait; if its body returns
+ *       without waiting again, the task ends CANCELLED instead of with its result.</li>
+ * </ul>
+ * The body may catch the {@link CancelledException}, clean up, even keep waiting, and return
+ * normally; or call {@link #uncancel()} to withdraw the request before it is delivered. It
+ * ends CANCELLED when the exception escapes it. Counting like asyncio 3.11:
+ * {@link #cancelling()} and {@link #uncancel()}. The primitives of {@code dev.weft.sync} and
+ * {@code dev.weft.queue} follow the same rule: whatever was handed to a waiter whose
+ * cancellation is delivered (a lock, a permit, an item, a signal) is passed on, never lost.
  *
  * <p><b>Thread-safety:</b> all public methods are safe from any thread.
  *
@@ -68,11 +86,16 @@ public final class Task<T> extends Future<T> {
     // Written by the loop thread; read by dumps (racy reads are fine there).
     Phase phase = Phase.NEW;
 
-    // Guarded by `cancelLock`.
+    // Guarded by `cancelLock` (cancelPending is also read without it, as a fast-path hint).
     private final Object cancelLock = new Object();
-    private boolean cancelPending;
+    /** A cancellation requested and not yet delivered (asyncio's {@code _must_cancel}). */
+    private volatile boolean cancelPending;
     private String cancelMessage;
     private int cancelRequests;
+    /** The future the body waits for now, or null (asyncio's {@code _fut_waiter}). */
+    private Future<?> awaiting;
+    /** True once the body has finished: from then on {@link #cancel} returns false. */
+    private boolean bodyEnded;
 
     Task(EventLoop loop, String name, Coroutine<T> body) {
         super(loop);
@@ -141,16 +164,24 @@ public final class Task<T> extends Future<T> {
         if (isDone()) {
             return false;
         }
+        Future<?> target;
         synchronized (cancelLock) {
-            if (isDone()) {
+            if (bodyEnded) {
                 return false;
             }
             cancelRequests++;
             cancelPending = true;
             cancelMessage = message;
+            target = awaiting;
             if (baton == null || phase != Phase.NEW) {
                 thread.interrupt();
             }
+        }
+        if (target != null) {
+            // As asyncio does with _fut_waiter: the awaited future is cancelled now, so a value
+            // set after this cancel is refused (the producer learns it was not delivered). A
+            // task is only asked to stop; the waiter waits until it has.
+            target.cancelFromWaiter(message);
         }
         return true;
     }
@@ -172,8 +203,11 @@ public final class Task<T> extends Future<T> {
             if (cancelRequests > 0) {
                 cancelRequests--;
             }
-            if (cancelRequests == 0) {
+            if (cancelRequests == 0 && cancelPending) {
                 cancelPending = false;
+                if (Thread.currentThread() == thread) {
+                    Thread.interrupted(); // the interrupt belonged to the withdrawn request
+                }
             }
             return cancelRequests;
         }
@@ -203,6 +237,32 @@ public final class Task<T> extends Future<T> {
         Task<?> me = current();
         if (me != null) {
             me.checkpoint();
+        }
+    }
+
+    /**
+     * Task thread: records that the body now waits for {@code future}, so that a cancel
+     * requested from now on cancels it too (asyncio's {@code _fut_waiter}). If a cancellation
+     * is already pending, takes it and throws instead: the wait does not begin. Every call is
+     * paired with {@link #endAwait()}.
+     *
+     * @throws CancelledException if a cancellation is pending
+     */
+    void beginAwait(Future<?> future) {
+        synchronized (cancelLock) {
+            if (cancelPending) {
+                cancelPending = false;
+                Thread.interrupted();
+                throw new CancelledException(cancelMessage);
+            }
+            awaiting = future;
+        }
+    }
+
+    /** Task thread: the wait begun by {@link #beginAwait} is over. */
+    void endAwait() {
+        synchronized (cancelLock) {
+            awaiting = null;
         }
     }
 
@@ -242,6 +302,22 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * Loop closing: the body can never run again, so the task is done, CANCELLED, for whoever
+     * awaits it; its thread is interrupted so that a blocking JDK call it is in gives its
+     * resources back. Its {@code finally} blocks do not run. Returns false if it was done.
+     */
+    boolean abandon() {
+        synchronized (cancelLock) {
+            if (bodyEnded || isDone()) {
+                return false;
+            }
+            bodyEnded = true;
+            thread.interrupt();
+        }
+        return super.complete(State.CANCELLED, new CancelledException("event loop closed before the task finished"));
+    }
+
     @Override
     void cancelFromWaiter(String message) {
         cancel(message);
@@ -264,9 +340,19 @@ public final class Task<T> extends Future<T> {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            boolean cancelAtEnd;
+            String message;
             synchronized (cancelLock) {
-                // After this no cancel() interrupts the finished thread.
+                // From here on cancel() returns false and interrupts nothing. A cancellation
+                // still pending was requested after the body's last suspension: it is delivered
+                // by ending the task cancelled (asyncio: _must_cancel when the coroutine stops).
+                bodyEnded = true;
                 phase = Phase.DONE;
+                cancelAtEnd = cancelPending;
+                message = cancelMessage;
+            }
+            if (cancelAtEnd && failure == null) {
+                failure = new CancelledException(message);
             }
             finish(value, failure);
             loop.taskDone(this);
@@ -295,7 +381,7 @@ public final class Task<T> extends Future<T> {
      * {@code InterruptedException}, a channel closed by the interrupt, a socket "Closed by
      * interrupt" (java.net sockets close themselves when their virtual thread is interrupted).
      */
-    private static boolean causedByInterrupt(Throwable t) {
+    static boolean causedByInterrupt(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
                     || c instanceof java.nio.channels.ClosedByInterruptException
@@ -371,7 +457,13 @@ public final class Task<T> extends Future<T> {
                 return;
             }
             phase = Phase.SCHEDULED;
-            loop.schedule(this);
+            try {
+                loop.schedule(this);
+            } catch (RejectedExecutionException closed) {
+                // The loop is closed: nothing will run this task again (close() completed its
+                // future). Never throw here: the caller may be a JDK poller thread.
+                phase = Phase.DONE;
+            }
         }
 
         @Override

@@ -132,15 +132,21 @@ public final class Weft {
         me.checkpoint();
         if (nanos <= 0) {
             Task.yieldCurrent();
+            me.checkpoint(); // a cancel that came while the others ran is delivered here
             return;
         }
         // Parks on the timer itself (no future, no waiter node): a sleeping task costs little.
         Thread self = Thread.currentThread();
         TimerHandle timer = me.loop.callLater(nanos, () -> java.util.concurrent.locks.LockSupport.unpark(self));
-        while (!timer.hasFired()) {
+        while (true) {
+            // Cancellation first: a cancel that came after the deadline passed but before this
+            // task resumed is still delivered here.
             if (me.takeCancel()) {
                 timer.cancel();
                 throw new CancelledException(me.lastCancelMessage());
+            }
+            if (timer.hasFired()) {
+                return;
             }
             Task.park(timer);
         }
@@ -156,6 +162,9 @@ public final class Weft {
             me.checkpoint();
         }
         Task.yieldCurrent();
+        if (me != null) {
+            me.checkpoint(); // a cancel that came while the others ran is delivered here
+        }
     }
 
     // ------------------------------------------------------------------ gather
@@ -385,17 +394,22 @@ public final class Weft {
 
     /**
      * Runs {@code body} in the calling task with a deadline {@code timeout} from now (asyncio's
-     * {@code wait_for(coro, timeout)}); see {@link #withTimeout}.
+     * {@code wait_for(coro, timeout)}); see {@link #withTimeout}. As in asyncio, a timeout of
+     * zero or less throws {@link TimeoutException} at once, without running the body.
      */
     public static <T> T waitFor(Duration timeout, Coroutine<T> body) {
-        return withTimeout(timeout, body);
+        return TimeoutScope.waitFor(timeout, body);
     }
 
     /**
      * Runs {@code body} in the calling task and cancels it if it takes longer than
      * {@code timeout}; the cancellation this caused comes out as {@link TimeoutException}, and
-     * nothing else is converted (asyncio's {@code async with asyncio.timeout()}). Nestable: the
-     * scope whose deadline passed reports the timeout; the others see a cancellation.
+     * nothing else is converted (asyncio's {@code async with asyncio.timeout()}). That includes
+     * what a blocking JDK call throws when the cancellation interrupts it (a {@code java.net}
+     * read failing with "Closed by interrupt", a JDBC driver's exception caused by it). Nestable:
+     * the scope whose deadline passed reports the timeout; the others see a cancellation. A
+     * timeout of zero or less has passed already: the body times out at its first suspension
+     * (a body that never suspends returns its value, as with {@code asyncio.timeout(0)}).
      *
      * @throws TimeoutException if the deadline passed
      */

@@ -1,5 +1,6 @@
 package dev.weft.net;
 
+import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Readiness;
 import dev.weft.Task;
@@ -14,6 +15,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
@@ -113,6 +115,16 @@ final class Connector {
                             ch = connectOne(loop, target, host, opts, Long.MAX_VALUE);
                         } catch (IOException e) {
                             outcomes.putNowait(e);
+                            return;
+                        } catch (CancelledException e) {
+                            throw e; // a loser of a decided race
+                        } catch (RuntimeException e) {
+                            // An address this host cannot use (no IPv6, a local address of the
+                            // other family...): a failed attempt like any other, so the race
+                            // goes on at once instead of waiting for an outcome until the deadline.
+                            SocketException failed = new SocketException("cannot connect to " + host + " (" + target + "): " + e);
+                            failed.initCause(e);
+                            outcomes.putNowait(failed);
                             return;
                         }
                         if (race.decided) {

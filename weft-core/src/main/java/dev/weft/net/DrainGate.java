@@ -6,7 +6,7 @@ import dev.weft.InvalidStateException;
 
 /**
  * The one task of a transport that waits in {@code drain()} until its write buffer is down to a
- * target (or the transport failed or closed). Shared by the socket, TLS and pipe transports.
+ * target (or the transport failed or closed). Owned by {@link AbstractTransport}, for every transport.
  * Loop thread only.
  */
 final class DrainGate {

@@ -20,32 +20,38 @@ import java.util.ArrayDeque;
  * anywhere by writing its parts with a {@code Weft.yieldNow()} between them.
  *
  * <pre>
- *   OPEN --close()/abort()--> CLOSED   (the peer reads end of stream; shutdownOutput: only that)
+ *   OPEN --shutdownOutput()--> OUTPUT_SHUT     (the peer reads end of stream; reads go on here)
+ *     |                            |
+ *     +------ close()/abort() -----+--> CLOSED (the peer reads end of stream; nothing more is read here)
  * </pre>
  *
- * <p>No back-pressure: a write goes straight into the peer's inbound queue, so
- * {@link #bufferedBytes} is always 0. Closing from another thread after the loop closed closes
- * on the spot, as the other transports do. Fields are owned by the loop thread.
+ * <p>The lifecycle is {@link AbstractTransport.State}, shared with the other transports; with
+ * nothing ever buffered, a close is immediate (no {@code CLOSING}). No back-pressure: a write
+ * goes straight into the peer's inbound queue, so {@link #bufferedBytes} is always 0. Closing
+ * from another thread after the loop closed closes on the spot, as the other transports do.
+ * Fields are owned by the loop thread.
  */
-final class MemoryTransport implements Transport {
+final class MemoryTransport extends AbstractTransport {
 
-    private final EventLoop loop;
-    private final int maxReadChunk;
+    private int maxReadChunk;
     private final String name;
     private MemoryTransport peer;
 
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
     private int offset;
+    /** The read side is over: the peer shut its output down or closed. */
     private boolean inputEnded;
-    private boolean outputShut;
-    private boolean closed;
+    /** Bytes handed out by {@link #tryRead} so far. */
+    private long received;
+    /** Where the reads pause once ({@link #pauseAfter}): a value of {@link #received}, or -1 for none. */
+    private long pauseAt = -1;
     private Future<Void> readWaiter;
 
     private MemoryTransport(EventLoop loop, int maxReadChunk, String name) {
         if (maxReadChunk <= 0) {
             throw new IllegalArgumentException("maxReadChunk must be positive: " + maxReadChunk);
         }
-        this.loop = loop;
+        super(loop, State.OPEN);
         this.maxReadChunk = maxReadChunk;
         this.name = name;
     }
@@ -59,29 +65,26 @@ final class MemoryTransport implements Transport {
         return new MemoryTransport[] {a, b};
     }
 
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    private void checkLoop() {
-        if (!loop.inLoop()) {
-            throw new InvalidStateException("a stream is used from its own loop only (" + loop + ")");
-        }
-    }
-
     // ------------------------------------------------------------------ read side
 
     @Override
     public int tryRead(ByteBuffer dst) throws IOException {
         checkLoop();
-        if (closed) {
+        if (state() == State.CLOSED) {
             throw new ClosedChannelException();
         }
+        int max = maxReadChunk;
+        if (pauseAt >= 0) {
+            if (received == pauseAt && !inbound.isEmpty()) {
+                pauseAt = -1;
+                return 0; // as if the rest had not arrived yet; awaitReadable returns at once
+            }
+            max = (int) Math.min(max, pauseAt - received);
+        }
         int total = 0;
-        while (dst.hasRemaining() && total < maxReadChunk && !inbound.isEmpty()) {
+        while (dst.hasRemaining() && total < max && !inbound.isEmpty()) {
             byte[] head = inbound.peek();
-            int k = Math.min(Math.min(dst.remaining(), maxReadChunk - total), head.length - offset);
+            int k = Math.min(Math.min(dst.remaining(), max - total), head.length - offset);
             dst.put(head, offset, k);
             offset += k;
             total += k;
@@ -91,16 +94,43 @@ final class MemoryTransport implements Transport {
             }
         }
         if (total > 0) {
+            received += total;
             return total;
         }
         return inputEnded ? -1 : 0;
+    }
+
+    // ------------------------------------------------------------------ cutting the reads (tests)
+
+    /** Changes the most bytes one read hands out (tests vary it on one connection). */
+    void setMaxReadChunk(int n) {
+        checkLoop();
+        if (n <= 0) {
+            throw new IllegalArgumentException("maxReadChunk must be positive: " + n);
+        }
+        maxReadChunk = n;
+    }
+
+    /**
+     * Cuts the reads {@code n} bytes from now, once: no read goes past that point, and the first
+     * read that reaches it finds nothing (as if the rest had not arrived yet), so the reader
+     * returns to its caller with the first part alone before it sees the rest.
+     */
+    void pauseAfter(long n) {
+        checkLoop();
+        pauseAt = received + n;
+    }
+
+    /** Bytes handed out by the reads so far. */
+    long received() {
+        return received;
     }
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
         checkLoop();
         Task.checkpointCurrent();
-        if (!inbound.isEmpty() || inputEnded || closed) {
+        if (!inbound.isEmpty() || inputEnded || state() == State.CLOSED) {
             return;
         }
         if (readWaiter != null && !readWaiter.isDone()) {
@@ -126,7 +156,7 @@ final class MemoryTransport implements Transport {
     }
 
     private void deliver(byte[] bytes) {
-        if (!closed) {
+        if (state() != State.CLOSED) {
             inbound.add(bytes);
             wakeReader();
         }
@@ -150,7 +180,7 @@ final class MemoryTransport implements Transport {
     @Override
     public void write(ByteBuffer src) throws IOException {
         checkLoop();
-        if (closed || outputShut) {
+        if (!acceptsWrites()) {
             throw new IOException("cannot write: " + name + " is closing");
         }
         if (!src.hasRemaining()) {
@@ -167,16 +197,10 @@ final class MemoryTransport implements Transport {
     }
 
     @Override
-    public void awaitBufferedAtMost(long bytes) throws IOException {
-        checkLoop();
-        Task.checkpointCurrent();
-    }
-
-    @Override
     public void shutdownOutput() {
         checkLoop();
-        if (!outputShut) {
-            outputShut = true;
+        if (acceptsWrites()) {
+            moveTo(State.OUTPUT_SHUT);
             peer.endInput();
         }
     }
@@ -184,38 +208,30 @@ final class MemoryTransport implements Transport {
     // ------------------------------------------------------------------ closing
 
     @Override
-    public void close() {
-        if (!loop.inLoop() && !loop.isClosed()) {
-            try {
-                loop.execute(this::close);
-                return;
-            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
-                // close here
-            }
-        }
-        if (closed) {
+    void closeOnLoop() {
+        closeHere();
+        signalIfFullyClosed();
+    }
+
+    @Override
+    void abortOnLoop() {
+        closeOnLoop();
+    }
+
+    @Override
+    void abortAfterLoopClosed() {
+        closeHere();
+    }
+
+    /** Closes at once: nothing is ever buffered. */
+    private void closeHere() {
+        if (state() == State.CLOSED) {
             return;
         }
-        closed = true;
-        outputShut = true;
+        moveTo(State.CLOSED);
         inbound.clear();
         peer.endInput();
         wakeReader();
-    }
-
-    @Override
-    public void abort() {
-        close();
-    }
-
-    @Override
-    public boolean isClosing() {
-        return closed || outputShut;
-    }
-
-    @Override
-    public void awaitClosed() {
-        Task.checkpointCurrent(); // closing is immediate
     }
 
     @Override
@@ -230,6 +246,6 @@ final class MemoryTransport implements Transport {
 
     @Override
     public String toString() {
-        return "MemoryTransport[" + name + (closed ? ", closed" : "") + "]";
+        return "MemoryTransport[" + name + (state() == State.OPEN ? "" : ", " + state()) + "]";
     }
 }

@@ -43,10 +43,19 @@ import org.slf4j.Logger;
  * works with its usual water marks.
  *
  * <pre>
- *   OPEN --close()/shutdownOutput()--> CLOSING --queue flushed, stream closed--> CLOSED
- *     |                                                                            ^
- *     +---- abort(), end of input, pipe error -------------------------------------+
+ *   OPEN --shutdownOutput()--> OUTPUT_SHUT --close()--+
+ *    | |                           |                  v
+ *    | +---------close()-----------(-------------> CLOSING
+ *    |                             |                  |
+ *    |      queue flushed, output stream closed       |
+ *    |                             v                  v
+ *    +-- abort(), write error ---> CLOSED &lt;-----------+
+ *        close() of a read-only pipe
  * </pre>
+ *
+ * <p>The lifecycle is {@link AbstractTransport.State}, shared with the other transports. The
+ * read side ends on its own (end of input, or a read error). {@link #awaitClosed} waits until the
+ * pumps have closed their streams.
  *
  * <p><b>Closing without races.</b> The streams are closed by their pump only: closing a file
  * descriptor while another thread is blocked reading it does not wake that thread on Linux, and
@@ -56,13 +65,13 @@ import org.slf4j.Logger;
  * the pipe, when that one closes it).
  *
  * <p><b>Closing from another thread</b> hands the close to the loop; once the loop is closed it
- * aborts on the spot, as {@link SocketTransport} does (here: the pumps stop and close their
- * streams when their current call returns).
+ * aborts on the spot, as every {@link AbstractTransport} does (here: the pumps stop and close their
+ * streams when their current call returns, and an output stream no pump is writing is closed at once).
  *
  * <p><b>Threads.</b> Fields without a comment belong to the loop thread; the pump shares
  * {@link #unread}, {@link #stopRead} and the write queue under {@link #lock}.
  */
-final class PipeTransport implements Transport {
+final class PipeTransport extends AbstractTransport {
 
     private static final Logger LOG = Loggers.get(PipeTransport.class);
     private static final int CHUNK = 64 * 1024;
@@ -74,7 +83,6 @@ final class PipeTransport implements Transport {
     });
     private static final byte[] EOF_MARK = new byte[0];
 
-    private final EventLoop loop;
     private final String name;
     private final InputStream in;
     private final OutputStream out;
@@ -97,20 +105,15 @@ final class PipeTransport implements Transport {
     // Loop thread only.
     private final ArrayDeque<byte[]> readable = new ArrayDeque<>();
     private int readableOffset;
+    /** The read side is over: end of input, a read error, or the read pump ended. */
     private boolean inputEnded;
-    private IOException failure;
     private Future<Void> readWaiter;
     private long pendingBytes;
-    private boolean outputShutdownRequested;
-    private boolean closing;
-    private boolean closed;
+    /** No pump runs: the read pump ended, or no write job is running. */
     private boolean pumpDone;
-    private final DrainGate drain;
-    private Future<Void> closedFuture;
 
     private PipeTransport(EventLoop loop, String name, InputStream in, OutputStream out, long pauseAt) {
-        this.loop = loop;
-        this.drain = new DrainGate(loop);
+        super(loop, State.OPEN);
         this.name = name;
         this.in = in;
         this.out = out;
@@ -148,17 +151,6 @@ final class PipeTransport implements Transport {
                 LOG.warn("{}: pump failed", name, f.exception());
             }
         });
-    }
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    private void checkLoop() {
-        if (!loop.inLoop()) {
-            throw new InvalidStateException("a pipe stream is used from its own loop only (" + loop + ")");
-        }
     }
 
     /** Runs {@code r} on the loop; false if the loop is closed. Pump thread. */
@@ -243,7 +235,8 @@ final class PipeTransport implements Transport {
     // ------------------------------------------------------------------ read side: loop
 
     private void chunkArrived(byte[] chunk) {
-        if (closed) {
+        assert inLoop();
+        if (state() == State.CLOSED) {
             return;
         }
         readable.add(chunk);
@@ -251,11 +244,13 @@ final class PipeTransport implements Transport {
     }
 
     private void inputEnded() {
+        assert inLoop();
         inputEnded = true;
         wakeReader();
     }
 
     private void inputFailed(IOException e) {
+        assert inLoop();
         if (failure == null) {
             failure = e;
         }
@@ -277,7 +272,7 @@ final class PipeTransport implements Transport {
         if (in == null) {
             return -1;
         }
-        if (closed) {
+        if (state() == State.CLOSED) {
             throw new ClosedChannelException();
         }
         int total = 0;
@@ -318,7 +313,7 @@ final class PipeTransport implements Transport {
     public void awaitReadable(long timeoutNanos) throws IOException {
         checkLoop();
         Task.checkpointCurrent();
-        if (in == null || !readable.isEmpty() || inputEnded || closed) {
+        if (in == null || !readable.isEmpty() || inputEnded || state() == State.CLOSED) {
             return;
         }
         if (readWaiter != null && !readWaiter.isDone()) {
@@ -354,7 +349,7 @@ final class PipeTransport implements Transport {
         if (failure != null) {
             throw failure;
         }
-        if (closing || closed || outputShutdownRequested) {
+        if (!acceptsWrites()) {
             throw new IOException("cannot write: " + name + " is closing");
         }
         if (!src.hasRemaining()) {
@@ -368,6 +363,7 @@ final class PipeTransport implements Transport {
 
     /** Loop thread: hands a chunk (or EOF_MARK) to the write pump, starting it if idle. */
     private void enqueue(byte[] chunk) {
+        assert inLoop();
         boolean startPump;
         lock.lock();
         try {
@@ -439,11 +435,13 @@ final class PipeTransport implements Transport {
     }
 
     private void written(int n) {
+        assert inLoop();
         pendingBytes -= n;
         wakeDrainWaiter();
     }
 
     private void writePumpIdle() {
+        assert inLoop();
         // Only idle if no new job started meanwhile (enqueue set pumpDone = false before starting it).
         lock.lock();
         try {
@@ -454,18 +452,17 @@ final class PipeTransport implements Transport {
             lock.unlock();
         }
         pumpDone = true;
-        if (closed) {
-            finishClosed();
-        }
+        signalIfFullyClosed();
     }
 
+    /** The write pump closed the output stream (asked to, or aborted): the transport is closed. */
     private void outputClosed() {
+        assert inLoop();
         pendingBytes = 0;
         pumpDone = true;
-        closing = true;
-        closed = true;
+        moveTo(State.CLOSED);
         wakeDrainWaiter();
-        finishClosed();
+        signalIfFullyClosed();
     }
 
     private void outputFailed(IOException e) {
@@ -476,76 +473,45 @@ final class PipeTransport implements Transport {
         outputClosed();
     }
 
-    private void wakeDrainWaiter() {
-        drain.wake(pendingBytes, failure != null || closed);
-    }
-
     @Override
     public long bufferedBytes() {
         return pendingBytes;
     }
 
     @Override
-    public void awaitBufferedAtMost(long bytes) throws IOException {
-        checkLoop();
-        Task.checkpointCurrent();
-        while (true) {
-            if (failure != null) {
-                throw failure;
-            }
-            if (pendingBytes <= bytes) {
-                return;
-            }
-            if (closed) {
-                throw new IOException(name + " was closed with " + pendingBytes + " bytes unsent");
-            }
-            drain.await(bytes, name);
-        }
-    }
-
-    @Override
     public void shutdownOutput() throws IOException {
         checkLoop();
-        if (out == null || closing || closed || outputShutdownRequested) {
+        if (out == null || !acceptsWrites()) {
             return;
         }
-        outputShutdownRequested = true;
+        moveTo(State.OUTPUT_SHUT);
         enqueue(EOF_MARK);
     }
 
     // ------------------------------------------------------------------ closing
 
     @Override
-    public void close() {
-        if (!loop.inLoop()) {
-            offLoop(this::close);
-            return;
-        }
-        if (closing || closed) {
+    void closeOnLoop() {
+        if (closeStarted()) {
             return;
         }
         if (out != null) {
-            closing = true;
-            if (!outputShutdownRequested) {
-                outputShutdownRequested = true;
+            boolean eofQueued = state() == State.OUTPUT_SHUT;
+            moveTo(State.CLOSING);
+            if (!eofQueued) {
                 enqueue(EOF_MARK);
             }
         } else {
-            abort();
+            abortOnLoop();
         }
     }
 
     @Override
-    public void abort() {
-        if (!loop.inLoop()) {
-            offLoop(this::abort);
+    void abortOnLoop() {
+        if (state() == State.CLOSED) {
             return;
         }
-        if (closed) {
-            return;
-        }
-        closing = true;
-        closed = true;
+        moveTo(State.CLOSED);
         readable.clear();
         readableOffset = 0;
         boolean startPump = false;
@@ -573,17 +539,12 @@ final class PipeTransport implements Transport {
     }
 
     /**
-     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
-     * loop is closed, an abort right here: the pumps are told to stop and close their streams
-     * when their current read or write returns (as {@link #abort} does), and an output stream no
-     * pump is writing is closed at once.
+     * After the loop closed: the pumps are told to stop and close their streams when their
+     * current read or write returns (as {@link #abort} does), and an output stream no pump is
+     * writing is closed at once.
      */
-    private void offLoop(Runnable onLoop) {
-        if (post(onLoop)) {
-            return;
-        }
-        closing = true;
-        closed = true;
+    @Override
+    void abortAfterLoopClosed() {
         readable.clear();
         pendingBytes = 0;
         boolean closeOut;
@@ -606,35 +567,17 @@ final class PipeTransport implements Transport {
 
     /** Loop: the read pump ended (end of stream, error, or abort); the stream is closed. */
     private void pumpEnded() {
+        assert inLoop();
         pumpDone = true;
         inputEnded = true;
         wakeReader();
-        finishClosed();
+        signalIfFullyClosed();
     }
 
-    private void finishClosed() {
-        if (pumpDone && (closed || in != null) && closedFuture != null) {
-            closedFuture.trySetResult(null);
-        }
-    }
-
+    /** Closed all the way once no pump runs any more and the streams are closed (read side: end of input or abort). */
     @Override
-    public boolean isClosing() {
-        return closing || closed;
-    }
-
-    /** Parks the task until the pump has closed the stream (read side: end of input or abort). */
-    @Override
-    public void awaitClosed() throws IOException {
-        checkLoop();
-        if (pumpDone && (closed || in != null)) {
-            Task.checkpointCurrent();
-            return;
-        }
-        if (closedFuture == null) {
-            closedFuture = new Future<>(loop);
-        }
-        dev.weft.Weft.shield(closedFuture).await();
+    boolean isFullyClosed() {
+        return pumpDone && (state() == State.CLOSED || in != null);
     }
 
     @Override
@@ -649,6 +592,6 @@ final class PipeTransport implements Transport {
 
     @Override
     public String toString() {
-        return "PipeTransport[" + name + (closed ? ", closed" : closing ? ", closing" : "") + "]";
+        return "PipeTransport[" + name + (state() == State.OPEN ? "" : ", " + state()) + "]";
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 
 /**
@@ -52,8 +53,12 @@ public final class Server implements AutoCloseable {
     private final Future<Void> stopped;
     private final Task<Void> acceptor;
     private volatile boolean closing;
-    /** Set by the acceptor while the connection cap is reached; completed by a finishing handler. */
-    private volatile Future<Void> slotFreed;
+    /**
+     * Set by the acceptor while the connection cap is reached; taken (atomically, so by exactly
+     * one) and completed by a finishing handler. Handlers of a loop group finish on several loops
+     * at once: a check-then-act here completed one slot twice or cleared a newer one.
+     */
+    private final AtomicReference<Future<Void>> slotFreed = new AtomicReference<>();
 
     Server(EventLoop loop, ServerSocketChannel channel, ConnectionHandler handler, ServerOptions options)
             throws IOException {
@@ -73,10 +78,13 @@ public final class Server implements AutoCloseable {
             while (!closing) {
                 if (active.get() >= options.maxConnections()) {
                     Future<Void> f = new Future<>(loop);
-                    slotFreed = f;
+                    slotFreed.set(f);
+                    // Checked again after publishing f: a handler that finished before it was
+                    // published has lowered the count, one that finishes after it takes f.
                     if (active.get() >= options.maxConnections()) {
                         f.await();
                     }
+                    slotFreed.compareAndSet(f, null);
                     continue;
                 }
                 SocketChannel c;
@@ -134,10 +142,9 @@ public final class Server implements AutoCloseable {
         Task<Void> t = (Task<Void>) f;
         handlers.remove(t);
         active.decrementAndGet();
-        Future<Void> s = slotFreed;
+        Future<Void> s = slotFreed.getAndSet(null);
         if (s != null) {
-            slotFreed = null;
-            s.setResult(null);
+            s.trySetResult(null);
         }
         if (closing && handlers.isEmpty()) {
             markStopped();

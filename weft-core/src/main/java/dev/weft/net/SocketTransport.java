@@ -1,10 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.EventLoop;
-import dev.weft.Future;
-import dev.weft.InvalidStateException;
 import dev.weft.Readiness;
-import dev.weft.Task;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -21,11 +18,15 @@ import org.slf4j.Logger;
  * polled by its loop's selector.
  *
  * <pre>
- *            close() with data buffered          buffer flushed
- *   OPEN ------------------------------> CLOSING ---------------> CLOSED
- *     |                                     |                        ^
- *     +---- close() with empty buffer, abort(), write error ---------+
+ *            close() with data buffered          buffer flushed (at most CLOSE_FLUSH_LIMIT)
+ *   OPEN ------------------------------> CLOSING -------------------------------------> CLOSED
+ *     |  \                                  ^                                             ^
+ *     |   shutdownOutput() --> OUTPUT_SHUT --+ close()                                     |
+ *     |                        (FIN once flushed)                                          |
+ *     +---- close() with empty buffer, abort(), write error -------------------------------+
  * </pre>
+ *
+ * <p>The lifecycle is {@link AbstractTransport.State}, shared with the other transports.
  *
  * <p>A write error closes the socket, but what the peer had sent before it went away (an HTTP
  * server's early {@code 413} answer to an upload it refused, say) is read out first and stays
@@ -33,21 +34,17 @@ import org.slf4j.Logger;
  *
  * <p><b>Closing from another thread</b> ({@link #close}, {@link #abort}) hands the close to the
  * loop; once the loop itself is closed it aborts on the spot (the socket is closed at once, what
- * was buffered is dropped). The TLS and pipe transports do the same.
+ * was buffered is dropped), as every {@link AbstractTransport} does.
  *
  * <p>Fields are owned by the loop thread (and by the loop's tasks, which run on it).
  */
-final class SocketTransport implements Transport {
+final class SocketTransport extends AbstractTransport {
 
     private static final Logger LOG = Loggers.get(SocketTransport.class);
-
-    /** How long a closing transport may take to flush its buffer before it is aborted. */
-    static final Duration CLOSE_FLUSH_LIMIT = Duration.ofSeconds(30);
 
     /** At most this much of what a peer sent before a write error is kept readable. */
     private static final int SALVAGE_LIMIT = 64 * 1024;
 
-    private final EventLoop loop;
     private final SocketChannel channel;
     private final SocketAddress local;
     private final SocketAddress remote;
@@ -61,24 +58,18 @@ final class SocketTransport implements Transport {
 
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(4);
     private long pendingBytes;
+    /** True while the loop's selector watches the socket for writability (to flush {@link #pending}). */
     private boolean flushRegistered;
-    private boolean outputShutdownRequested;
-    private boolean closing;
-    private boolean closed;
-    private IOException failure;
     /** After a write error: what the socket still held for reading when it was closed, or null. */
     private ByteBuffer salvaged;
     /** True if the salvage read to the peer's end of stream (so that nothing is missing after it). */
     private boolean salvagedToEnd;
-    private final DrainGate drain;
-    private Future<Void> closedFuture;
     /** The limit on a close's flush ({@link #CLOSE_FLUSH_LIMIT}), while one runs; cancelled when it ends. */
     private dev.weft.TimerHandle closeFlushTimer;
 
     SocketTransport(EventLoop loop, SocketChannel channel) throws IOException {
-        this.loop = loop;
+        super(loop, State.OPEN);
         this.channel = channel;
-        this.drain = new DrainGate(loop);
         if (channel.isBlocking()) {
             channel.configureBlocking(false);
         }
@@ -98,23 +89,12 @@ final class SocketTransport implements Transport {
         return channel;
     }
 
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    private void checkLoop() {
-        if (!loop.inLoop()) {
-            throw new InvalidStateException("a stream is used from its own loop only (" + loop + ")");
-        }
-    }
-
     // ------------------------------------------------------------------ read side
 
     @Override
     public int tryRead(ByteBuffer dst) throws IOException {
         checkLoop();
-        if (closed) {
+        if (state() == State.CLOSED) {
             if (salvaged == null) {
                 throw new java.nio.channels.ClosedChannelException();
             }
@@ -157,7 +137,7 @@ final class SocketTransport implements Transport {
     }
 
     private void awaitChannelReadable(long timeoutNanos) throws IOException {
-        if (closed && salvaged != null) {
+        if (state() == State.CLOSED && salvaged != null) {
             return;
         }
         if (timeoutNanos < 0) {
@@ -175,7 +155,7 @@ final class SocketTransport implements Transport {
         if (failure != null) {
             throw failure;
         }
-        if (closing || outputShutdownRequested) {
+        if (!acceptsWrites()) {
             throw new IOException("cannot write: the stream is closing");
         }
         if (!src.hasRemaining()) {
@@ -204,7 +184,8 @@ final class SocketTransport implements Transport {
 
     /** Loop callback: the socket is writable; sends what it can. */
     private void flush() {
-        if (closed) {
+        assert inLoop();
+        if (state() == State.CLOSED) {
             return;
         }
         try {
@@ -231,21 +212,18 @@ final class SocketTransport implements Transport {
         wakeDrainWaiter();
     }
 
+    /** The buffer is empty: ends a half-close (FIN) or a close waiting for it. */
     private void afterFlushed() {
-        if (outputShutdownRequested && !closed) {
+        assert inLoop();
+        if (state() == State.OUTPUT_SHUT) {
             try {
                 channel.shutdownOutput();
             } catch (IOException e) {
                 LOG.debug("shutdownOutput", e);
             }
-        }
-        if (closing) {
+        } else if (state() == State.CLOSING) {
             finishClose();
         }
-    }
-
-    private void wakeDrainWaiter() {
-        drain.wake(pendingBytes, failure != null || closed);
     }
 
     @Override
@@ -254,30 +232,12 @@ final class SocketTransport implements Transport {
     }
 
     @Override
-    public void awaitBufferedAtMost(long bytes) throws IOException {
-        checkLoop();
-        Task.checkpointCurrent();
-        while (true) {
-            if (failure != null) {
-                throw failure;
-            }
-            if (pendingBytes <= bytes) {
-                return;
-            }
-            if (closed) {
-                throw new IOException("the stream was closed with " + pendingBytes + " bytes unsent");
-            }
-            drain.await(bytes, "this stream");
-        }
-    }
-
-    @Override
     public void shutdownOutput() throws IOException {
         checkLoop();
-        if (closing || outputShutdownRequested) {
+        if (!acceptsWrites()) {
             return;
         }
-        outputShutdownRequested = true;
+        moveTo(State.OUTPUT_SHUT);
         if (pendingBytes == 0) {
             afterFlushed();
         }
@@ -286,20 +246,16 @@ final class SocketTransport implements Transport {
     // ------------------------------------------------------------------ closing
 
     @Override
-    public void close() {
-        if (!loop.inLoop()) {
-            offLoop(this::close);
+    void closeOnLoop() {
+        if (isClosing()) {
             return;
         }
-        if (closing || closed) {
-            return;
-        }
-        closing = true;
+        moveTo(State.CLOSING);
         if (pendingBytes == 0) {
             finishClose();
         } else {
             closeFlushTimer = loop.callLater(CLOSE_FLUSH_LIMIT, () -> {
-                if (!closed) {
+                if (state() != State.CLOSED) {
                     LOG.debug("{}: peer did not take {} buffered bytes in {}; aborting", remote, pendingBytes,
                             CLOSE_FLUSH_LIMIT);
                     abort();
@@ -309,15 +265,10 @@ final class SocketTransport implements Transport {
     }
 
     @Override
-    public void abort() {
-        if (!loop.inLoop()) {
-            offLoop(this::abort);
+    void abortOnLoop() {
+        if (state() == State.CLOSED) {
             return;
         }
-        if (closed) {
-            return;
-        }
-        closing = true;
         try {
             if (channel.isOpen() && channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -328,23 +279,9 @@ final class SocketTransport implements Transport {
         finishClose();
     }
 
-    /**
-     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
-     * loop is closed (nothing runs on it any more, so nothing can flush), done right here as an
-     * abort: the socket is closed at once. The transport's fields are then touched by this thread,
-     * which is safe since the loop's thread has left them for good.
-     */
-    private void offLoop(Runnable onLoop) {
-        if (!loop.isClosed()) {
-            try {
-                loop.execute(onLoop);
-                return;
-            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
-                // the loop closed since the check: abort here
-            }
-        }
-        closing = true;
-        closed = true;
+    /** After the loop closed: the socket is closed at once, what was buffered dropped. */
+    @Override
+    void abortAfterLoopClosed() {
         pending.clear();
         pendingBytes = 0;
         try {
@@ -356,17 +293,17 @@ final class SocketTransport implements Transport {
 
     /** A write failed: keeps what the peer sent before it went away, then closes. */
     private void fail(IOException e) {
+        assert inLoop();
         if (failure == null) {
             failure = e;
         }
         salvage();
-        closing = true;
         finishClose();
     }
 
     /** Reads out (without waiting) what is left in the socket's receive queue, at most {@link #SALVAGE_LIMIT}. */
     private void salvage() {
-        if (closed) {
+        if (state() == State.CLOSED) {
             return;
         }
         ByteBuffer buf = ByteBuffer.allocate(SALVAGE_LIMIT);
@@ -383,10 +320,11 @@ final class SocketTransport implements Transport {
     }
 
     private void finishClose() {
-        if (closed) {
+        assert inLoop();
+        if (state() == State.CLOSED) {
             return;
         }
-        closed = true;
+        moveTo(State.CLOSED);
         if (closeFlushTimer != null) {
             closeFlushTimer.cancel(); // the flush is over (done, or cut short)
             closeFlushTimer = null;
@@ -398,32 +336,12 @@ final class SocketTransport implements Transport {
             LOG.debug("close", e);
         }
         wakeDrainWaiter();
-        if (closedFuture != null) {
-            closedFuture.setResult(null);
-        }
-    }
-
-    @Override
-    public boolean isClosing() {
-        return closing || closed;
+        signalIfFullyClosed();
     }
 
     /** True while the limit on a close's flush is armed (for tests). */
     boolean closeFlushTimerArmed() {
         return closeFlushTimer != null && !closeFlushTimer.isCancelled() && !closeFlushTimer.hasFired();
-    }
-
-    @Override
-    public void awaitClosed() throws IOException {
-        checkLoop();
-        if (closed) {
-            Task.checkpointCurrent();
-            return;
-        }
-        if (closedFuture == null) {
-            closedFuture = new Future<>(loop);
-        }
-        closedFuture.await();
     }
 
     @Override
@@ -438,6 +356,6 @@ final class SocketTransport implements Transport {
 
     @Override
     public String toString() {
-        return "SocketTransport[" + local + " -> " + remote + (closed ? ", closed" : closing ? ", closing" : "") + "]";
+        return "SocketTransport[" + local + " -> " + remote + (state() == State.OPEN ? "" : ", " + state()) + "]";
     }
 }

@@ -1,7 +1,5 @@
 package dev.weft.net;
 
-import dev.weft.EventLoop;
-import dev.weft.InvalidStateException;
 import dev.weft.LoopLocal;
 import dev.weft.Task;
 import dev.weft.internal.Loggers;
@@ -33,13 +31,22 @@ import org.slf4j.Logger;
  *   HANDSHAKING ----------------------------------------------------------> OPEN
  *      |  SSL error: alert sent, lower closed          peer close_notify:     |  \
  *      |  timeout, cancellation, EOF: lower aborted    tryRead = -1 (input    |   \ renegotiation / TLS 1.3
- *      v                                               closed, writes go on)  |    \ post-handshake messages
- *   FAILED  <------------- SSL error in unwrap / wrap ------------------------+     (tickets, KeyUpdate):
- *                                                                             |     handled inside tryRead;
- *           close(): (queued plaintext flushed) close_notify sent, lower      |     writes queue as plaintext
- *           closed after its flush; abort(): lower reset, nothing sent        v     while the engine waits
- *                                                                           CLOSED  for the peer
+ *      |  (the transport is never handed out)          closed, writes go on)  |    \ post-handshake messages
+ *      |                                                                      |     (tickets, KeyUpdate):
+ *      |       shutdownOutput(): OUTPUT_SHUT, close_notify once the queued    |     handled inside tryRead;
+ *      |       plaintext is out, then the lower transport's half-close        |     writes queue as plaintext
+ *      |                                                                      |     while the engine waits
+ *      |       close() with plaintext queued: CLOSING until the handshake     |     for the peer
+ *      |       lets it out (at most CLOSE_FLUSH_LIMIT, then aborted)          v
+ *      +-----> CLOSED: close() (close_notify sent, lower closed after its flush), abort() (lower
+ *              reset, nothing sent), or an SSL error in unwrap / wrap (alert sent, lower closed;
+ *              the error is kept and thrown by every later call)
  * </pre>
+ *
+ * <p>The lifecycle is {@link AbstractTransport.State}, shared with the other transports; this
+ * layer's {@code CLOSED} means it is done, while the lower transport may still be flushing
+ * ({@link #awaitClosed} waits for that). The read side ends on its own, with the peer's
+ * {@code close_notify} ({@link #inboundDone}).
  *
  * <p><b>Reading.</b> {@link #tryRead} makes all the progress it can without waiting: it reads
  * ciphertext from the lower transport into a per-loop scratch buffer, unwraps it straight into
@@ -64,11 +71,12 @@ import org.slf4j.Logger;
  * ({@link ServerOptions#loops}) anyway.
  *
  * <p><b>Closing from another thread</b> hands the close to the loop; once the loop is closed it
- * aborts on the spot, as {@link SocketTransport} does.
+ * aborts on the spot (no {@code close_notify}: nothing runs on a closed loop to send it; the
+ * lower transport is aborted the same way), as every {@link AbstractTransport} does.
  *
  * <p>Fields are owned by the loop thread (and the loop's tasks, which run on it).
  */
-final class TlsTransport implements Transport {
+final class TlsTransport extends AbstractTransport {
 
     private static final Logger LOG = Loggers.get(TlsTransport.class);
 
@@ -92,7 +100,6 @@ final class TlsTransport implements Transport {
         return List.copyOf(l);
     }
 
-    private final EventLoop loop;
     private final Transport lower;
     /** 0 over a plain transport, 1 for TLS over TLS, and so on: which scratch buffers it uses. */
     private final int layer;
@@ -111,21 +118,14 @@ final class TlsTransport implements Transport {
     /** Plaintext written while the engine could not wrap it yet. */
     private final ArrayDeque<ByteBuffer> pendingPlain = new ArrayDeque<>(2);
     private long pendingPlainBytes;
-    private final DrainGate plainDrain;
 
-    private boolean handshakeDone;
     /** The last tryRead found nothing to read: awaitReadable must wait for the lower transport. */
     private boolean starved;
+    /** The read side is over: the peer's close_notify came. */
     private boolean inboundDone;
-    private boolean closing;
-    private boolean closeAfterPlain;
-    private boolean outputShutdownRequested;
-    /** A fatal error: every later call throws it. */
-    private IOException failure;
 
     private TlsTransport(Transport lower, SSLEngine engine, String peer, byte[] initialCiphertext) {
-        this.loop = lower.loop();
-        this.plainDrain = new DrainGate(loop);
+        super(lower.loop(), State.HANDSHAKING);
         this.lower = lower;
         this.layer = lower instanceof TlsTransport t ? t.layer + 1 : 0;
         this.engine = engine;
@@ -172,11 +172,6 @@ final class TlsTransport implements Transport {
         return t;
     }
 
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
     private ByteBuffer netInScratch() {
         if (layer < SHARED_LAYERS) {
             return NET_IN.get(layer).get(loop);
@@ -205,12 +200,6 @@ final class TlsTransport implements Transport {
             ownStaging = ByteBuffer.allocate(34 * 1024);
         }
         return ownStaging;
-    }
-
-    private void checkLoop() {
-        if (!loop.inLoop()) {
-            throw new InvalidStateException("a stream is used from its own loop only (" + loop + ")");
-        }
     }
 
     // ------------------------------------------------------------------ handshake
@@ -242,7 +231,7 @@ final class TlsTransport implements Transport {
                     throw handshakeTimeout(timeout);
                 }
             }
-            handshakeDone = true;
+            moveTo(State.OPEN);
             ok = true;
             if (LOG.isDebugEnabled()) {
                 SSLSession s = engine.getSession();
@@ -254,7 +243,7 @@ final class TlsTransport implements Transport {
             throw fatal(e);
         } finally {
             if (!ok && failure == null) {
-                closing = true;
+                moveTo(State.CLOSED);
                 lower.abort(); // timeout, cancellation, I/O error: nothing sensible to send
             }
         }
@@ -269,9 +258,9 @@ final class TlsTransport implements Transport {
         if (failure != null) {
             return failure;
         }
-        failure = handshakeDone ? e : describe(peer, e);
+        failure = handshakeDone() ? e : describe(peer, e);
         LOG.debug("TLS with {} failed: {}", peer, e.toString());
-        closing = true;
+        moveTo(State.CLOSED);
         try {
             ByteBuffer out = ByteBuffer.allocate(Math.max(engine.getSession().getPacketBufferSize(), 1024));
             for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
@@ -288,7 +277,7 @@ final class TlsTransport implements Transport {
             // the alert is a courtesy
         }
         lower.close();
-        wakePlainWaiter();
+        forceWakeDrainWaiter();
         return failure;
     }
 
@@ -461,7 +450,7 @@ final class TlsTransport implements Transport {
     }
 
     private IOException endOfStream(boolean handshaking) throws IOException {
-        if (!handshakeDone || handshaking) {
+        if (!handshakeDone() || handshaking) {
             return new SSLHandshakeException("the peer closed the connection during the TLS handshake");
         }
         try {
@@ -478,13 +467,13 @@ final class TlsTransport implements Transport {
         inboundDone = true;
         LOG.debug("TLS close_notify from {}", peer);
         try {
-            if (!closing && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            if (!closeStarted() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                 wrapFrom(EMPTY);
             }
         } catch (IOException e) {
             LOG.debug("answering close_notify", e);
         }
-        wakePlainWaiter();
+        forceWakeDrainWaiter();
     }
 
     /** A buffer with room for at least one more record after compaction. */
@@ -572,7 +561,7 @@ final class TlsTransport implements Transport {
         if (failure != null) {
             throw failure;
         }
-        if (closing || outputShutdownRequested) {
+        if (!acceptsWrites()) {
             throw new IOException("cannot write: the stream is closing");
         }
         if (!src.hasRemaining()) {
@@ -596,7 +585,7 @@ final class TlsTransport implements Transport {
 
     /** True while the engine cannot wrap application data before it hears from the peer. */
     private boolean waitingForPeer() {
-        if (!handshakeDone) {
+        if (!handshakeDone()) {
             return true;
         }
         HandshakeStatus hs = engine.getHandshakeStatus();
@@ -688,17 +677,18 @@ final class TlsTransport implements Transport {
             pendingPlain.poll();
         }
         if (pendingPlainBytes == 0) {
-            if (closeAfterPlain) {
+            if (state() == State.CLOSING) {
                 finishClose();
-            } else if (outputShutdownRequested && !closing) {
+            } else if (state() == State.OUTPUT_SHUT) {
                 finishShutdownOutput();
             }
         }
-        wakePlainWaiter();
+        forceWakeDrainWaiter();
     }
 
-    private void wakePlainWaiter() {
-        plainDrain.wake(pendingPlainBytes, true);
+    /** True once the handshake is done (a transport whose handshake failed is never handed out). */
+    private boolean handshakeDone() {
+        return state() != State.HANDSHAKING;
     }
 
     @Override
@@ -706,35 +696,29 @@ final class TlsTransport implements Transport {
         return pendingPlainBytes + lower.bufferedBytes();
     }
 
+    /**
+     * Waits for queued plaintext to be wrapped (the handshake letting it out), or, with none
+     * queued, for the lower transport's own drain.
+     */
     @Override
-    public void awaitBufferedAtMost(long bytes) throws IOException {
-        checkLoop();
-        Task.checkpointCurrent();
-        while (true) {
-            if (failure != null) {
-                throw failure;
-            }
-            if (pendingPlainBytes + lower.bufferedBytes() <= bytes) {
-                return;
-            }
-            if (pendingPlainBytes == 0) {
-                lower.awaitBufferedAtMost(bytes);
-                continue;
-            }
-            if (lower.isClosing() && !closeAfterPlain) {
-                throw new IOException("the stream was closed with " + pendingPlainBytes + " bytes unsent");
-            }
-            plainDrain.await(bytes, "this stream");
+    void awaitDrainStep(long bytes) throws IOException {
+        if (pendingPlainBytes == 0) {
+            lower.awaitBufferedAtMost(bytes);
+            return;
         }
+        if (lower.isClosing() && state() != State.CLOSING) {
+            throw new IOException("the stream was closed with " + pendingPlainBytes + " bytes unsent");
+        }
+        parkOnDrainGate(bytes);
     }
 
     @Override
     public void shutdownOutput() throws IOException {
         checkLoop();
-        if (closing || outputShutdownRequested) {
+        if (!acceptsWrites()) {
             return;
         }
-        outputShutdownRequested = true;
+        moveTo(State.OUTPUT_SHUT);
         if (pendingPlainBytes == 0) {
             finishShutdownOutput();
         }
@@ -746,7 +730,7 @@ final class TlsTransport implements Transport {
     }
 
     private void sendCloseNotify() {
-        if (failure != null || !handshakeDone || engine.isOutboundDone()) {
+        if (failure != null || engine.isOutboundDone()) {
             return;
         }
         engine.closeOutbound();
@@ -760,21 +744,16 @@ final class TlsTransport implements Transport {
     // ------------------------------------------------------------------ closing
 
     @Override
-    public void close() {
-        if (!loop.inLoop()) {
-            offLoop(this::close);
+    void closeOnLoop() {
+        if (closeStarted()) {
             return;
         }
-        if (closing) {
-            return;
-        }
-        closing = true;
         if (pendingPlainBytes > 0 && failure == null) {
-            closeAfterPlain = true;
-            loop.callLater(SocketTransport.CLOSE_FLUSH_LIMIT, () -> { // a no-op once closeAfterPlain is cleared
-                if (closeAfterPlain) {
+            moveTo(State.CLOSING);
+            loop.callLater(CLOSE_FLUSH_LIMIT, () -> { // a no-op once the close went on
+                if (state() == State.CLOSING) {
                     LOG.debug("{}: handshake did not let {} queued bytes out in {}; aborting", peer,
-                            pendingPlainBytes, SocketTransport.CLOSE_FLUSH_LIMIT);
+                            pendingPlainBytes, CLOSE_FLUSH_LIMIT);
                     abort();
                 }
             });
@@ -783,52 +762,34 @@ final class TlsTransport implements Transport {
         finishClose();
     }
 
-    /**
-     * {@code close()} or {@code abort()} from another thread: handed to the loop, or, once the
-     * loop is closed, an abort right here (no {@code close_notify}: nothing runs on a closed loop
-     * to send it); the lower transport is aborted the same way, so its socket is closed at once.
-     */
-    private void offLoop(Runnable onLoop) {
-        if (!loop.isClosed()) {
-            try {
-                loop.execute(onLoop);
-                return;
-            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
-                // the loop closed since the check: abort here
-            }
-        }
-        closing = true;
-        closeAfterPlain = false;
+    /** After the loop closed: no close_notify, the lower transport aborted the same way (its socket closed at once). */
+    @Override
+    void abortAfterLoopClosed() {
         pendingPlain.clear();
         pendingPlainBytes = 0;
         lower.abort();
     }
 
     private void finishClose() {
-        closeAfterPlain = false;
+        moveTo(State.CLOSED);
         sendCloseNotify();
         lower.close();
-        wakePlainWaiter();
+        forceWakeDrainWaiter();
     }
 
     @Override
-    public void abort() {
-        if (!loop.inLoop()) {
-            offLoop(this::abort);
-            return;
-        }
-        closing = true;
-        closeAfterPlain = false;
+    void abortOnLoop() {
+        moveTo(State.CLOSED);
         pendingPlain.clear();
         pendingPlainBytes = 0;
         engine.closeOutbound();
         lower.abort();
-        wakePlainWaiter();
+        forceWakeDrainWaiter();
     }
 
     @Override
     public boolean isClosing() {
-        return closing || failure != null || lower.isClosing();
+        return closeStarted() || failure != null || lower.isClosing();
     }
 
     @Override
@@ -853,19 +814,19 @@ final class TlsTransport implements Transport {
 
     @Override
     public SSLSession tlsSession() {
-        return handshakeDone ? engine.getSession() : null;
+        return handshakeDone() ? engine.getSession() : null;
     }
 
     @Override
     public String alpnProtocol() {
-        String p = handshakeDone || engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+        String p = handshakeDone() || engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
                 ? engine.getApplicationProtocol() : null;
         return p == null || p.isEmpty() ? null : p;
     }
 
     @Override
     public String toString() {
-        return "TlsTransport[" + peer + ", " + lower + (handshakeDone ? "" : ", handshaking")
+        return "TlsTransport[" + peer + ", " + lower + (state() == State.OPEN ? "" : ", " + state())
                 + (inboundDone ? ", input closed" : "") + (failure != null ? ", failed" : "") + "]";
     }
 }

@@ -48,10 +48,10 @@ import java.util.Objects;
  * <p><b>Cancellation and timeouts.</b> {@link #put}, {@link #get} and {@link #join()} are
  * always cancellation points, also when they need not wait. Nothing is lost or duplicated: a
  * task cancelled (or timed out) while waiting leaves the line and its item is not put / it
- * gets no item; if a claim was made for it in the same instant, it either keeps it (the
- * operation completes and the cancellation stays pending for its next cancellation point) or
- * passes the claim to the next waiter (see {@link WaitList}). A timeout that loses the race
- * against a claim is ignored: the operation succeeded.
+ * gets no item; if a claim was made for it before it resumed, the claim passes to the next
+ * waiter (the item stays in the queue, the free slot stays free), and the cancelled task gets
+ * {@link CancelledException} (see {@link WaitList}). A timeout that loses the race against a
+ * claim is ignored: the operation succeeded.
  *
  * <p><b>Threads.</b> Every method is safe from any thread: producers and consumers may be tasks
  * of different loops ({@link dev.weft.LoopGroup}) or plain threads (which block). Items must

@@ -30,8 +30,9 @@ import java.util.List;
  * which lets a cancelled waiter quietly leave, so the round then needs another party — a party
  * cancelled while waiting <em>breaks</em> the barrier, like a timeout breaks Java's
  * {@code CyclicBarrier}: the others are woken with {@link BrokenBarrierException} instead of
- * waiting for a party that will not come. A party whose round completed in the same instant
- * has passed; the round is not broken.
+ * waiting for a party that will not come. A party cancelled after its round completed, but
+ * before it resumed, gets {@link CancelledException}; the round has passed for the others and
+ * is not broken.
  *
  * <p><b>Threads.</b> Every method is safe from any thread; parties may be tasks of different
  * loops or plain threads.

@@ -37,10 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * acquired it. Prefer {@link #lock()} with try-with-resources, which pairs them.
  *
  * <p><b>Cancellation.</b> {@link #acquire()} is always a cancellation point, also when the lock
- * is free. A task cancelled while waiting leaves the line and does not get the lock; if the
- * lock was handed to it in the same instant, it keeps it (its cancellation is then delivered at
- * its next cancellation point, inside the try-with-resources block, whose close releases the
- * lock) or passes it on — never both, never neither (see {@link WaitList}).
+ * is free. A task cancelled while waiting gets {@link CancelledException} from
+ * {@code acquire()} and does not hold the lock; if the lock was handed to it before it resumed,
+ * it passes the lock on to the next waiter (or unlocks it) — never both, never neither (see
+ * {@link WaitList}).
  *
  * <p><b>Threads.</b> Every method is safe from any thread: tasks of any loop and plain
  * threads (which block) may share one lock. Waiting never blocks a loop thread.

@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #tryAcquire()} cannot overtake it.
  *
  * <p><b>Cancellation.</b> {@link #acquire()} is always a cancellation point. A task cancelled
- * while waiting leaves the line without a permit; a permit handed to it in the same instant is
- * either kept (its cancellation then stays pending for its next cancellation point) or passed
- * on; permits are never lost nor created (see {@link WaitList}).
+ * while waiting gets {@link CancelledException} from {@code acquire()} without a permit; a
+ * permit handed to it before it resumed is passed on to the next waiter (or counted back);
+ * permits are never lost nor created (see {@link WaitList}).
  *
  * <p>Like asyncio's, a plain semaphore may be released more often than acquired, which raises
  * the count; {@link BoundedSemaphore} forbids that.

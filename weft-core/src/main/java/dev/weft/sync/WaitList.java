@@ -50,12 +50,13 @@ import java.util.function.Consumer;
  * after the guard is released, so no thread is woken and no user code runs under it.
  *
  * <p><b>Cancellation and timeouts</b> are resolved by {@link #await}: nothing granted is ever
- * lost or duplicated. A waiter cancelled before the grant withdraws its ticket. A waiter
- * whose ticket was completed first <em>keeps</em> the grant and its cancellation stays pending
- * for its next cancellation point ({@link Future#await()} does this). In the one remaining race
- * — the grant lands after the cancellation was already delivered as an exception — the grant
- * is <em>given back</em> (the callback passes it on to the next waiter) before the exception
- * propagates. A timeout that loses the race to a grant is ignored: the operation succeeded.
+ * lost or duplicated. The cancellation of a waiting task is always delivered at this wait (see
+ * {@link dev.weft.Task}): a cancel that comes before the grant cancels the ticket at once, so
+ * the granter's {@code trySetResult} fails and it hands the grant to the next ticket; a cancel
+ * that comes after the grant but before the waiter resumed finds the ticket done, and the
+ * waiter, which gets {@link CancelledException} all the same, <em>gives the grant back</em>
+ * (the callback passes it on to the next waiter) before the exception propagates. A timeout
+ * that loses the race to a grant is ignored: the operation succeeded.
  *
  * <p><b>Threads.</b> {@link #add}, {@link #pollFirst}, {@link #pollAll}, {@link #size} and
  * {@link #isEmpty} must be called while holding the guard given to the constructor (the owning
@@ -131,7 +132,7 @@ public final class WaitList<V> {
      * @param ticket   a ticket returned by {@link #add()}
      * @param timeout  how long to wait at most, or null for no limit
      * @param giveBack called (without the guard) with the grant when the grant arrived but the
-     *                 caller's cancellation had already been delivered: it must pass the grant on
+     *                 caller's cancellation is delivered anyway: it must pass the grant on
      * @return the value the ticket was granted
      * @throws CancelledException if the waiting task was cancelled (or the plain thread interrupted)
      *         before the grant

@@ -109,6 +109,29 @@ class ResolverAndHappyEyeballsTest {
     }
 
     @Test
+    void anAttemptFailingWithARuntimeExceptionCountsAsAFailureAndTheRaceGoesOn() throws Exception {
+        int refusing;
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress(ip("::1"), 0));
+            refusing = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        // The IPv4 attempt cannot bind the IPv6 local address (UnsupportedAddressTypeException,
+        // unchecked); the IPv6 one is refused. Only a recorded failure can start the second
+        // attempt before the 10-minute delay, and end the race with both failures.
+        Resolver twoFamilies = host -> List.of(ip("127.0.0.1"), ip("::1"));
+        ConnectOptions opts = ConnectOptions.defaults().resolver(twoFamilies)
+                .localAddress(new InetSocketAddress(ip("::1"), 0))
+                .happyEyeballsDelay(Duration.ofMinutes(10))
+                .connectTimeout(Duration.ofSeconds(30));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Streams.openConnection("two.test", refusing, opts));
+        assertFalse(e instanceof java.net.SocketTimeoutException, "the race waited for its deadline: " + e);
+        List<Throwable> all = new ArrayList<>(List.of(e));
+        all.addAll(List.of(e.getSuppressed()));
+        assertTrue(all.stream().anyMatch(t -> t.getCause() instanceof java.nio.channels.UnsupportedAddressTypeException), all.toString());
+        assertTrue(all.stream().anyMatch(t -> t instanceof java.net.ConnectException), all.toString());
+    }
+
+    @Test
     void aHangingFirstAddressIsOvertakenByTheNextAfterTheDelay() throws Exception {
         // The same port on two addresses: a stalled listener on 127.0.0.2, the echo server on 127.0.0.1.
         ServerSocketChannel stalled = null;

@@ -313,15 +313,13 @@ class QueueTest {
     }
 
     @Test
-    void aConsumerCancelledInTheStepAnItemIsClaimedForItKeepsTheItem() {
+    void aConsumerCancelledInTheStepAnItemIsClaimedForItIsCancelledAndTheItemGoesToTheNext() {
         Weft.run(() -> {
             for (boolean cancelFirst : new boolean[] {false, true}) {
                 Queue<String> q = new Queue<>();
                 List<String> got = new ArrayList<>();
-                Task<Void> consumer = Weft.spawn(() -> {
-                    got.add(q.get());
-                    Weft.yieldNow(); // the pending cancellation arrives here
-                });
+                Task<Void> consumer = Weft.spawn(() -> { got.add("cancelled consumer: " + q.get()); });
+                Task<Void> next = Weft.spawn(() -> { got.add("next: " + q.get()); });
                 Weft.yieldNow();
                 if (cancelFirst) {
                     consumer.cancel();
@@ -330,9 +328,9 @@ class QueueTest {
                     q.put("x");
                     consumer.cancel();
                 }
-                Weft.gatherReturningExceptions(consumer);
+                Weft.gatherReturningExceptions(consumer, next);
                 assertTrue(consumer.isCancelled());
-                assertEquals(List.of("x"), got, "the item went to the consumer exactly once");
+                assertEquals(List.of("next: x"), got, "the item went to exactly one consumer; cancelFirst=" + cancelFirst);
                 assertTrue(q.isEmpty());
                 q.put("y");
                 assertEquals("y", q.getNowait(), "the queue still works");
@@ -341,21 +339,41 @@ class QueueTest {
     }
 
     @Test
-    void aProducerCancelledInTheStepASlotIsClaimedForItStillPutsItsItem() {
+    void aConsumerCancelledInTheStepAnItemIsClaimedForItLeavesTheItemInTheQueue() {
         Weft.run(() -> {
-            Queue<String> q = new Queue<>(1);
-            q.put("a");
-            Task<Void> producer = Weft.spawn(() -> {
-                q.put("b");
-                Weft.yieldNow();
-            });
+            Queue<String> q = new Queue<>();
+            Task<String> consumer = Weft.spawn(() -> q.get());
             Weft.yieldNow();
-            assertEquals("a", q.get());
-            producer.cancel();
-            Weft.gatherReturningExceptions(producer);
-            assertTrue(producer.isCancelled());
-            assertEquals("b", q.getNowait());
-            assertTrue(q.isEmpty());
+            q.put("x");
+            consumer.cancel();
+            Weft.gatherReturningExceptions(consumer);
+            assertTrue(consumer.isCancelled());
+            assertEquals(1, q.size(), "the claim was given back");
+            assertEquals("x", q.getNowait());
+        });
+    }
+
+    @Test
+    void aProducerCancelledInTheStepASlotIsClaimedForItDoesNotPutAndTheSlotGoesToTheNext() {
+        Weft.run(() -> {
+            for (boolean cancelFirst : new boolean[] {false, true}) {
+                Queue<String> q = new Queue<>(1);
+                q.put("a");
+                Task<Void> producer = Weft.spawn(() -> q.put("b"));
+                Task<Void> next = Weft.spawn(() -> q.put("c"));
+                Weft.yieldNow();
+                if (cancelFirst) {
+                    producer.cancel();
+                    assertEquals("a", q.get());
+                } else {
+                    assertEquals("a", q.get());
+                    producer.cancel();
+                }
+                Weft.gatherReturningExceptions(producer, next);
+                assertTrue(producer.isCancelled());
+                assertEquals("c", q.getNowait(), "cancelFirst=" + cancelFirst);
+                assertTrue(q.isEmpty(), "the cancelled producer's item was not put");
+            }
         });
     }
 

@@ -122,19 +122,61 @@ class CancellationChaosTest {
         assertFalse(cond.isLocked());
     }
 
+    @Test
+    void queueItemsSurviveCancellationsFromAnotherThread() throws Exception {
+        // Half the workers produce numbered items, half consume; the plain thread does both.
+        // A cancelled put must not have put its item, a cancelled get must not have taken one:
+        // afterwards every item put was taken exactly once or is still in the queue.
+        dev.weft.queue.Queue<Integer> q = new dev.weft.queue.Queue<>(4);
+        AtomicInteger numbers = new AtomicInteger();
+        java.util.Set<Integer> put = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Queue<Integer> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        AtomicInteger passes = new AtomicInteger();
+        hammer(passes, slot -> slot % 2 == 0 ? () -> {
+            while (true) {
+                int n = numbers.getAndIncrement();
+                q.put(n);
+                put.add(n);
+            }
+        } : () -> {
+            while (true) {
+                taken.add(q.get());
+                passes.incrementAndGet();
+            }
+        }, () -> {
+            int n = numbers.getAndIncrement();
+            q.put(n);
+            put.add(n);
+            taken.add(q.get());
+            passes.incrementAndGet();
+        });
+        List<Integer> all = new ArrayList<>(taken);
+        while (!q.isEmpty()) {
+            all.add(q.getNowait());
+        }
+        assertEquals(all.size(), new java.util.HashSet<>(all).size(), "an item was taken twice");
+        assertEquals(put, new java.util.HashSet<>(all), "items put and items taken differ");
+    }
+
     /**
      * Runs 8 workers on a 2-loop group and {@code plainStep} in a loop on a plain thread; after
      * every 10 more passes cancels a random worker and spawns a replacement, until {@link #PASSES} passes and
      * {@link #MIN_CANCELS} cancellations.
      */
     private static void hammer(AtomicInteger passes, VoidCoroutine worker, VoidCoroutine plainStep) throws Exception {
+        hammer(passes, slot -> worker, plainStep);
+    }
+
+    /** {@link #hammer(AtomicInteger, VoidCoroutine, VoidCoroutine)} with a worker per slot (a replacement keeps its slot's role). */
+    private static void hammer(AtomicInteger passes, java.util.function.IntFunction<VoidCoroutine> workerOfSlot,
+            VoidCoroutine plainStep) throws Exception {
         Random random = new Random(7);
         AtomicBoolean stop = new AtomicBoolean();
         List<Task<Void>> workers = new ArrayList<>();
         int cancels = 0;
         try (LoopGroup group = new LoopGroup(2)) {
             for (int i = 0; i < 8; i++) {
-                workers.add(group.next().spawn(worker));
+                workers.add(group.next().spawn(workerOfSlot.apply(i)));
             }
             Thread plain = Thread.ofPlatform().start(() -> {
                 try {
@@ -154,7 +196,7 @@ class CancellationChaosTest {
                 int victim = random.nextInt(workers.size());
                 workers.get(victim).cancel();
                 cancels++;
-                workers.set(victim, group.next().spawn(worker));
+                workers.set(victim, group.next().spawn(workerOfSlot.apply(victim)));
             }
             stop.set(true);
             plain.join();

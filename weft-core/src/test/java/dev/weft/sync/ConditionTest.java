@@ -162,29 +162,36 @@ class ConditionTest {
     @Test
     void aSignalHandedToAWaiterThatIsThenCancelledIsPassedOn() {
         Weft.run(() -> {
-            Condition cond = new Condition();
-            List<String> log = new ArrayList<>();
-            Task<Void> first = Weft.spawn(() -> {
+            for (boolean cancelFirst : new boolean[] {false, true}) {
+                Condition cond = new Condition();
+                List<String> log = new ArrayList<>();
+                Task<Void> first = Weft.spawn(() -> {
+                    try (var _ = cond.lock()) {
+                        cond.await();
+                        log.add("first");
+                    }
+                });
+                Task<Void> second = Weft.spawn(() -> {
+                    try (var _ = cond.lock()) {
+                        cond.await();
+                        log.add("second");
+                    }
+                });
+                Weft.yieldNow();
                 try (var _ = cond.lock()) {
-                    cond.await();
-                    log.add("first");
+                    if (cancelFirst) {
+                        first.cancel();   // `first` withdraws at once...
+                        cond.signal();    // ...so the signal goes to `second`
+                    } else {
+                        cond.signal();    // goes to `first`...
+                        first.cancel();   // ...which is cancelled in the same step and passes it on
+                    }
                 }
-            });
-            Task<Void> second = Weft.spawn(() -> {
-                try (var _ = cond.lock()) {
-                    cond.await();
-                    log.add("second");
-                }
-            });
-            Weft.yieldNow();
-            try (var _ = cond.lock()) {
-                cond.signal();    // goes to `first`...
-                first.cancel();   // ...which is cancelled in the same step
+                Weft.gatherReturningExceptions(first, second);
+                assertTrue(first.isCancelled());
+                assertEquals(List.of("second"), log, "the signal must reach the second waiter; cancelFirst=" + cancelFirst);
+                assertFalse(cond.isLocked());
             }
-            Weft.gatherReturningExceptions(first, second);
-            assertTrue(first.isCancelled());
-            assertEquals(List.of("second"), log, "the signal must reach the second waiter");
-            assertFalse(cond.isLocked());
         });
     }
 

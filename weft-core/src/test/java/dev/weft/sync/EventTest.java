@@ -92,6 +92,30 @@ class EventTest {
     }
 
     @Test
+    void aWaiterCancelledInTheStepTheEventIsSetIsCancelledAndTheOthersWake() {
+        Weft.run(() -> {
+            for (boolean cancelFirst : new boolean[] {false, true}) {
+                Event event = new Event();
+                List<String> log = new ArrayList<>();
+                Task<Void> cancelled = Weft.spawn(() -> { event.await(); log.add("cancelled waiter woke"); });
+                Task<Void> other = Weft.spawn(() -> { event.await(); log.add("other woke"); });
+                Weft.yieldNow();
+                if (cancelFirst) {
+                    cancelled.cancel();
+                    event.set();
+                } else {
+                    event.set();
+                    cancelled.cancel();
+                }
+                Weft.gatherReturningExceptions(cancelled, other);
+                assertTrue(cancelled.isCancelled(), "delivered at await(); cancelFirst=" + cancelFirst);
+                assertEquals(List.of("other woke"), log);
+                assertTrue(event.isSet());
+            }
+        });
+    }
+
+    @Test
     void aPlainThreadWaitsForAnEventSetByATaskOfAnotherLoop() throws Exception {
         Event event = new Event();
         AtomicBoolean woke = new AtomicBoolean();

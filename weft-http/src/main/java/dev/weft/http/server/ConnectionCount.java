@@ -1,6 +1,7 @@
 package dev.weft.http.server;
 
 import dev.weft.Future;
+import dev.weft.Task;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,8 +51,9 @@ final class ConnectionCount {
         }
     }
 
-    /** Waits until at most {@code atMost} connections are open; a cancellation point. */
+    /** Waits until at most {@code atMost} connections are open; always a cancellation point. */
     void awaitAtMost(int atMost) {
+        Task.checkpointCurrent(); // also when it need not wait
         Future<Void> done;
         synchronized (guard) {
             if (open <= atMost) {
