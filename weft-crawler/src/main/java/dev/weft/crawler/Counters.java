@@ -87,6 +87,10 @@ final class Counters {
         deduplicated++;
     }
 
+    synchronized void deduplicated(int n) {
+        deduplicated += n;
+    }
+
     synchronized void filtered() {
         filtered++;
     }
@@ -111,7 +115,8 @@ final class Counters {
         long elapsed = startedNanos < 0 ? 0 : Math.max(0, end - startedNanos);
         double rate = elapsed <= 0 ? 0 : pagesThisRun / (elapsed / 1e9);
         return new CrawlStats(state, pagesDone, pagesThisRun, urlsKnown, inFlight, queued, errors,
-                Map.copyOf(byStatus), bytes, Map.copyOf(byErrorKind), retries, robotsBlocked, deduplicated, filtered,
+                java.util.Collections.unmodifiableMap(new TreeMap<>(byStatus)), bytes,
+                java.util.Collections.unmodifiableMap(new TreeMap<>(byErrorKind)), retries, robotsBlocked, deduplicated, filtered,
                 items, hosts, deferred, Duration.ofNanos(elapsed), rate, Duration.ofNanos(responseNanos));
     }
 

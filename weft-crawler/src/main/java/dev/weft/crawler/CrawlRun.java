@@ -84,8 +84,6 @@ final class CrawlRun {
     private static final long ROBOTS_TTL_NANOS = Duration.ofHours(24).toNanos();
     private static final int BATCH_PAGES = 200;
     private static final Duration BATCH_DELAY = Duration.ofMillis(200);
-    private static final int WINDOW_PER_HOST = 1000;
-    private static final int WINDOW_TOTAL = 200_000;
     private static final int REFILL_SIZE = 500;
     private static final int MAX_REFILLS = 8;
     private static final int MAX_SITEMAPS = 50;
@@ -194,7 +192,7 @@ final class CrawlRun {
         int signals = 0;
         while (true) {
             try {
-                done.await();
+                Weft.shield(done).await(); // a cancellation must not cancel `done` itself
                 return cancelled;
             } catch (CancelledException e) {
                 cancelled = e;
@@ -234,7 +232,7 @@ final class CrawlRun {
         seeds = List.copyOf(allSeeds);
         rules = new UrlRules(UrlRules.ScopeKind.valueOf(cfg.scope().name()), seeds, cfg.allow(), cfg.deny(),
                 cfg.maxDepth(), cfg.maxUrlLength());
-        frontier = new Frontier(this::throttleFor, WINDOW_PER_HOST, WINDOW_TOTAL);
+        frontier = new Frontier(this::throttleFor, cfg.windowPerHost(), cfg.windowTotal());
         long now = loop.nanoTime();
         if (resuming) {
             LOG.info("resuming the crawl in {}: {} pages stored, {} URLs queued", store.describe(), stored.pages(),
@@ -379,6 +377,13 @@ final class CrawlRun {
         }
         storeThread.shutdown();
         parsePool.shutdown();
+        try {
+            // Their last jobs report back to the loop: let them finish before the loop may close.
+            storeThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            parsePool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (temporaryStore != null) {
             for (String suffix : List.of("", "-wal", "-shm")) {
                 try {
@@ -498,6 +503,7 @@ final class CrawlRun {
                 turn(h, now);
             }
             arm(frontier.nextReadyAt(), now);
+            cfg.trace().inMemory(frontier.inMemory());
         }
         updateGauges();
         checkEnd();
@@ -561,11 +567,11 @@ final class CrawlRun {
             }
             return;
         }
-        if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < WINDOW_PER_HOST / 4) {
+        if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < cfg.windowPerHost() / 4) {
             refill(h);
         }
         if (!cfg.ignoreRobots() && !h.robots().allows(v.target())) {
-            robotsRefused(v);
+            robotsRefused(v, h.robotsNote());
             frontier.reschedule(h, now);
             return;
         }
@@ -598,7 +604,11 @@ final class CrawlRun {
             return;
         }
         refills++;
-        Future<List<FrontierEntry>> f = writer.refill(h.origin(), h.lastSeqInMemory(), REFILL_SIZE);
+        // As many as the window has room for (at least one, so that a host never starves while
+        // others hold the memory).
+        long room = Math.min(cfg.windowPerHost() - (h.queued() - h.spilled()), cfg.windowTotal() - frontier.inMemory());
+        int ask = (int) Math.max(1, Math.min(REFILL_SIZE, room));
+        Future<List<FrontierEntry>> f = writer.refill(h.origin(), h.lastSeqInMemory(), ask);
         f.addDoneCallback(result -> {
             refills--;
             if (result.state() != Future.State.RESULT) {
@@ -606,7 +616,8 @@ final class CrawlRun {
                 storeFailed(t instanceof StoreException se ? se : new StoreException(String.valueOf(t), t));
                 return;
             }
-            frontier.refilled(h, result.result(), REFILL_SIZE, loop.nanoTime());
+            cfg.trace().refilled(h.origin(), result.result().size());
+            frontier.refilled(h, result.result(), ask, loop.nanoTime());
             HostRecord next = refillQueue.poll();
             if (next != null) {
                 refill(next);
@@ -623,16 +634,26 @@ final class CrawlRun {
         spawn("robots " + h.origin(), () -> fetchRobots(h));
     }
 
+    /**
+     * The robots phase of a host: robots.txt (and its sitemaps); the host is counted in flight
+     * until it ends, however it ends (a cancellation makes robots.txt due again).
+     */
     private void fetchRobots(HostRecord h) {
-        FetchResult r;
+        boolean settled = false;
         try {
-            r = fetcher.fetch(h.origin() + "/robots.txt", true, 5);
-        } catch (CancelledException e) {
+            settled = readRobots(h);
+        } finally {
             inFlight--;
-            frontier.robotsExpired(h);
-            frontier.finished(h, loop.nanoTime());
-            throw e;
+            if (!settled) {
+                frontier.robotsExpired(h);
+                frontier.finished(h, loop.nanoTime());
+            }
         }
+    }
+
+    /** Reads robots.txt and settles the host's robots state; false if interrupted before. */
+    private boolean readRobots(HostRecord h) {
+        FetchResult r = fetcher.fetch(h.origin() + "/robots.txt", true, 5);
         long now = loop.nanoTime();
         counters.response(r.elapsedNanos(), r.bodyBytes());
         RobotsPolicy.Robots robots;
@@ -651,22 +672,22 @@ final class CrawlRun {
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
             int failures = h.robotsFailures() + 1;
-            frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
-            inFlight--;
             if (failures > cfg.retries()) {
-                defer(h, "robots.txt unreachable (" + why + ") after " + failures + " tries");
+                String note = "robots.txt unreachable (" + why + ") after " + failures + " tries";
+                LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
+                frontier.robotsGaveUp(h, robots, note, now);
             } else {
                 LOG.debug("{}/robots.txt unreachable ({}); asking again later", h.origin(), why);
+                frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
             }
-            return;
+            return true;
         }
         long crawlDelay = robots.crawlDelayMillis();
         if (crawlDelay > cfg.maxHostWait().toMillis()) {
             frontier.robotsReady(h, robots, now);
-            inFlight--;
             defer(h, "its robots.txt Crawl-delay (" + crawlDelay / 1000.0 + " s) is longer than the longest wait ("
                     + cfg.maxHostWait().toSeconds() + " s)");
-            return;
+            return true;
         }
         if (crawlDelay > 0) {
             h.throttle().raiseFloor(crawlDelay * 1_000_000L);
@@ -674,9 +695,9 @@ final class CrawlRun {
         if (cfg.sitemaps() && robots.availability() == RobotsPolicy.Availability.RULES) {
             readSitemaps(h, robots.sitemaps());
         }
-        inFlight--;
         frontier.robotsReady(h, robots, loop.nanoTime());
         writer.host(hostRow(h));
+        return true;
     }
 
     /** Reads the sitemaps of the host's own origin, each request spaced like any other. */
@@ -757,8 +778,8 @@ final class CrawlRun {
         counters.response(r.elapsedNanos(), r.bodyBytes());
         Throttle t = h.throttle();
         if (!r.responded()) {
-            if (r.errorKind() == ErrorKind.TIMEOUT) {
-                t.onSlowDown(now);
+            if (r.errorKind() == ErrorKind.TIMEOUT && t.onSlowDown(now)) {
+                frontier.slowedDown(h, now);
             }
             if (r.errorKind().retryable() && retry(v, now, 0)) {
                 return;
@@ -768,8 +789,8 @@ final class CrawlRun {
         }
         int s = r.status();
         if (s == 429 || s >= 500) {
-            if (s == 429 || s == 503 || s == 502 || s == 504) {
-                t.onSlowDown(now);
+            if ((s == 429 || s == 503 || s == 502 || s == 504) && t.onSlowDown(now)) {
+                frontier.slowedDown(h, now);
             }
             long notBefore = 0;
             Duration ra = s == 429 || s == 503 ? RetryAfter.parse(r.header("Retry-After"), Instant.now()) : null;
@@ -790,7 +811,11 @@ final class CrawlRun {
             complete(v, r, null, kind.label() + ": HTTP " + s + triesNote(v));
             return;
         }
+        int before = t.slowDowns();
         t.onSuccess(r.elapsedNanos(), now);
+        if (t.slowDowns() != before) {
+            frontier.slowedDown(h, now); // latency rose
+        }
         String location = r.header("Location");
         if (s >= 300 && s < 400 && location != null) {
             redirect(v, r, location, now);
@@ -858,10 +883,10 @@ final class CrawlRun {
         requeue(v, now);
     }
 
-    private void robotsRefused(Visit v) {
+    private void robotsRefused(Visit v, String note) {
         counters.robotsBlocked();
-        String what = v.chain().isEmpty() ? "disallowed by robots.txt"
-                : "the redirect target " + v.target() + " is disallowed by robots.txt";
+        String why = note != null ? note : "disallowed by robots.txt";
+        String what = v.chain().isEmpty() ? why : "the redirect target " + v.target() + ": " + why;
         FetchResult none = new FetchResult(v.target(), 0, null, null, null, 0, 0, false, 0, ErrorKind.ROBOTS, what);
         complete(v, none, null, ErrorKind.ROBOTS.label() + ": " + what);
     }
@@ -882,8 +907,14 @@ final class CrawlRun {
         ParsedPage parsed = null;
         if (ok2xx && r.body() != null && r.isHtml()) {
             try {
-                parsed = loop.runInExecutor(parsePool, () -> parser.parse(r.url(), r.contentType(),
-                        r.header("X-Robots-Tag"), r.body(), r.length())).await();
+                cfg.trace().parseStarted(e.url());
+                parsed = loop.runInExecutor(parsePool, () -> {
+                    try {
+                        return parser.parse(r.url(), r.contentType(), r.header("X-Robots-Tag"), r.body(), r.length());
+                    } finally {
+                        cfg.trace().parseEnded(e.url());
+                    }
+                }).await();
             } catch (CancelledException x) {
                 throw x;
             } catch (RuntimeException | StackOverflowError x) {
@@ -891,6 +922,9 @@ final class CrawlRun {
             }
         }
         List<String> links = parsed != null ? parsed.links() : List.of();
+        if (parsed != null) {
+            counters.deduplicated(parsed.repeatedLinks());
+        }
         List<ItemRow> items = List.of();
         List<Object> emitted = List.of();
         boolean noindex = parsed != null && parsed.noindex();

@@ -15,9 +15,9 @@ import java.util.Map;
  * @param inFlight        requests in flight now (robots.txt included)
  * @param queued          URLs waiting (in memory, in the store, or waiting to retry)
  * @param errors          pages stored with an error
- * @param pagesByStatus   pages by final HTTP status (pages without a response are not counted here)
+ * @param pagesByStatus   pages by final HTTP status, in status order (pages without a response are not counted here)
  * @param bytes           body bytes received
- * @param errorsByKind    pages with an error, by kind ({@code timeout}, {@code connection}, …)
+ * @param errorsByKind    pages with an error, by kind ({@code timeout}, {@code connection}, …), in name order
  * @param retries         requests sent again (timeouts, connection errors, 5xx, 429)
  * @param robotsBlocked   URLs robots.txt refused (never requested)
  * @param deduplicated    links dropped because their URL was already admitted
@@ -53,7 +53,7 @@ public record CrawlStats(State state, long pagesDone, long pagesThisRun, long ur
         FAILED
     }
 
-    /** @return how many times faster than one request at a time ({@code responseTimeSum / elapsed}) */
+    /** {@return how many times faster than one request at a time ({@code responseTimeSum / elapsed})} */
     public double speedUp() {
         long e = elapsed.toNanos();
         return e <= 0 ? 0 : (double) responseTimeSum.toNanos() / e;

@@ -82,7 +82,7 @@ public final class Crawler {
         this.config = config;
     }
 
-    /** @return a builder with the polite defaults */
+    /** {@return a builder with the polite defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -129,13 +129,13 @@ public final class Crawler {
         }
     }
 
-    /** @return a consistent snapshot of the live counters; safe from any thread */
+    /** {@return a consistent snapshot of the live counters; safe from any thread} */
     public CrawlStats stats() {
         EventLoop l = loop;
         return counters.snapshot(l != null ? l.nanoTime() : System.nanoTime());
     }
 
-    /** @return the canonical seed URLs */
+    /** {@return the canonical seed URLs} */
     public List<String> seeds() {
         return config.seeds();
     }
@@ -182,8 +182,24 @@ public final class Crawler {
         private final List<CrawlListener> listeners = new ArrayList<>();
         private Duration progressInterval = Duration.ofSeconds(1);
         private Duration stopGrace = Duration.ofSeconds(3);
+        private EngineTrace trace = EngineTrace.NONE;
+        private int windowPerHost = 1000;
+        private int windowTotal = 200_000;
 
         private Builder() {
+        }
+
+        /** The frontier's memory window (package-private: tests make it small to see the spill). */
+        Builder window(int perHost, int total) {
+            windowPerHost = perHost;
+            windowTotal = total;
+            return this;
+        }
+
+        /** Hooks for tests (package-private). */
+        Builder trace(EngineTrace t) {
+            trace = t;
+            return this;
         }
 
         /**
@@ -619,11 +635,14 @@ public final class Crawler {
             if (userAgent == null || userAgent.isBlank()) {
                 throw new IllegalArgumentException("userAgent must not be empty");
             }
+            if (storeUri != null) {
+                dev.weft.crawler.store.Stores.open(storeUri); // checks the URI (opens nothing)
+            }
             return new Crawler(new CrawlConfig(List.copyOf(canonical), maxPages, maxDepth, maxPagesPerHost,
                     concurrency, perHost, delay, scope, List.copyOf(allow), List.copyOf(deny), List.copyOf(fields),
                     timeout, retries, userAgent, ignoreRobots, followNofollow, sitemaps, maxBodySize, maxUrlLength,
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
-                    onItem, List.copyOf(listeners), progressInterval, stopGrace));
+                    onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal));
         }
 
         private static Pattern compile(String what, String regex) {

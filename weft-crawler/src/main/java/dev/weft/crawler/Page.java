@@ -11,16 +11,16 @@ import org.jsoup.nodes.Document;
  */
 public interface Page {
 
-    /** @return the canonical URL the crawl admitted (the key of its stored row) */
+    /** {@return the canonical URL the crawl admitted (the key of its stored row)} */
     String url();
 
-    /** @return the URL that gave this response, after redirects */
+    /** {@return the URL that gave this response, after redirects} */
     String finalUrl();
 
-    /** @return the HTTP status */
+    /** {@return the HTTP status} */
     int status();
 
-    /** @return the {@code Content-Type}, or null */
+    /** {@return the {@code Content-Type}, or null} */
     String contentType();
 
     /**
@@ -31,28 +31,28 @@ public interface Page {
      */
     String header(String name);
 
-    /** @return links followed from a seed to reach it (seeds are 0) */
+    /** {@return links followed from a seed to reach it (seeds are 0)} */
     int depth();
 
-    /** @return the page that linked to it, or null for a seed */
+    /** {@return the page that linked to it, or null for a seed} */
     String referrer();
 
-    /** @return the body decoded as text (charset from the header, a BOM or {@code <meta>}), or "" for a binary body */
+    /** {@return the body decoded as text (charset from the header, a BOM or {@code <meta>}), or "" for a binary body} */
     String text();
 
-    /** @return the parsed HTML document (jsoup), or null if the page is not HTML */
+    /** {@return the parsed HTML document (jsoup), or null if the page is not HTML} */
     Document document();
 
-    /** @return the HTML title, or null */
+    /** {@return the HTML title, or null} */
     String title();
 
-    /** @return the values of the {@code extract} rules that matched */
+    /** {@return the values of the {@code extract} rules that matched} */
     Map<String, String> fields();
 
-    /** @return the canonical links the crawler found on it (before scope and rules) */
+    /** {@return the canonical links the crawler found on it (before scope and rules)} */
     List<String> links();
 
-    /** @return true if the body was longer than {@code maxBodySize} and was cut */
+    /** {@return true if the body was longer than {@code maxBodySize} and was cut} */
     boolean truncated();
 
     /**

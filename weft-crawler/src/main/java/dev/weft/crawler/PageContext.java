@@ -26,12 +26,12 @@ public interface PageContext {
      */
     void follow(String url);
 
-    /** @return the links that will be followed after the callback (the page's, then {@link #follow}'s) */
+    /** {@return the links that will be followed after the callback (the page's, then {@link #follow}'s)} */
     List<String> links();
 
     /** Follows none of the page's own links (only those given to {@link #follow} afterwards). */
     void dontFollowLinks();
 
-    /** @return the crawl's live counters */
+    /** {@return the crawl's live counters} */
     CrawlStats stats();
 }

@@ -1,11 +1,14 @@
 package dev.weft.crawler;
 
 import dev.weft.EventLoop;
+import dev.weft.Task;
+import dev.weft.Weft;
 import dev.weft.http.server.Handler;
 import dev.weft.http.server.HttpServer;
 import dev.weft.http.server.Request;
 import dev.weft.http.server.Response;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -24,11 +27,20 @@ import java.util.stream.Collectors;
  */
 final class TestSite implements AutoCloseable, Handler {
 
-    /** One request as the server saw it. */
-    record Hit(String target, String userAgent, double start, double end, int concurrent) {
+    /** One request as the server saw it (logged when it starts; {@code end} is NaN until it ends). */
+    record Hit(String target, String userAgent, double start, double[] ended, int concurrent) {
+        double end() {
+            return ended[0];
+        }
+
         String path() {
             int q = target.indexOf('?');
             return q < 0 ? target : target.substring(0, q);
+        }
+
+        @Override
+        public String toString() {
+            return target + "@" + start + (Double.isNaN(end()) ? "" : "-" + end()) + "(" + concurrent + ")";
         }
     }
 
@@ -42,12 +54,32 @@ final class TestSite implements AutoCloseable, Handler {
     private TestSite() {
     }
 
-    /** A site on 127.0.0.1, a free port; call from a task. */
+    /**
+     * A site on 127.0.0.1, a free port; call from a task. On a virtual clock it also starts a
+     * pacer, a task that sleeps one millisecond at a time. Weft's virtual clock jumps to the next
+     * timer whenever no task is ready — even while a request or a response is on its way through
+     * a loopback socket (reported to weft-core: the loop advances the clock before it polls the
+     * selector). Without a timer close by, such a jump would be seconds long and the server would
+     * see requests late by that much; with the pacer, at most {@link #QUANTUM} late.
+     */
     static TestSite start() throws IOException {
         TestSite s = new TestSite();
         s.server = HttpServer.start(s, "127.0.0.1", 0);
+        EventLoop loop = EventLoop.running();
+        if (loop.hasVirtualClock()) {
+            s.pacer = loop.spawn("pacer", () -> {
+                while (true) {
+                    Weft.sleep(Duration.ofMillis(1));
+                }
+            });
+        }
         return s;
     }
+
+    /** How late (virtual seconds) the server may see a request because of the clock's jumps. */
+    static final double QUANTUM = 0.001 + 1e-9;
+
+    private Task<Void> pacer;
 
     TestSite page(String path, Handler h) {
         pages.put(path, h);
@@ -83,13 +115,42 @@ final class TestSite implements AutoCloseable, Handler {
     public Response handle(Request request) throws Exception {
         EventLoop loop = EventLoop.running();
         int now = current.incrementAndGet();
-        double start = loop.time();
+        Hit hit = new Hit(request.rawTarget(), request.header("User-Agent"), loop.time(), new double[] {Double.NaN}, now);
+        synchronized (log) {
+            log.add(hit);
+            log.notifyAll();
+        }
         try {
             Handler h = pages.getOrDefault(request.path(), fallback);
             return h.handle(request);
         } finally {
             current.decrementAndGet();
-            log.add(new Hit(request.rawTarget(), request.header("User-Agent"), start, loop.time(), now));
+            hit.ended()[0] = loop.time();
+        }
+    }
+
+    /** How many requests the server has had. */
+    int hitCount() {
+        synchronized (log) {
+            return log.size();
+        }
+    }
+
+    /**
+     * Blocks the calling plain thread until the server has had {@code n} requests, or
+     * {@code stillWaiting} says to give up (checked every 100 ms: a child process that ended).
+     *
+     * @return true if the count was reached
+     */
+    boolean awaitHits(int n, java.util.function.BooleanSupplier stillWaiting) throws InterruptedException {
+        synchronized (log) {
+            while (log.size() < n) {
+                if (!stillWaiting.getAsBoolean()) {
+                    return false;
+                }
+                log.wait(100);
+            }
+            return true;
         }
     }
 
@@ -121,6 +182,9 @@ final class TestSite implements AutoCloseable, Handler {
 
     @Override
     public void close() {
+        if (pacer != null) {
+            pacer.cancel();
+        }
         server.close();
     }
 }

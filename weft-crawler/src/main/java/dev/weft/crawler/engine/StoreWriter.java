@@ -143,17 +143,17 @@ public final class StoreWriter {
         return loop.runInExecutor(storeThread, call);
     }
 
-    /** @return true if too much waits for the store: start no new fetches until it catches up */
+    /** {@return true if too much waits for the store: start no new fetches until it catches up} */
     public boolean needsBackout() {
         return committing != null && current.pages().size() >= 4 * batchPages;
     }
 
-    /** @return the error of a failed commit, or null */
+    /** {@return the error of a failed commit, or null} */
     public StoreException failure() {
         return failure;
     }
 
-    /** @return pages in the batch being filled */
+    /** {@return pages in the batch being filled} */
     public int pending() {
         return current.pages().size();
     }

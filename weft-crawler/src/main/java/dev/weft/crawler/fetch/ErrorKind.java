@@ -34,12 +34,12 @@ public enum ErrorKind {
         this.retryable = retryable;
     }
 
-    /** @return the label used in the {@code error} column and in the stats */
+    /** {@return the label used in the {@code error} column and in the stats} */
     public String label() {
         return label;
     }
 
-    /** @return whether a retry may help */
+    /** {@return whether a retry may help} */
     public boolean retryable() {
         return retryable;
     }

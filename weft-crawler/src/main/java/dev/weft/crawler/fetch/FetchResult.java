@@ -20,7 +20,7 @@ import dev.weft.http.Headers;
 public record FetchResult(String url, int status, Headers headers, String contentType, byte[] body, int length,
         long bodyBytes, boolean truncated, long elapsedNanos, ErrorKind errorKind, String error) {
 
-    /** @return true if a response came back (any status) */
+    /** {@return true if a response came back (any status)} */
     public boolean responded() {
         return errorKind == null;
     }
@@ -35,7 +35,7 @@ public record FetchResult(String url, int status, Headers headers, String conten
         return headers == null ? null : headers.get(name);
     }
 
-    /** @return true if the body is HTML (by Content-Type, or by sniffing when there is none) */
+    /** {@return true if the body is HTML (by Content-Type, or by sniffing when there is none)} */
     public boolean isHtml() {
         if (contentType != null) {
             String ct = contentType.toLowerCase(java.util.Locale.ROOT);

@@ -77,7 +77,7 @@ public final class Fetcher {
         try (ClientResponse r = session.request(req)) {
             String ct = r.contentType();
             boolean keep = keepAnyBody || textual(ct);
-            byte[] buf = keep ? new byte[(int) Math.min(maxBodySize, 64 * 1024)] : new byte[16 * 1024];
+            byte[] buf = new byte[(int) Math.min(maxBodySize, 16 * 1024)];
             int length = 0;
             long total = 0;
             boolean truncated = false;

@@ -75,17 +75,17 @@ public final class Frontier {
         return hosts.get(origin);
     }
 
-    /** @return every host record */
+    /** {@return every host record} */
     public Collection<HostRecord> hosts() {
         return hosts.values();
     }
 
-    /** @return URLs queued in all: in memory, spilled, waiting for a retry or a redirect turn */
+    /** {@return URLs queued in all: in memory, spilled, waiting for a retry or a redirect turn} */
     public long queued() {
         return inMemory + spilledTotal + waitingTotal;
     }
 
-    /** @return URLs held in memory (windows) */
+    /** {@return URLs held in memory (windows)} */
     public long inMemory() {
         return inMemory;
     }
@@ -160,7 +160,7 @@ public final class Frontier {
         return null;
     }
 
-    /** @return the loop time of the earliest turn in the heap, or {@code Long.MAX_VALUE} if none */
+    /** {@return the loop time of the earliest turn in the heap, or {@code Long.MAX_VALUE} if none} */
     public long nextReadyAt() {
         while (!heap.isEmpty()) {
             Slot s = heap.peek();
@@ -251,6 +251,17 @@ public final class Frontier {
     }
 
     /**
+     * The host's throttle just slowed down: the next request waits the new delay from now.
+     *
+     * @param h   the host
+     * @param now the loop's clock
+     */
+    public void slowedDown(HostRecord h, long now) {
+        h.nextStartAt = Math.max(h.nextStartAt, now + h.throttle().delayNanos());
+        reschedule(h, now);
+    }
+
+    /**
      * A request to the host ended.
      *
      * @param h   the host
@@ -329,6 +340,7 @@ public final class Frontier {
         h.robotsState = HostRecord.RobotsState.READY;
         h.robotsFetchedAt = now;
         h.robotsFailures = 0;
+        h.robotsNote = null;
         long delay = robots.crawlDelayMillis();
         if (delay > 0) {
             h.throttle().raiseFloor(delay * 1_000_000L);
@@ -352,6 +364,23 @@ public final class Frontier {
         h.robotsRetryAt = retryAt;
         finished(h, now);
         return h.robotsFailures;
+    }
+
+    /**
+     * Its robots.txt could not be read and the tries are spent: everything stays disallowed (its
+     * URLs are stored as refused, with the note, never requested) until the rules expire.
+     *
+     * @param h      the host
+     * @param robots the disallow-all rules
+     * @param note   why, for the stored rows
+     * @param now    the loop's clock
+     */
+    public void robotsGaveUp(HostRecord h, RobotsPolicy.Robots robots, String note, long now) {
+        h.robots = robots;
+        h.robotsState = HostRecord.RobotsState.READY;
+        h.robotsFetchedAt = now;
+        h.robotsNote = note;
+        finished(h, now);
     }
 
     /**
@@ -394,6 +423,9 @@ public final class Frontier {
      */
     public void refilled(HostRecord h, List<FrontierEntry> entries, int asked, long now) {
         h.refilling = false;
+        if (h.deferred) {
+            return; // set aside meanwhile: its URLs stay in the store
+        }
         for (FrontierEntry e : entries) {
             h.window.add(e);
             h.lastSeqInMemory = Math.max(h.lastSeqInMemory, e.seq());
@@ -408,7 +440,7 @@ public final class Frontier {
         reschedule(h, now);
     }
 
-    /** @return the most URLs kept in memory per host */
+    /** {@return the most URLs kept in memory per host} */
     public int windowPerHost() {
         return windowPerHost;
     }

@@ -10,7 +10,7 @@ package dev.weft.crawler.frontier;
  */
 public record FrontierEntry(String url, int depth, String referrer, long seq) {
 
-    /** @return the origin ({@code scheme://host[:port]}) it belongs to */
+    /** {@return the origin ({@code scheme://host[:port]}) it belongs to} */
     public String origin() {
         return UrlNormalizer.origin(url);
     }

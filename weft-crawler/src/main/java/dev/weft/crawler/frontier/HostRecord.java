@@ -45,6 +45,7 @@ public final class HostRecord {
     long robotsFetchedAt;
     int robotsFailures;
     long robotsRetryAt;
+    String robotsNote;
 
     // Queue.
     final ArrayDeque<FrontierEntry> window = new ArrayDeque<>();
@@ -72,92 +73,97 @@ public final class HostRecord {
         this.throttle = throttle;
     }
 
-    /** @return {@code scheme://host[:port]} */
+    /** {@return {@code scheme://host[:port]}} */
     public String origin() {
         return origin;
     }
 
-    /** @return its adaptive speed */
+    /** {@return its adaptive speed} */
     public Throttle throttle() {
         return throttle;
     }
 
-    /** @return where its robots.txt stands */
+    /** {@return where its robots.txt stands} */
     public RobotsState robotsState() {
         return robotsState;
     }
 
-    /** @return its robots rules, or null before they are known */
+    /** {@return its robots rules, or null before they are known} */
     public RobotsPolicy.Robots robots() {
         return robots;
     }
 
-    /** @return requests to it in flight */
+    /** {@return requests to it in flight} */
     public int inFlight() {
         return inFlight;
     }
 
-    /** @return URLs admitted for it in this crawl (queued or done) */
+    /** {@return URLs admitted for it in this crawl (queued or done)} */
     public long admitted() {
         return admitted;
     }
 
-    /** @return pages stored for it */
+    /** {@return pages stored for it} */
     public long stored() {
         return stored;
     }
 
-    /** @return the loop time until which Retry-After blocks it */
+    /** {@return the loop time until which Retry-After blocks it} */
     public long blockedUntil() {
         return blockedUntil;
     }
 
-    /** @return true if set aside for this run (a Crawl-delay too long, robots.txt never reachable) */
+    /** {@return true if set aside for this run (a Crawl-delay too long, robots.txt never reachable)} */
     public boolean deferred() {
         return deferred;
     }
 
-    /** @return why it was deferred, or null */
+    /** {@return why it was deferred, or null} */
     public String deferredReason() {
         return deferredReason;
     }
 
-    /** @return URLs queued for it: in memory, spilled to the store, and waiting visits */
+    /** {@return URLs queued for it: in memory, spilled to the store, and waiting visits} */
     public long queued() {
         return window.size() + spilled + waiting.size();
     }
 
-    /** @return URLs in its store-side queue that are not in memory */
+    /** {@return URLs in its store-side queue that are not in memory} */
     public long spilled() {
         return spilled;
     }
 
-    /** @return the highest frontier sequence number held in memory (refills read past it) */
+    /** {@return the highest frontier sequence number held in memory (refills read past it)} */
     public long lastSeqInMemory() {
         return lastSeqInMemory;
     }
 
-    /** @return true if it has nothing in memory and its queue goes on in the store */
+    /** {@return true if it has nothing in memory and its queue goes on in the store} */
     public boolean needsRefill() {
         return window.isEmpty() && spilled > 0 && !refilling;
     }
 
-    /** @return how many times in a row its robots.txt could not be read */
+    /** {@return why its robots rules refuse everything when it could not be read, or null} */
+    public String robotsNote() {
+        return robotsNote;
+    }
+
+    /** {@return how many times in a row its robots.txt could not be read} */
     public int robotsFailures() {
         return robotsFailures;
     }
 
-    /** @return the loop time before which no request to it may start */
+    /** {@return the loop time before which no request to it may start} */
     public long nextStartAt() {
         return nextStartAt;
     }
 
-    /** @return true if a refill from the store is under way */
+    /** {@return true if a refill from the store is under way} */
     public boolean refilling() {
         return refilling;
     }
 
-    /** @return true if it has any URL left to crawl */
+    /** {@return true if it has any URL left to crawl} */
     public boolean hasWork() {
         return !window.isEmpty() || spilled > 0 || !waiting.isEmpty();
     }

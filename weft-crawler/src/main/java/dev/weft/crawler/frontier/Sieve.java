@@ -114,12 +114,12 @@ public final class Sieve {
         return contains(Fingerprint.of(canonicalUrl));
     }
 
-    /** @return how many distinct fingerprints it holds */
+    /** {@return how many distinct fingerprints it holds} */
     public int size() {
         return size;
     }
 
-    /** @return the bytes its table takes on the heap */
+    /** {@return the bytes its table takes on the heap} */
     public long memoryBytes() {
         return 16L + 8L * table.length;
     }

@@ -257,8 +257,13 @@ public final class UrlNormalizer {
         }
         out.append(host);
         if (port != null && !port.isEmpty()) {
-            if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (port.length() > 5) {
                 return null;
+            }
+            for (int i = 0; i < port.length(); i++) {
+                if (port.charAt(i) < '0' || port.charAt(i) > '9') {
+                    return null;
+                }
             }
             int p = Integer.parseInt(port);
             if (p == 0 || p > 65535) {
@@ -281,7 +286,10 @@ public final class UrlNormalizer {
             h = new String(decodeAll(h), StandardCharsets.UTF_8);
         }
         h = h.toLowerCase(Locale.ROOT);
-        boolean ascii = h.chars().allMatch(c -> c < 128);
+        boolean ascii = true;
+        for (int i = 0; i < h.length() && ascii; i++) {
+            ascii = h.charAt(i) < 128;
+        }
         if (!ascii) {
             try {
                 h = IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);

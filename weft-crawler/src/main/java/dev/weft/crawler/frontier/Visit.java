@@ -28,32 +28,32 @@ public final class Visit {
         this.target = entry.url();
     }
 
-    /** @return the frontier entry this visit stores a page for */
+    /** {@return the frontier entry this visit stores a page for} */
     public FrontierEntry entry() {
         return entry;
     }
 
-    /** @return the URL to request next */
+    /** {@return the URL to request next} */
     public String target() {
         return target;
     }
 
-    /** @return how many requests of the current target failed and were retried */
+    /** {@return how many requests of the current target failed and were retried} */
     public int attempt() {
         return attempt;
     }
 
-    /** @return the loop time before which it must not be sent again */
+    /** {@return the loop time before which it must not be sent again} */
     public long notBefore() {
         return notBefore;
     }
 
-    /** @return the redirects followed so far, in order (the URLs that answered 3xx) */
+    /** {@return the redirects followed so far, in order (the URLs that answered 3xx)} */
     public List<String> chain() {
         return chain == null ? List.of() : chain;
     }
 
-    /** @return the response times of every request so far, summed */
+    /** {@return the response times of every request so far, summed} */
     public long elapsedNanos() {
         return elapsedNanos;
     }

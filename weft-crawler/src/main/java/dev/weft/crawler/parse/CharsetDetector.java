@@ -29,7 +29,12 @@ public final class CharsetDetector {
     private CharsetDetector() {
     }
 
-    /** A charset and how many bytes of byte-order mark precede the text. */
+    /**
+     * A charset and how many bytes of byte-order mark precede the text.
+     *
+     * @param charset   the charset
+     * @param bomLength the byte-order mark's length (0 if none)
+     */
     public record Detected(Charset charset, int bomLength) {
     }
 

@@ -18,6 +18,10 @@ import org.jsoup.select.QueryParser;
  */
 public record FieldRule(String name, String selector, String attribute) {
 
+    /** Selectors parsed once (jsoup's evaluators are immutable and safe to share). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Evaluator> EVALUATORS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * A rule; the selector is checked at once.
      *
@@ -79,7 +83,7 @@ public record FieldRule(String name, String selector, String attribute) {
      * @return the value, or null if nothing matches
      */
     public String extract(Document doc) {
-        Evaluator e = QueryParser.parse(selector);
+        Evaluator e = EVALUATORS.computeIfAbsent(selector, QueryParser::parse);
         Element el = doc.selectFirst(e);
         if (el == null) {
             return null;

@@ -12,6 +12,8 @@ import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Parses an HTML page with jsoup and finds what the crawl needs: its title, its links
@@ -26,6 +28,11 @@ import org.jsoup.nodes.Element;
  * Immutable and thread-safe.
  */
 public final class PageParser {
+
+    // Parsed once: jsoup's selector parser is costly (it clears a 32 KiB buffer each time).
+    private static final Evaluator LINKS = QueryParser.parse("a[href], area[href]");
+    private static final Evaluator META = QueryParser.parse("meta[name][content]");
+    private static final Evaluator LINK_RELS = QueryParser.parse("link[rel][href]");
 
     private final UrlNormalizer normalizer;
     private final List<FieldRule> fields;
@@ -71,14 +78,14 @@ public final class PageParser {
             if (xRobotsTag != null) {
                 directives.add(xRobotsTag);
             }
-            for (Element m : doc.select("meta[name][content]")) {
+            for (Element m : doc.select(META)) {
                 if (m.attr("name").equalsIgnoreCase("robots")) {
                     directives.add(m.attr("content"));
                 }
             }
             for (String d : directives) {
-                for (String token : d.toLowerCase(Locale.ROOT).split("[,\\s]+")) {
-                    switch (token.trim()) {
+                for (String token : tokens(d.toLowerCase(Locale.ROOT))) {
+                    switch (token) {
                         case "noindex" -> noindex = true;
                         case "nofollow" -> nofollow = true;
                         case "none" -> {
@@ -92,19 +99,20 @@ public final class PageParser {
         }
 
         Set<String> links = new LinkedHashSet<>();
+        int repeated = 0;
         if (!nofollow || followNofollow) {
-            for (Element a : doc.select("a[href], area[href]")) {
+            for (Element a : doc.select(LINKS)) {
                 if (!followNofollow && hasToken(a.attr("rel"), "nofollow")) {
                     continue;
                 }
                 String abs = normalizer.resolve(a.baseUri(), a.attr("href"));
-                if (abs != null) {
-                    links.add(abs);
+                if (abs != null && !links.add(abs)) {
+                    repeated++;
                 }
             }
         }
         String canonical = null;
-        for (Element l : doc.select("link[rel][href]")) {
+        for (Element l : doc.select(LINK_RELS)) {
             if (hasToken(l.attr("rel"), "canonical")) {
                 canonical = normalizer.resolve(l.baseUri(), l.attr("href"));
                 break;
@@ -120,7 +128,7 @@ public final class PageParser {
             }
         }
         return new ParsedPage(doc, text, title, List.copyOf(links), canonical, noindex, nofollow && !followNofollow,
-                values);
+                values, repeated);
     }
 
     /**
@@ -137,11 +145,31 @@ public final class PageParser {
     }
 
     private static boolean hasToken(String rel, String token) {
-        for (String t : rel.trim().split("\\s+")) {
+        for (String t : tokens(rel)) {
             if (t.equalsIgnoreCase(token)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The words of an attribute, split at spaces and commas. */
+    private static List<String> tokens(String s) {
+        List<String> out = new ArrayList<>(2);
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            while (i < n && (Character.isWhitespace(s.charAt(i)) || s.charAt(i) == ',')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(s.charAt(i)) && s.charAt(i) != ',') {
+                i++;
+            }
+            if (i > start) {
+                out.add(s.substring(start, i));
+            }
+        }
+        return out;
     }
 }

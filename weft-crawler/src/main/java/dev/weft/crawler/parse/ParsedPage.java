@@ -18,7 +18,8 @@ import org.jsoup.nodes.Document;
  *                  or an {@code X-Robots-Tag} header)
  * @param nofollow  the page asks that its links not be followed
  * @param fields    the values of the extraction rules that matched, by name
+ * @param repeatedLinks links dropped because the page had them already (same canonical URL)
  */
 public record ParsedPage(Document document, String text, String title, List<String> links, String canonical,
-        boolean noindex, boolean nofollow, Map<String, String> fields) {
+        boolean noindex, boolean nofollow, Map<String, String> fields, int repeatedLinks) {
 }

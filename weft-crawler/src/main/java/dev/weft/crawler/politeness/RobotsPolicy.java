@@ -51,13 +51,13 @@ public final class RobotsPolicy {
             return rules.isAllowed(url);
         }
 
-        /** @return the Crawl-delay in milliseconds, or a negative number if none */
+        /** {@return the Crawl-delay in milliseconds, or a negative number if none} */
         public long crawlDelayMillis() {
             long d = rules.getCrawlDelay();
             return d == BaseRobotRules.UNSET_CRAWL_DELAY ? -1 : d;
         }
 
-        /** @return the sitemaps it lists */
+        /** {@return the sitemaps it lists} */
         public List<String> sitemaps() {
             return rules.getSitemaps();
         }
@@ -76,7 +76,7 @@ public final class RobotsPolicy {
         this.agent = token.isEmpty() ? "*" : token;
     }
 
-    /** @return the product token matched against {@code User-agent} lines */
+    /** {@return the product token matched against {@code User-agent} lines} */
     public String agent() {
         return agent;
     }
@@ -96,12 +96,12 @@ public final class RobotsPolicy {
         return new Robots(Availability.RULES, rules);
     }
 
-    /** @return everything allowed: robots.txt is unavailable (4xx) */
+    /** {@return everything allowed: robots.txt is unavailable (4xx)} */
     public Robots unavailable() {
         return new Robots(Availability.UNAVAILABLE, new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL));
     }
 
-    /** @return everything disallowed for now: robots.txt is unreachable (5xx, network) */
+    /** {@return everything disallowed for now: robots.txt is unreachable (5xx, network)} */
     public Robots unreachable() {
         SimpleRobotRules r = new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_NONE);
         r.setDeferVisits(true);

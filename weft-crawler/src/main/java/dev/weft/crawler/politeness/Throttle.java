@@ -52,22 +52,22 @@ public final class Throttle {
         this.limit = maxConcurrency;
     }
 
-    /** @return the current least gap between two request starts, in nanoseconds */
+    /** {@return the current least gap between two request starts, in nanoseconds} */
     public long delayNanos() {
         return delayNanos;
     }
 
-    /** @return how many requests may be in flight now */
+    /** {@return how many requests may be in flight now} */
     public int limit() {
         return limit;
     }
 
-    /** @return the floor of the delay (configured delay or Crawl-delay) */
+    /** {@return the floor of the delay (configured delay or Crawl-delay)} */
     public long floorNanos() {
         return floorNanos;
     }
 
-    /** @return how many times this host was slowed down */
+    /** {@return how many times this host was slowed down} */
     public int slowDowns() {
         return slowDowns;
     }

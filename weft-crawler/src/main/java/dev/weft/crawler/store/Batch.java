@@ -15,7 +15,17 @@ import java.util.Map;
  */
 public final class Batch {
 
-    /** The crawl row's values. */
+    /**
+     * The crawl row's values.
+     *
+     * @param state    where the crawl stands
+     * @param seeds    its seed URLs
+     * @param settings its settings as JSON
+     * @param nextSeq  the next frontier sequence number
+     * @param stats    its counters as JSON
+     * @param starting true for the first row of a new crawl (the previous crawl's frontier and
+     *                 hosts are cleared, and the start time is set)
+     */
     public record CrawlRow(StoredCrawl.State state, List<String> seeds, String settings, long nextSeq, String stats,
             boolean starting) {
     }
@@ -75,37 +85,37 @@ public final class Batch {
         crawl = c;
     }
 
-    /** @return the new frontier rows */
+    /** {@return the new frontier rows} */
     public List<FrontierEntry> frontier() {
         return frontier;
     }
 
-    /** @return the page rows */
+    /** {@return the page rows} */
     public List<PageRecord> pages() {
         return pages;
     }
 
-    /** @return the item rows */
+    /** {@return the item rows} */
     public List<ItemRow> items() {
         return items;
     }
 
-    /** @return the host rows */
+    /** {@return the host rows} */
     public List<HostRow> hosts() {
         return List.copyOf(hosts.values());
     }
 
-    /** @return the crawl row, or null if unchanged */
+    /** {@return the crawl row, or null if unchanged} */
     public CrawlRow crawl() {
         return crawl;
     }
 
-    /** @return true if there is nothing to write */
+    /** {@return true if there is nothing to write} */
     public boolean isEmpty() {
         return frontier.isEmpty() && pages.isEmpty() && items.isEmpty() && hosts.isEmpty() && crawl == null;
     }
 
-    /** @return how many rows it writes (pages and frontier rows) */
+    /** {@return how many rows it writes (pages and frontier rows)} */
     public int size() {
         return frontier.size() + pages.size();
     }

@@ -28,12 +28,12 @@ public record PageRecord(String url, String finalUrl, Integer status, String con
         String referrer, Instant fetchedAt, long elapsedMs, long bodyBytes, Map<String, String> fields, String error,
         int redirects, boolean truncated, String canonical) {
 
-    /** @return true if the visit ended without an error */
+    /** {@return true if the visit ended without an error} */
     public boolean ok() {
         return error == null;
     }
 
-    /** @return the error's kind (the part before the first colon), or null */
+    /** {@return the error's kind (the part before the first colon), or null} */
     public String errorKind() {
         if (error == null) {
             return null;

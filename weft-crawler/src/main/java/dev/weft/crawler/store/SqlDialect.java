@@ -33,14 +33,14 @@ public enum SqlDialect {
               redirects    INTEGER NOT NULL DEFAULT 0,
               truncated    INTEGER NOT NULL DEFAULT 0,
               canonical    TEXT
-            )""", """
+            ) WITHOUT ROWID""", """
             CREATE TABLE IF NOT EXISTS frontier (
               url      TEXT PRIMARY KEY,
               host     TEXT NOT NULL,
               depth    INTEGER NOT NULL,
               referrer TEXT,
               seq      INTEGER NOT NULL
-            )""",
+            ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS frontier_host_seq ON frontier (host, seq)", """
             CREATE TABLE IF NOT EXISTS hosts (
               host           TEXT PRIMARY KEY,
@@ -190,7 +190,7 @@ public enum SqlDialect {
         this.jsonParam = jsonParam;
     }
 
-    /** @return the statements that create the tables (each {@code IF NOT EXISTS}) */
+    /** {@return the statements that create the tables (each {@code IF NOT EXISTS})} */
     public List<String> ddl() {
         return ddl;
     }

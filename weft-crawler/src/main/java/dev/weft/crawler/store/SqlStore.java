@@ -108,7 +108,7 @@ public final class SqlStore implements Store {
         return description;
     }
 
-    /** @return the engine */
+    /** {@return the engine} */
     public SqlDialect dialect() {
         return dialect;
     }

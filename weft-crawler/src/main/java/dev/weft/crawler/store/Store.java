@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 public interface Store extends AutoCloseable {
 
-    /** @return the store's URI, without any password (for messages) */
+    /** {@return the store's URI, without any password (for messages)} */
     String describe();
 
     /**
@@ -59,10 +59,10 @@ public interface Store extends AutoCloseable {
      */
     void forEachKnownUrl(Consumer<String> sink);
 
-    /** @return queued URLs per host (the frontier's row counts) */
+    /** {@return queued URLs per host (the frontier's row counts)} */
     Map<String, Long> queuedByHost();
 
-    /** @return every host row */
+    /** {@return every host row} */
     List<HostRow> hosts();
 
     /**

@@ -28,13 +28,13 @@ public record StoredCrawl(State state, List<String> seeds, String settings, long
         /** Ran to its end (frontier empty, or a limit reached). */
         FINISHED;
 
-        /** @return true for a crawl that {@code --resume} continues */
+        /** {@return true for a crawl that {@code --resume} continues} */
         public boolean unfinished() {
             return this == RUNNING || this == STOPPED;
         }
     }
 
-    /** @return an empty store's answer */
+    /** {@return an empty store's answer} */
     public static StoredCrawl none() {
         return new StoredCrawl(State.NONE, List.of(), null, 0, null, null, 0, 0);
     }

@@ -1,0 +1,46 @@
+package dev.weft.crawler;
+
+/**
+ * Hooks into the engine's steps, for tests that need a witness of the order of events inside
+ * the engine (for example, that the loop kept serving while a page was parsed). Package-private;
+ * called from the thread where the step happens.
+ */
+interface EngineTrace {
+
+    /** No hooks. */
+    EngineTrace NONE = new EngineTrace() { };
+
+    /**
+     * A page's parse is handed to the parse pool (on the loop).
+     *
+     * @param url the page
+     */
+    default void parseStarted(String url) {
+    }
+
+    /**
+     * A page's parse ended (on the parse thread).
+     *
+     * @param url the page
+     */
+    default void parseEnded(String url) {
+    }
+
+    /**
+     * A host's queue was read back from the store (on the loop).
+     *
+     * @param origin  the host
+     * @param entries how many URLs came back
+     */
+    default void refilled(String origin, int entries) {
+    }
+
+    /**
+     * How many queued URLs the frontier holds in memory, after each round of the scheduler (on
+     * the loop).
+     *
+     * @param urls the count
+     */
+    default void inMemory(long urls) {
+    }
+}

@@ -1,0 +1,92 @@
+package dev.weft.crawler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.crawler.cli.CrawlCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ./weft crawl}: help, version, usage errors that say what is wrong, a crawl and its summary. */
+class CrawlCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) { }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = new CommandLine(new CrawlCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpDocumentsEveryOptionOfTheIssue() {
+        Run r = run("--help");
+        assertEquals(0, r.status());
+        for (String o : new String[] {"--out", "--max-pages", "--max-depth", "--concurrency", "--per-host", "--delay",
+            "--scope", "--allow", "--deny", "--extract", "--timeout", "--retries", "--user-agent", "--ignore-robots",
+            "--follow-nofollow", "--sitemaps", "--resume", "--version"}) {
+            assertTrue(r.out().contains(o), o + " missing from:\n" + r.out());
+        }
+        assertTrue(r.out().contains("default: sqlite:crawl.db"));
+    }
+
+    @Test
+    void versionSaysWhatItIs() {
+        Run r = run("--version");
+        assertEquals(0, r.status());
+        assertTrue(r.out().startsWith("weft crawl "), r.out());
+    }
+
+    @Test
+    void usageErrorsSayWhatIsWrongAndExitWith2() {
+        assertUsageError("no seed URLs", "--out", "sqlite:" + dir.resolve("x.db"));
+        assertUsageError("--scope must be host, domain or any, not 'planet'", "http://a.com/", "--scope", "planet");
+        assertUsageError("expected NAME=CSS[@attr], got: price", "http://a.com/", "--extract", "price");
+        assertUsageError("not a valid CSS selector for field 'p'", "http://a.com/", "--extract", "p=div[[");
+        assertUsageError("Invalid value for option '--concurrency'", "http://a.com/", "--concurrency", "lots");
+        assertUsageError("concurrency must be at least 1", "http://a.com/", "--concurrency", "0");
+        assertUsageError("not an absolute http(s) URL: ftp://a.com/", "ftp://a.com/");
+        assertUsageError("unknown store 'oracle:db'", "http://a.com/", "--out", "oracle:db");
+        assertUsageError("not a valid deny pattern: (", "http://a.com/", "--deny", "(");
+        assertUsageError("--host-limit wants HOST=PERHOST/DELAY_MS", "http://a.com/", "--host-limit", "a.com");
+        assertUsageError("Unknown option: '--fast'", "http://a.com/", "--fast");
+    }
+
+    private static void assertUsageError(String message, String... args) {
+        Run r = run(args);
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains(message), "expected '" + message + "' in:\n" + r.err());
+    }
+
+    @Test
+    void aCrawlPrintsItsSummary() throws Exception {
+        try (ServedSite served = ServedSite.start(site -> site.html("/", "<title>home</title><a href=/a>a</a>")
+                .html("/a", "<title>a</title><a href=/missing>m</a>"))) {
+            Path db = dir.resolve("c.db");
+            Run r = run(served.site().url("/"), "--out", "sqlite:" + db, "--delay", "0", "-q");
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().startsWith("Crawl finished in "), r.out());
+            assertTrue(r.out().contains("3 pages stored"), r.out());
+            assertTrue(r.out().contains("by status: 200: 2 · 404: 1"), r.out());
+            assertTrue(r.out().contains("one request at a time would have taken"), r.out());
+            assertEquals(3, Sql.count(db, "SELECT COUNT(*) FROM pages"));
+
+            Run again = run(served.site().url("/"), "--out", "sqlite:" + db, "-q");
+            assertEquals(0, again.status(), "a finished crawl's store takes a new crawl");
+
+            Run unwritable = run(served.site().url("/"), "--out", "mysql://root:nope@127.0.0.1:3306/test", "-q");
+            assertEquals(1, unwritable.status());
+            assertTrue(unwritable.err().startsWith("weft crawl: cannot connect to mysql://root@127.0.0.1:3306/test"),
+                    unwritable.err());
+        }
+    }
+}

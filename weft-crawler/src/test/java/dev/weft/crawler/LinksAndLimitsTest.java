@@ -1,0 +1,150 @@
+package dev.weft.crawler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.http.server.Response;
+import dev.weft.testing.WeftTest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** nofollow, robots meta tags, sitemaps, the limits, and the frontier's spill to the store. */
+@WeftTest
+class LinksAndLimitsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path db() {
+        return dir.resolve("c.db");
+    }
+
+    private Crawler.Builder crawl(TestSite site, String path) {
+        return Crawler.builder().seeds(site.url(path)).store("sqlite:" + db()).delay(Duration.ZERO).perHost(4);
+    }
+
+    private static TestSite leaves(TestSite site) {
+        return site.otherwise(r -> Response.html("<title>leaf " + r.path() + "</title>"));
+    }
+
+    @Test
+    void nofollowLinksAndPagesAreRespectedByDefault() throws Exception {
+        try (TestSite site = leaves(TestSite.start())) {
+            site.html("/", "<a href=/a>a</a> <a rel='nofollow' href=/b>b</a> <a href=/quiet>quiet</a> <a href=/hidden>h</a>")
+                    .html("/quiet", "<meta name=robots content='nofollow'><title>Quiet</title><a href=/c>c</a>")
+                    .html("/hidden", "<meta name=ROBOTS content='noindex'><title>Secret</title><a href=/d>d</a>");
+            crawl(site, "/").extract("t", "title").build().run();
+            assertEquals(1, site.requests("/a"));
+            assertEquals(0, site.requests("/b"), "rel=nofollow");
+            assertEquals(0, site.requests("/c"), "meta robots nofollow");
+            assertEquals(1, site.requests("/d"), "noindex pages still give their links");
+            Map<String, Object> hidden = Sql.sqlite(db(), "SELECT * FROM pages WHERE url = '" + site.url("/hidden") + "'")
+                    .getFirst();
+            assertNull(hidden.get("title"), "noindex: nothing of the page is kept");
+            assertNull(hidden.get("fields"));
+        }
+    }
+
+    @Test
+    void followNofollowFollowsThemAll() throws Exception {
+        try (TestSite site = leaves(TestSite.start())) {
+            site.html("/", "<a rel='nofollow' href=/b>b</a> <a href=/quiet>quiet</a>")
+                    .html("/quiet", "<meta name=robots content='nofollow'><a href=/c>c</a>");
+            crawl(site, "/").followNofollow(true).build().run();
+            assertEquals(1, site.requests("/b"));
+            assertEquals(1, site.requests("/c"));
+        }
+    }
+
+    @Test
+    void canonicalLinksAreRecorded() throws Exception {
+        try (TestSite site = leaves(TestSite.start())) {
+            site.html("/", "<link rel=canonical href='/home?utm=x#top'><title>home</title>");
+            crawl(site, "/").build().run();
+            assertEquals(site.url("/home?utm=x"), Sql.sqlite(db(), "SELECT canonical FROM pages").getFirst().get("canonical"));
+        }
+    }
+
+    @Test
+    void sitemapsListedInRobotsTxtAreCrawledWhenAskedFor() throws Exception {
+        try (TestSite site = leaves(TestSite.start())) {
+            site.robots("User-agent: *\nAllow: /\nSitemap: " + site.url("/sitemap.xml") + "\n")
+                    .html("/", "<title>home</title>")
+                    .page("/sitemap.xml", r -> Response.bytes(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                            + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                            + "<url><loc>" + site.url("/only-in-sitemap") + "</loc></url>"
+                            + "<url><loc>" + site.url("/also") + "</loc></url></urlset>").getBytes(), "application/xml"));
+            CrawlStats without = crawl(site, "/").build().run();
+            assertEquals(1, without.pagesDone());
+            CrawlStats with = Crawler.builder().seeds(site.url("/")).store("sqlite:" + dir.resolve("s.db"))
+                    .delay(Duration.ZERO).sitemaps(true).build().run();
+            assertEquals(3, with.pagesDone());
+            assertEquals(1, site.requests("/only-in-sitemap"));
+        }
+    }
+
+    @Test
+    void maxPagesAndThePerHostCapBoundTheCrawl() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            AtomicInteger n = new AtomicInteger();
+            site.otherwise(r -> Response.html("<a href=/p/" + n.incrementAndGet() + ">x</a><a href=/q/"
+                    + n.incrementAndGet() + ">y</a>"));
+            CrawlStats max = crawl(site, "/").maxPages(25).build().run();
+            assertEquals(CrawlStats.State.FINISHED, max.state());
+            assertEquals(25, max.pagesDone());
+            assertEquals(25, Sql.count(db(), "SELECT COUNT(*) FROM pages"));
+            CrawlStats perHost = Crawler.builder().seeds(site.url("/")).store("sqlite:" + dir.resolve("h.db"))
+                    .delay(Duration.ZERO).maxPagesPerHost(7).build().run();
+            assertEquals(7, perHost.pagesDone());
+        }
+    }
+
+    @Test
+    void aLongUrlIsNotFollowed() throws Exception {
+        try (TestSite site = leaves(TestSite.start())) {
+            site.html("/", "<a href='/" + "x".repeat(3000) + "'>long</a><a href=/short>short</a>");
+            CrawlStats s = crawl(site, "/").build().run();
+            assertEquals(2, s.pagesDone());
+            assertEquals(1, s.filtered());
+        }
+    }
+
+    @Test
+    void theFrontierSpillsToTheStoreAndReadsItBackInOrderWithEveryPageOnce() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            StringBuilder hub = new StringBuilder("<title>hub</title>");
+            for (int i = 0; i < 120; i++) {
+                hub.append("<a href=/p/").append(i).append(">p</a>");
+            }
+            site.html("/", hub.toString()).otherwise(r -> Response.html("<title>leaf</title>"));
+            AtomicInteger refills = new AtomicInteger();
+            CrawlStats s = crawl(site, "/").perHost(1).window(10, 10).trace(new EngineTrace() {
+                @Override
+                public void refilled(String origin, int entries) {
+                    refills.incrementAndGet();
+                }
+
+                @Override
+                public void inMemory(long urls) {
+                    assertTrue(urls <= 10, "at most the window in memory: " + urls);
+                }
+            }).build().run();
+            assertEquals(121, s.pagesDone());
+            assertEquals(Map.of(), site.duplicates());
+            assertTrue(refills.get() >= 10, "read back from the store: " + refills.get());
+            int previous = -1;
+            for (TestSite.Hit h : site.hits()) {
+                if (h.target().startsWith("/p/")) {
+                    int i = Integer.parseInt(h.target().substring(3));
+                    assertEquals(previous + 1, i, "breadth-first, in discovery order");
+                    previous = i;
+                }
+            }
+        }
+    }
+}

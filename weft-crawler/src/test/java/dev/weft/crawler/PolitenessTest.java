@@ -1,0 +1,238 @@
+package dev.weft.crawler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Weft;
+import dev.weft.http.server.Response;
+import dev.weft.testing.WeftTest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Politeness as the server sees it: the site's own request log, with times on the test's
+ * virtual clock, is the witness. Every page answers after a (virtual) 100 ms.
+ */
+@WeftTest
+class PolitenessTest {
+
+    @TempDir
+    Path dir;
+
+    static TestSite slowSite(int pages, String robots) throws Exception {
+        TestSite site = TestSite.start();
+        StringBuilder hub = new StringBuilder("<title>hub</title>");
+        for (int i = 0; i < pages; i++) {
+            hub.append("<a href=/p/").append(i).append(">").append(i).append("</a>");
+            int n = i;
+            site.page("/p/" + i, r -> {
+                Weft.sleep(Duration.ofMillis(100));
+                return Response.html("<title>p" + n + "</title>");
+            });
+        }
+        site.html("/", hub.toString());
+        if (robots != null) {
+            site.robots(robots);
+        }
+        return site;
+    }
+
+    private Crawler.Builder crawl(TestSite site) {
+        return Crawler.builder().seeds(site.url("/")).store("sqlite:" + dir.resolve("c.db"));
+    }
+
+    @Test
+    void perHostConcurrencyAndDelayAreNeverExceededAtTheServer() throws Exception {
+        try (TestSite site = slowSite(30, null)) {
+            crawl(site).perHost(3).delay(Duration.ofMillis(20)).build().run();
+            List<TestSite.Hit> hits = site.hits();
+            assertEquals(32, hits.size()); // robots.txt, the hub, 30 pages
+            int most = hits.stream().mapToInt(TestSite.Hit::concurrent).max().orElseThrow();
+            assertEquals(3, most, "three at a time, never more (and the limit was used)");
+            for (int i = 1; i < hits.size(); i++) {
+                double gap = hits.get(i).start() - hits.get(i - 1).start();
+                assertTrue(gap >= 0.020 - TestSite.QUANTUM, "request starts " + gap + " s apart at " + hits.get(i).target() + ": " + hits);
+            }
+        }
+    }
+
+    @Test
+    void robotsTxtDisallowedPathsAreNeverRequestedAndAreStoredAsRefused() throws Exception {
+        try (TestSite site = slowSite(4, "User-agent: *\nDisallow: /p/1\nDisallow: /p/3\n")) {
+            CrawlStats stats = crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(0, site.requests("/p/1"));
+            assertEquals(0, site.requests("/p/3"));
+            assertEquals(1, site.requests("/p/2"));
+            assertEquals(2, stats.robotsBlocked());
+            Path db = dir.resolve("c.db");
+            assertEquals("robots: disallowed by robots.txt", Sql.sqlite(db,
+                    "SELECT error FROM pages WHERE url = '" + site.url("/p/3") + "'").getFirst().get("error"));
+            assertEquals(5, Sql.count(db, "SELECT COUNT(*) FROM pages"));
+        }
+    }
+
+    @Test
+    void robotsTxtIsFetchedBeforeAnyOtherRequestAndItsGroupForOurAgentApplies() throws Exception {
+        String robots = "User-agent: *\nDisallow: /\n\nUser-agent: WeftCrawler\nDisallow: /p/0\n";
+        try (TestSite site = slowSite(3, robots)) {
+            crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals("/robots.txt", site.hits().getFirst().target());
+            assertEquals(0, site.requests("/p/0"));
+            assertEquals(1, site.requests("/p/1"), "our group allows what * forbids");
+        }
+    }
+
+    @Test
+    void crawlDelayIsHonouredWhenLargerThanTheConfiguredDelay() throws Exception {
+        try (TestSite site = slowSite(5, "User-agent: *\nCrawl-delay: 2\n")) {
+            crawl(site).perHost(4).delay(Duration.ofMillis(10)).build().run();
+            List<TestSite.Hit> hits = site.hits();
+            for (int i = 2; i < hits.size(); i++) { // after robots.txt, which comes first
+                double gap = hits.get(i).start() - hits.get(i - 1).start();
+                assertTrue(gap >= 2.0 - TestSite.QUANTUM, "Crawl-delay 2 s, but starts " + gap + " s apart");
+            }
+            assertEquals(7, hits.size());
+        }
+    }
+
+    @Test
+    void aVeryLongCrawlDelayDefersTheHostWithItsUrlsKeptForLater() throws Exception {
+        try (TestSite site = slowSite(3, "User-agent: *\nCrawl-delay: 86400\n")) {
+            CrawlStats stats = crawl(site).build().run();
+            assertEquals(CrawlStats.State.STOPPED, stats.state());
+            assertEquals(1, site.hits().size(), "only robots.txt was asked");
+            assertEquals(1, stats.deferred());
+            Path db = dir.resolve("c.db");
+            assertEquals(1, Sql.count(db, "SELECT COUNT(*) FROM frontier"), "the seed waits for a later run");
+            assertEquals(0, Sql.count(db, "SELECT COUNT(*) FROM pages"));
+            assertTrue(Sql.sqlite(db, "SELECT deferred FROM hosts").getFirst().get("deferred").toString()
+                    .contains("Crawl-delay"));
+        }
+    }
+
+    @Test
+    void robotsTxtServerErrorsMeanDisallowForNowThenItIsAskedAgain() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        try (TestSite site = slowSite(2, null)) {
+            site.page("/robots.txt", r -> asked.incrementAndGet() <= 2 ? Response.of(503)
+                    : Response.text("User-agent: *\nAllow: /\n"));
+            CrawlStats stats = crawl(site).delay(Duration.ZERO).build().run();
+            List<TestSite.Hit> hits = site.hits();
+            assertEquals(List.of("/robots.txt", "/robots.txt", "/robots.txt"),
+                    hits.subList(0, 3).stream().map(TestSite.Hit::target).toList(), "nothing before robots.txt answers");
+            assertEquals(CrawlStats.State.FINISHED, stats.state());
+            assertEquals(3, stats.pagesDone());
+        }
+    }
+
+    @Test
+    void robotsTxtRedirectsAreFollowedUpToFive() throws Exception {
+        try (TestSite site = slowSite(3, null)) {
+            site.page("/robots.txt", r -> Response.redirect(301, "/moved/robots.txt"))
+                    .page("/moved/robots.txt", r -> Response.text("User-agent: *\nDisallow: /p/1\n"));
+            crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(0, site.requests("/p/1"), "the moved rules apply");
+            assertEquals(1, site.requests("/p/2"));
+        }
+    }
+
+    @Test
+    void moreThanFiveRobotsTxtRedirectsMeanNoRulesAtAll() throws Exception {
+        try (TestSite site = slowSite(3, null)) {
+            for (int i = 0; i < 7; i++) {
+                String next = "/r" + (i + 1);
+                site.page(i == 0 ? "/robots.txt" : "/r" + i, r -> Response.redirect(302, next));
+            }
+            site.page("/r7", r -> Response.text("User-agent: *\nDisallow: /\n"));
+            CrawlStats s = crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(4, s.pagesDone(), "unavailable (RFC 9309 2.3.1.2): everything allowed");
+            assertEquals(0, site.requests("/r6"), "no sixth redirect followed");
+        }
+    }
+
+    @Test
+    void robotsTxtMissingMeansEverythingIsAllowed() throws Exception {
+        try (TestSite site = slowSite(2, null)) {
+            CrawlStats stats = crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(3, stats.pagesDone());
+            assertEquals(0, stats.robotsBlocked());
+        }
+    }
+
+    @Test
+    void retryAfterInSecondsBlocksTheWholeHostUntilThen() throws Exception {
+        AtomicInteger busy = new AtomicInteger();
+        try (TestSite site = slowSite(6, null)) {
+            site.page("/p/0", r -> busy.incrementAndGet() == 1
+                    ? Response.of(429).header("Retry-After", "30") : Response.html("<title>ok</title>"));
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).build().run();
+            assertRetryAfterHeld(site, 30);
+            assertEquals(1, stats.retries());
+            assertEquals(7, stats.pagesDone());
+        }
+    }
+
+    @Test
+    void retryAfterAsAnHttpDateBlocksTheWholeHostUntilThen() throws Exception {
+        AtomicInteger busy = new AtomicInteger();
+        try (TestSite site = slowSite(6, null)) {
+            site.page("/p/0", r -> {
+                if (busy.incrementAndGet() > 1) {
+                    return Response.html("<title>ok</title>");
+                }
+                String when = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(5));
+                return Response.of(503).header("Retry-After", when);
+            });
+            crawl(site).perHost(1).delay(Duration.ZERO).build().run();
+            assertRetryAfterHeld(site, 3.5); // the date has whole seconds: 4 to 5 s from now
+        }
+    }
+
+    /** After the 429/503, no request reached the host for {@code seconds}; then the page came back. */
+    private static void assertRetryAfterHeld(TestSite site, double seconds) {
+        List<TestSite.Hit> hits = site.hits();
+        int refused = -1;
+        for (int i = 0; i < hits.size(); i++) {
+            if (hits.get(i).target().equals("/p/0")) {
+                refused = i;
+                break;
+            }
+        }
+        assertTrue(refused >= 0 && refused + 1 < hits.size());
+        TestSite.Hit next = hits.get(refused + 1);
+        assertTrue(next.start() - hits.get(refused).end() >= seconds - TestSite.QUANTUM,
+                "the next request came " + (next.start() - hits.get(refused).end()) + " s after the refusal");
+        assertEquals(2, site.requests("/p/0"));
+        assertEquals(Map.of("/p/0", 2), site.duplicates());
+    }
+
+    @Test
+    void aHostAnswering503IsSlowedDownAtOnceThenSpeedsUpAgain() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (TestSite site = slowSite(12, null)) {
+            site.page("/p/0", r -> calls.incrementAndGet() == 1 ? Response.of(503) : Response.html("<title>ok</title>"));
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).build().run();
+            assertEquals(13, stats.pagesDone());
+            assertEquals(0, stats.errors());
+            List<TestSite.Hit> hits = site.hits();
+            int refused = 0;
+            while (!hits.get(refused).target().equals("/p/0")) {
+                refused++;
+            }
+            double gap = hits.get(refused + 1).start() - hits.get(refused).end();
+            assertTrue(gap >= 0.25 - TestSite.QUANTUM, "after the 503 the host waits at least 250 ms, waited " + gap);
+            double lastGap = hits.getLast().start() - hits.get(hits.size() - 2).start();
+            assertTrue(lastGap < 0.25 - TestSite.QUANTUM, "and comes back to full speed: " + lastGap);
+        }
+    }
+}
