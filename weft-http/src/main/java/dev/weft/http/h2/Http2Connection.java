@@ -551,9 +551,8 @@ public final class Http2Connection implements AutoCloseable {
         } catch (Http2Exception e) {
             fail(e);
         } catch (CancelledException e) {
-            if (readerStopped) {
-                Task.current().uncancel(); // the connection ended and stopped its reader: not a cancellation
-                return;
+            if (readerStopped && Task.current().uncancel() == 0) {
+                return; // the connection ended and stopped its own reader, and nobody else cancelled it
             }
             if (state != State.CLOSED) {
                 goAway(NO_ERROR, "");
