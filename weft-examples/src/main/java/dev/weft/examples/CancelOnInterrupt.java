@@ -2,11 +2,11 @@ package dev.weft.examples;
 
 import dev.weft.CancelledException;
 import dev.weft.EventLoop;
+import dev.weft.Signal;
 import dev.weft.Task;
 import dev.weft.Weft;
+import java.io.IOException;
 import java.util.List;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Seed 000, "cancelling futures": three tasks sleep 2, 3 and 4 s; Ctrl-C cancels them all, and
@@ -34,10 +34,11 @@ import sun.misc.SignalHandler;
  *
  * <p>Run it and press Ctrl-C within 4 s, or from another shell {@code kill -INT <pid>}; or
  * let it interrupt itself: {@code ./weft example cancel-on-interrupt --interrupt-after 1.5}
- * (that sends the process a real SIGINT with {@code sun.misc.Signal.raise}).
+ * (that sends the process a real SIGINT with {@code kill -INT}).
  *
- * <p>Java has no {@code KeyboardInterrupt}, so the low-level version installs a SIGINT handler
- * that does what the seed's {@code except} block does, on the loop. With {@code --weft-run} the
+ * <p>Java has no {@code KeyboardInterrupt}, so the low-level version adds a SIGINT handler to
+ * the loop ({@code loop.addSignalHandler}, asyncio's {@code add_signal_handler}) that does what
+ * the seed's {@code except} block does, on the loop. With {@code --weft-run} the
  * same program is written with {@code Weft.run}, whose built-in SIGINT/SIGTERM handlers cancel
  * the main task, run every remaining task's {@code finally}, then re-raise the signal: the JVM
  * exits with status 130 as after any Ctrl-C. The low-level version exits with 130 too.
@@ -90,12 +91,12 @@ public final class CancelOnInterrupt implements Example {
         EventLoop loop = EventLoop.create();
         List<Task<Void>> tasks = List.of(
                 loop.spawn(() -> getHtml(2)), loop.spawn(() -> getHtml(3)), loop.spawn(() -> getHtml(4)));
-        // except KeyboardInterrupt: the handler runs on a JVM signal thread; hand the work to the loop.
-        SignalHandler previous = Signal.handle(new Signal("INT"), sig -> loop.callSoonThreadsafe(() -> {
+        // except KeyboardInterrupt: the handler runs on the loop, like any callback.
+        loop.addSignalHandler(Signal.INT, () -> {
             for (Task<?> task : loop.allTasks()) {
                 System.out.println(task.cancel());
             }
-        }));
+        });
         boolean interrupted = false;
         try {
             loop.runUntilComplete(() -> Weft.wait(tasks));
@@ -104,8 +105,8 @@ public final class CancelOnInterrupt implements Example {
             loop.stop();
             loop.runForever(); // one more pass: the cancelled tasks run their finally blocks
         } finally {
+            loop.removeSignalHandler(Signal.INT);
             loop.close();
-            Signal.handle(new Signal("INT"), previous);
         }
         if (interrupted) {
             System.exit(130); // exit as an interrupted program does: 128 + SIGINT (2)
@@ -135,7 +136,11 @@ public final class CancelOnInterrupt implements Example {
                 return;
             }
             System.out.println("^C (SIGINT sent by --interrupt-after " + seconds + ")");
-            Signal.raise(new Signal("INT"));
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            } catch (IOException | InterruptedException e) {
+                System.err.println("could not send SIGINT: " + e);
+            }
         });
     }
 }
