@@ -110,4 +110,30 @@ class DocsCodeTest {
         assertTrue(blocks.getFirst().contains("public class ShopCrawl"), "a complete example comes first");
         assertEquals("", compile(blocks, "Crawler's Javadoc"));
     }
+
+    /** A DDL script as one comparable string: no comments, one space between words, none around punctuation. */
+    static String normalise(String sql) {
+        return sql.replaceAll("--[^\n]*", " ").replaceAll("\\s+", " ").replaceAll(" ?([(),;]) ?", "$1").trim()
+                .replaceAll(";$", "");
+    }
+
+    /** The {@code sql} block that follows {@code heading} in the guide. */
+    static String sqlBlockAfter(String guide, String heading) {
+        int at = guide.indexOf(heading);
+        assertTrue(at >= 0, "no " + heading + " in docs/crawler.md");
+        Matcher m = Pattern.compile("(?s)```sql\n(.*?)```").matcher(guide);
+        assertTrue(m.find(at), "no sql block after " + heading);
+        return m.group(1);
+    }
+
+    @Test
+    void theSchemaTheGuideShowsIsExactlyWhatEachStoreCreates() throws IOException {
+        String guide = Files.readString(root().resolve("docs/crawler.md"));
+        java.util.Map<String, dev.weft.crawler.store.SqlDialect> engines = java.util.Map.of(
+                "**SQLite**", dev.weft.crawler.store.SqlDialect.SQLITE,
+                "**PostgreSQL**", dev.weft.crawler.store.SqlDialect.POSTGRESQL,
+                "**MariaDB / MySQL**", dev.weft.crawler.store.SqlDialect.MARIADB);
+        engines.forEach((heading, dialect) -> assertEquals(normalise(String.join(";\n", dialect.ddl())),
+                normalise(sqlBlockAfter(guide, heading)), heading));
+    }
 }
