@@ -120,6 +120,16 @@ public final class LoopGroup implements AutoCloseable {
         return next().spawn(name, body);
     }
 
+    /** Spawns a task without result on the next loop. */
+    public Task<Void> spawn(VoidCoroutine body) {
+        return next().spawn(body);
+    }
+
+    /** Spawns a named task without result on the next loop. */
+    public Task<Void> spawn(String name, VoidCoroutine body) {
+        return next().spawn(name, body);
+    }
+
     /**
      * Closes the group: cancels every task still running on its loops and waits for them (at
      * most {@value #CLOSE_GRACE_SECONDS} s in all), so that their {@code finally} blocks run;
