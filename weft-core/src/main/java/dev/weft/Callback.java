@@ -15,6 +15,10 @@ package dev.weft;
  */
 @FunctionalInterface
 public interface Callback {
-    /** Runs the callback on the loop thread. */
+    /**
+     * Runs the callback on the loop thread.
+     *
+     * @throws Exception anything; it goes to the loop's exception handler
+     */
     void run() throws Exception;
 }

@@ -939,7 +939,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         return f;
     }
 
-    /** {@link #runInExecutor(Executor, Coroutine)} for a call without result. */
+    /**
+     * {@link #runInExecutor(Executor, Coroutine)} for a call without result.
+     *
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn       the call
+     * @return a future completed (with null) when the call returns, bound to this loop
+     */
     public Future<Void> runInExecutor(Executor executor, VoidCoroutine fn) {
         return runInExecutor(executor, fn.asCoroutine());
     }

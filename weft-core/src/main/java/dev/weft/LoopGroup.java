@@ -120,12 +120,23 @@ public final class LoopGroup implements AutoCloseable {
         return next().spawn(name, body);
     }
 
-    /** Spawns a task without result on the next loop. */
+    /**
+     * Spawns a task without result on the next loop.
+     *
+     * @param body the task's body
+     * @return the task
+     */
     public Task<Void> spawn(VoidCoroutine body) {
         return next().spawn(body);
     }
 
-    /** Spawns a named task without result on the next loop. */
+    /**
+     * Spawns a named task without result on the next loop.
+     *
+     * @param name the task's name
+     * @param body the task's body
+     * @return the task
+     */
     public Task<Void> spawn(String name, VoidCoroutine body) {
         return next().spawn(name, body);
     }

@@ -60,7 +60,12 @@ public final class Weft {
         return Runner.run(main, loop);
     }
 
-    /** {@link #run(EventLoop, Coroutine)} for a main body without a result. */
+    /**
+     * {@link #run(EventLoop, Coroutine)} for a main body without a result.
+     *
+     * @param loop a loop that is not running yet; closed afterwards
+     * @param main the main task's body
+     */
     public static void run(EventLoop loop, VoidCoroutine main) {
         Runner.run(main.asCoroutine(), loop);
     }
@@ -200,6 +205,8 @@ public final class Weft {
      * (asyncio's {@code await gather(f(), g())} of coroutines that return nothing):
      * {@code Weft.gather(() -> factorial("A", 2), () -> factorial("B", 3))}. Failures and
      * cancellation as in {@link #gather(OnFailure, Collection)}.
+     *
+     * @param bodies the bodies, each run as a task
      */
     public static void gather(VoidCoroutine... bodies) {
         List<Future<Void>> tasks = new ArrayList<>(bodies.length);
@@ -424,6 +431,8 @@ public final class Weft {
      * {@link #waitFor(Duration, Coroutine)} for a body without result:
      * {@code Weft.waitFor(Duration.ofSeconds(1), Example::eternity)}.
      *
+     * @param timeout how long the body may take
+     * @param body    the body, run in the calling task
      * @throws TimeoutException if the deadline passed
      */
     public static void waitFor(Duration timeout, VoidCoroutine body) {
@@ -544,7 +553,11 @@ public final class Weft {
         return EventLoop.running().runInExecutor(null, fn).await();
     }
 
-    /** {@link #toThread(Coroutine)} for a call without result: {@code Weft.toThread(() -> store.insert(row))}. */
+    /**
+     * {@link #toThread(Coroutine)} for a call without result: {@code Weft.toThread(() -> store.insert(row))}.
+     *
+     * @param fn the call, run on a thread of the default executor
+     */
     public static void toThread(VoidCoroutine fn) {
         toThread(fn.asCoroutine());
     }
@@ -554,7 +567,13 @@ public final class Weft {
         return EventLoop.running().runInExecutor(executor, fn);
     }
 
-    /** {@link #runInExecutor(Executor, Coroutine)} for a call without result. */
+    /**
+     * {@link #runInExecutor(Executor, Coroutine)} for a call without result.
+     *
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn       the call
+     * @return a future completed (with null) when the call returns, bound to the current loop
+     */
     public static Future<Void> runInExecutor(Executor executor, VoidCoroutine fn) {
         return EventLoop.running().runInExecutor(executor, fn);
     }

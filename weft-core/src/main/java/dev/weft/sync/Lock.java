@@ -162,6 +162,7 @@ public final class Lock {
     /**
      * Runs {@code body}, which returns nothing, while holding the lock.
      *
+     * @param body what to run with the lock held
      * @throws CancelledException if the calling task is cancelled before it got the lock
      * @throws RuntimeException   what the body threw (checked exceptions wrapped in {@link TaskFailedException})
      */
