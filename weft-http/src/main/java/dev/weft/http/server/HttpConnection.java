@@ -15,6 +15,7 @@ import dev.weft.http.HttpLimits;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.http.codec.StatusCodes;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
@@ -159,7 +160,7 @@ final class HttpConnection {
                     return null;
                 }
             } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException("idle for the keep-alive timeout of " + options.keepAliveTimeout());
+                throw new SocketTimeoutException("idle for the keep-alive timeout of " + Durations.format(options.keepAliveTimeout()));
             }
         }
         return readHead(true);
@@ -179,7 +180,7 @@ final class HttpConnection {
             }
             return Http1Parser.readRequestHead(in, limits);
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no complete request head within the header timeout of " + limit
+            throw new SocketTimeoutException("no complete request head within the header timeout of " + Durations.format(limit)
                     + (afterFirstByte ? " after its first byte" : ""));
         } finally {
             in.setReadDeadline(null);
@@ -432,7 +433,7 @@ final class HttpConnection {
                 return null;
             });
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException("the client did not read the response within " + options.writeTimeout());
+            throw new SocketTimeoutException("the client did not read the response within " + Durations.format(options.writeTimeout()));
         } catch (TaskFailedException e) {
             throw e.rethrowIoCause();
         }
