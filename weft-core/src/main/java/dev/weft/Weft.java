@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -409,10 +410,10 @@ public final class Weft {
         }
         future.awaitDone(me, timeout.toNanos());
         if (!future.isDone()) {
-            future.cancel("timed out after " + timeout);
+            future.cancel("timed out after " + Durations.format(timeout));
             awaitAllQuietly(me, List.of(future));
             if (future.isCancelled()) {
-                throw new TimeoutException("timed out after " + timeout);
+                throw new TimeoutException("timed out after " + Durations.format(timeout));
             }
         }
         return future.result();
@@ -517,7 +518,7 @@ public final class Weft {
                     }
                     long left = deadline == Long.MAX_VALUE ? -1 : deadline - System.nanoTime();
                     if (deadline != Long.MAX_VALUE && left <= 0) {
-                        throw new TimeoutException("asCompleted timed out after " + timeout);
+                        throw new TimeoutException("asCompleted timed out after " + Durations.format(timeout));
                     }
                     w.awaitDone(me, left);
                 }
