@@ -6,6 +6,7 @@ import dev.weft.Weft;
 import dev.weft.http.Headers;
 import dev.weft.http.HttpLimits;
 import dev.weft.http.HttpProtocolException;
+import dev.weft.internal.Durations;
 import dev.weft.net.Resolver;
 import java.io.IOException;
 import java.net.URI;
@@ -134,7 +135,7 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
                     r = Weft.withTimeout(t.total(), () -> send(call));
                 } catch (dev.weft.TimeoutException e) {
                     throw new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request to " + req.url()
-                            + " took longer than " + t.total());
+                            + " took longer than " + Durations.format(t.total()));
                 } catch (TaskFailedException e) {
                     throw e.rethrowIoCause();
                 }
@@ -379,7 +380,7 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          */
         public Builder expectContinueTimeout(Duration d) {
             if (d.isNegative()) {
-                throw new IllegalArgumentException("expectContinueTimeout must not be negative: " + d);
+                throw new IllegalArgumentException("expectContinueTimeout must not be negative: " + Durations.format(d));
             }
             this.expectContinueTimeout = d;
             return this;

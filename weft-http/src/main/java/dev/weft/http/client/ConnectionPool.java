@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.TimerHandle;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
@@ -205,7 +206,7 @@ public final class ConnectionPool implements AutoCloseable {
                 }
                 if (e instanceof dev.weft.TimeoutException) {
                     throw new ClientTimeoutException(ClientTimeoutException.Kind.POOL_ACQUIRE,
-                            "no free connection to " + origin + " within " + timeout);
+                            "no free connection to " + origin + " within " + Durations.format(timeout));
                 }
                 throw e;
             }

@@ -7,6 +7,7 @@ import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.HttpLimits;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.ConnectOptions;
 import dev.weft.net.Connection;
@@ -81,7 +82,7 @@ final class Connector {
             c = Streams.openConnection(hop.host(), hop.port(), options);
         } catch (SocketTimeoutException e) {
             throw new ClientTimeoutException(kind, "connecting to " + hop.authority() + " took longer than "
-                    + connectTimeout);
+                    + Durations.format(connectTimeout));
         } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
             throw new ClientConnectionException(hop.host(), hop.port(), e);
         }
