@@ -136,7 +136,8 @@ final class ExchangeLink implements Link {
             }
             Future<Void> mine = h2.startOpening(origin);
             try {
-                PooledConnection c = acquire(route, fresh || busy != null, call, true);
+                // fresh: an idle HTTP/1.1 connection (opened without offering h2) would not tell
+                PooledConnection c = acquire(route, true, call, true);
                 Exchange e = exchangeFor(c, priorKnowledge);
                 if (e instanceof Http1Exchange && !c.reused()) {
                     h2.markHttp1(origin);

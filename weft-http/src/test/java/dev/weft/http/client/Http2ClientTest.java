@@ -200,7 +200,9 @@ class Http2ClientTest {
     @Test
     void cancellingTheTaskAwaitingAResponseResetsOnlyItsStream() throws Exception {
         Event never = new Event();
+        Event arrived = new Event();
         Router app = hello().get("/hang", req -> {
+            arrived.set();
             never.await();
             return Response.text("late");
         });
@@ -213,7 +215,7 @@ class Http2ClientTest {
                 return r.status();
             }
         });
-        Weft.sleep(Duration.ofMillis(50)); // let it send its request
+        arrived.await(); // the server is handling it: the task awaits the response
         hanging.cancel("no longer needed");
         assertThrows(dev.weft.CancelledException.class, hanging::await);
         assertEquals(List.of("HTTP/2", "HTTP/2", "HTTP/2"), concurrent(s, base, 3));
