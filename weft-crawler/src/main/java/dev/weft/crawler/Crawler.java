@@ -7,6 +7,7 @@ import dev.weft.crawler.frontier.UrlNormalizer;
 import dev.weft.crawler.parse.FieldRule;
 import dev.weft.crawler.store.Store;
 import dev.weft.crawler.store.StoreException;
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -689,10 +690,10 @@ public final class Crawler {
             notNegative("delay", delay);
             notNegative("stopGrace", stopGrace);
             if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-                throw new IllegalArgumentException("timeout must be more than zero: " + timeout);
+                throw new IllegalArgumentException("timeout must be more than zero: " + Durations.format(timeout));
             }
             if (progressInterval == null || progressInterval.isZero() || progressInterval.isNegative()) {
-                throw new IllegalArgumentException("progressInterval must be more than zero: " + progressInterval);
+                throw new IllegalArgumentException("progressInterval must be more than zero: " + Durations.format(progressInterval));
             }
             notNegative("maxHostWait", maxHostWait);
             if (userAgent == null || userAgent.isBlank()) {
@@ -725,7 +726,7 @@ public final class Crawler {
 
         private static void notNegative(String name, Duration d) {
             if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + d);
+                throw new IllegalArgumentException(name + " must not be negative: " + Durations.format(d));
             }
         }
     }

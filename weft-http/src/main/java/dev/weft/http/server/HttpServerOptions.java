@@ -2,6 +2,7 @@ package dev.weft.http.server;
 
 import dev.weft.LoopGroup;
 import dev.weft.http.HttpLimits;
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -39,6 +40,10 @@ import java.util.Objects;
  * <li>{@code serverHeader} ("Weft"): the {@code Server} header; null: none.</li>
  * <li>{@code maxDiscardBytes} (256 KiB): how much of a body the handler did not read is read
  *     and dropped to keep the connection; a longer one closes the connection instead.</li>
+ * <li>{@code http2} (on): HTTP/2 on the same port as HTTP/1.1, for the same handler: over TLS when
+ *     the client picks {@code h2} by ALPN (the server offers {@code h2, http/1.1} unless its
+ *     {@code TlsOptions} list protocols of their own), in clear text when a connection opens with
+ *     the HTTP/2 preface (h2c with prior knowledge). Off: HTTP/1.1 only (a preface gets 505).</li>
  * </ul>
  */
 public final class HttpServerOptions {
@@ -60,6 +65,8 @@ public final class HttpServerOptions {
     private final long bodyMinRate;
     /** TLS for https, or null; set only on a fresh copy inside this class, so effectively final. */
     private dev.weft.net.TlsOptions tls;
+    /** HTTP/2 served too; set only on a fresh copy inside this class, so effectively final. */
+    private boolean http2 = true;
 
     private HttpServerOptions(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout,
             Duration bodyTimeout, Duration writeTimeout, int maxConnections, LoopGroup loops, String serverHeader,
@@ -84,7 +91,7 @@ public final class HttpServerOptions {
     private static Duration positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive: " + d);
+            throw new IllegalArgumentException(what + " must be positive: " + Durations.format(d));
         }
         return d;
     }
@@ -103,6 +110,25 @@ public final class HttpServerOptions {
             LoopGroup lg, String sh, long md, int bl, long mr) {
         HttpServerOptions o = new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl, mr);
         o.tls = tls;
+        o.http2 = http2;
+        return o;
+    }
+
+    /** True if HTTP/2 is served too (ALPN {@code h2} over TLS, h2c with prior knowledge). */
+    public boolean http2() {
+        return http2;
+    }
+
+    /**
+     * Serves HTTP/2 beside HTTP/1.1 on the same port (on by default), or HTTP/1.1 only.
+     *
+     * @param on true to serve HTTP/2 too
+     * @return the new options
+     */
+    public HttpServerOptions http2(boolean on) {
+        HttpServerOptions o = with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections,
+                loops, serverHeader, maxDiscardBytes, backlog);
+        o.http2 = on;
         return o;
     }
 
