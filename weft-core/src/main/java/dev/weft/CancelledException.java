@@ -22,10 +22,4 @@ public class CancelledException extends CancellationException {
     public CancelledException() {
         super();
     }
-
-    @Override
-    public String toString() {
-        String m = getMessage();
-        return m == null ? "CancelledException()" : "CancelledException('" + m + "')";
-    }
 }

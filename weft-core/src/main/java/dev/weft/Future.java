@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -286,7 +287,7 @@ public class Future<T> {
         if (state == State.PENDING) {
             awaitDone(me, timeout.toNanos());
             if (state == State.PENDING) {
-                throw new TimeoutException("future still pending after " + timeout);
+                throw new TimeoutException("future still pending after " + Durations.format(timeout));
             }
         }
         return result();

@@ -4,6 +4,7 @@ import dev.weft.EventLoop;
 import dev.weft.InvalidStateException;
 import dev.weft.Readiness;
 import dev.weft.Task;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.sync.Lock;
 import java.io.IOException;
@@ -267,7 +268,7 @@ public final class DatagramEndpoint implements AutoCloseable {
                     long left = deadline - loop.nanoTime();
                     if (left <= 0 || !Readiness.awaitReadable(channel, Duration.ofNanos(left))) {
                         throw new SocketTimeoutException("no datagram on " + local + " within "
-                                + Duration.ofNanos(timeoutNanos));
+                                + Durations.nanos(timeoutNanos));
                     }
                 }
             }

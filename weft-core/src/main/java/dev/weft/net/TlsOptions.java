@@ -1,5 +1,6 @@
 package dev.weft.net;
 
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -512,6 +513,6 @@ public final class TlsOptions {
     @Override
     public String toString() {
         return "TlsOptions[" + (server ? "server" : insecure ? "client, INSECURE" : "client") + ", alpn=" + alpn
-                + ", handshakeTimeout=" + handshakeTimeout + "]";
+                + ", handshakeTimeout=" + Durations.format(handshakeTimeout) + "]";
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TimeoutException;
+import dev.weft.internal.Durations;
 import dev.weft.sync.WaitList;
 import java.time.Duration;
 import java.util.List;
@@ -161,7 +162,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
                 }
             });
         } catch (TimeoutException e) {
-            throw new TimeoutException("put() timed out after " + timeout + ": the queue stayed full", e);
+            throw new TimeoutException("put() timed out after " + Durations.format(timeout) + ": the queue stayed full", e);
         }
         if (!granted) {
             throw new QueueShutDownException("put() on a queue that was shut down while waiting for room");
@@ -258,7 +259,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
                 }
             });
         } catch (TimeoutException e) {
-            throw new TimeoutException("get() timed out after " + timeout + ": the queue stayed empty", e);
+            throw new TimeoutException("get() timed out after " + Durations.format(timeout) + ": the queue stayed empty", e);
         }
         if (!granted) {
             throw new QueueShutDownException("get() on a queue that was shut down while waiting for an item");

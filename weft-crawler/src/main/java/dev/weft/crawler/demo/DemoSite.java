@@ -6,6 +6,7 @@ import dev.weft.http.server.Handler;
 import dev.weft.http.server.HttpServer;
 import dev.weft.http.server.HttpServerOptions;
 import dev.weft.http.server.Response;
+import dev.weft.internal.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -79,7 +80,7 @@ public final class DemoSite implements AutoCloseable {
                         + (hosts > 1 ? " (" + Shop.MIN_PAGES + " per host)" : "") + ", not " + pages);
             }
             if (latency.isNegative()) {
-                throw new IllegalArgumentException("latency must not be negative: " + latency);
+                throw new IllegalArgumentException("latency must not be negative: " + Durations.format(latency));
             }
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0 to 65535, not " + port);

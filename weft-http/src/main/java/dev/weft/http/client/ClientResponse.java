@@ -3,6 +3,7 @@ package dev.weft.http.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.http.Headers;
 import dev.weft.http.HttpProtocolException;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -455,9 +456,9 @@ public final class ClientResponse implements AutoCloseable {
                 finish(false);
                 throw totalBinds
                         ? new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request took longer than "
-                                + timeout.total())
+                                + Durations.format(timeout.total()))
                         : new ClientTimeoutException(ClientTimeoutException.Kind.SOCK_READ, "no data from "
-                                + url + " for " + timeout.sockRead());
+                                + url + " for " + Durations.format(timeout.sockRead()));
             } catch (EOFException e) {
                 finish(false);
                 throw new ServerDisconnectedException("the server closed the connection in the middle of the body"

@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.TimerHandle;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
@@ -205,7 +206,7 @@ public final class ConnectionPool implements AutoCloseable {
                 }
                 if (e instanceof dev.weft.TimeoutException) {
                     throw new ClientTimeoutException(ClientTimeoutException.Kind.POOL_ACQUIRE,
-                            "no free connection to " + origin + " within " + timeout);
+                            "no free connection to " + origin + " within " + Durations.format(timeout));
                 }
                 throw e;
             }
@@ -287,6 +288,13 @@ public final class ConnectionPool implements AutoCloseable {
                 // The waiter withdrew meanwhile: the slot reserved for it goes on to the next one.
                 releaseSlot(g.getValue());
             }
+        }
+    }
+
+    /** True if a request for {@code origin} would get a slot now without waiting. */
+    boolean hasRoomFor(Origin origin) {
+        synchronized (guard) {
+            return !closed && line.isEmpty() && fits(origin);
         }
     }
 

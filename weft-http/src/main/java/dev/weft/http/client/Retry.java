@@ -1,6 +1,7 @@
 package dev.weft.http.client;
 
 import dev.weft.Weft;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
@@ -146,6 +147,6 @@ public final class Retry {
 
     @Override
     public String toString() {
-        return "Retry[attempts=" + attempts + ", first=" + first + ", factor=" + factor + ", max=" + max + "]";
+        return "Retry[attempts=" + attempts + ", first=" + Durations.format(first) + ", factor=" + factor + ", max=" + Durations.format(max) + "]";
     }
 }

@@ -17,6 +17,7 @@ import dev.weft.http.codec.RequestHead;
 import dev.weft.http.codec.StatusCodes;
 import dev.weft.http.h2.Http2Io;
 import dev.weft.http.h2.Http2Options;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
@@ -188,7 +189,7 @@ final class HttpConnection {
                     return null;
                 }
             } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException("idle for the keep-alive timeout of " + options.keepAliveTimeout());
+                throw new SocketTimeoutException("idle for the keep-alive timeout of " + Durations.format(options.keepAliveTimeout()));
             }
         }
         return readHead(true);
@@ -208,7 +209,7 @@ final class HttpConnection {
             }
             return Http1Parser.readRequestHead(in, limits);
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no complete request head within the header timeout of " + limit
+            throw new SocketTimeoutException("no complete request head within the header timeout of " + Durations.format(limit)
                     + (afterFirstByte ? " after its first byte" : ""));
         } finally {
             in.setReadDeadline(null);
@@ -461,7 +462,7 @@ final class HttpConnection {
                 return null;
             });
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException("the client did not read the response within " + options.writeTimeout());
+            throw new SocketTimeoutException("the client did not read the response within " + Durations.format(options.writeTimeout()));
         } catch (TaskFailedException e) {
             throw e.rethrowIoCause();
         }

@@ -2,6 +2,7 @@ package dev.weft.http.server;
 
 import dev.weft.LoopGroup;
 import dev.weft.http.HttpLimits;
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -90,7 +91,7 @@ public final class HttpServerOptions {
     private static Duration positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive: " + d);
+            throw new IllegalArgumentException(what + " must be positive: " + Durations.format(d));
         }
         return d;
     }
