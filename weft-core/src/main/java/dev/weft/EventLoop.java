@@ -44,7 +44,7 @@ import org.slf4j.Logger;
  *
  * <p><b>Parts.</b> This class schedules: the ready queue, the inbox, tasks, running and closing.
  * The timers are a {@code TimerQueue}, the selector with its channels, callbacks and parked
- * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code SignalHandlers})
+ * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code Signals})
  * and debug reports ({@code Debug}, {@code Watchdog}) sit beside it.
  *
  * <p><b>Threads.</b> The loop runs on the thread that calls {@link #runForever()} (or on its own
