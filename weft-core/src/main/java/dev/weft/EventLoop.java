@@ -129,7 +129,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Creates a loop on the real monotonic clock. */
+    /** {@return creates a loop on the real monotonic clock} */
     public static EventLoop create() {
         return new EventLoop(Clock.system());
     }
@@ -143,7 +143,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return new EventLoop(Clock.virtual());
     }
 
-    /** The loop of the calling task or loop thread, or null outside any loop. */
+    /** {@return the loop of the calling task or loop thread, or null outside any loop} */
     public static EventLoop current() {
         Task<?> t = Task.current();
         return t != null ? t.loop : LOOP_OF_THREAD.get();
@@ -168,7 +168,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return l != null && l.thread == t;
     }
 
-    /** True when the caller runs on this loop: its thread, or one of its tasks while running. */
+    /** {@return true when the caller runs on this loop: its thread, or one of its tasks while running} */
     public boolean inLoop() {
         Thread t = Thread.currentThread();
         return t == thread || t == runningThread;
@@ -176,17 +176,17 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     // ------------------------------------------------------------------ time
 
-    /** The loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary. */
+    /** {@return the loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary} */
     public double time() {
         return clock.nanoTime() / 1e9;
     }
 
-    /** The loop's clock in nanoseconds. */
+    /** {@return the loop's clock in nanoseconds} */
     public long nanoTime() {
         return clock.nanoTime();
     }
 
-    /** True if this loop runs on a virtual clock. */
+    /** {@return true if this loop runs on a virtual clock} */
     public boolean hasVirtualClock() {
         return clock.isVirtual();
     }
@@ -297,7 +297,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return spawn(name, body.asCoroutine());
     }
 
-    /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks}). */
+    /** {@return the tasks of this loop that are not done yet (asyncio's {@code all_tasks})} */
     public Set<Task<?>> allTasks() {
         Set<Task<?>> live = ConcurrentHashMap.newKeySet();
         for (Task<?> t : tasks) {
@@ -308,7 +308,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return live;
     }
 
-    /** The task running on this loop now, or null (loop thread only; see {@link Task#current()}). */
+    /** {@return the task running on this loop now, or null (loop thread only; see {@link Task#current()})} */
     public Task<?> runningTask() {
         return runningTask;
     }
@@ -612,17 +612,17 @@ public final class EventLoop implements Executor, AutoCloseable {
         return selecting;
     }
 
-    /** True while the loop runs. */
+    /** {@return true while the loop runs} */
     public boolean isRunning() {
         return state == State.RUNNING;
     }
 
-    /** True once closed. */
+    /** {@return true once closed} */
     public boolean isClosed() {
         return state == State.CLOSED;
     }
 
-    /** The loop's state. */
+    /** {@return the loop's state} */
     public State state() {
         return state;
     }
@@ -936,7 +936,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return f;
     }
 
-    /** The loop's default executor: a cached pool of daemon platform threads, made on first use. */
+    /** {@return the loop's default executor: a cached pool of daemon platform threads, made on first use} */
     public ExecutorService defaultExecutor() {
         ExecutorService ex = defaultExecutor;
         if (ex == null) {
@@ -1026,7 +1026,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** True in debug mode. */
+    /** {@return true in debug mode} */
     public boolean debug() {
         return debug;
     }
@@ -1036,7 +1036,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.slowCallbackNanos = d.toNanos();
     }
 
-    /** The slow-step threshold. */
+    /** {@return the slow-step threshold} */
     public Duration slowCallbackDuration() {
         return Duration.ofNanos(slowCallbackNanos);
     }
@@ -1047,7 +1047,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t != null ? t : thread;
     }
 
-    /** The platform thread running this loop, or null when it is not running. */
+    /** {@return the platform thread running this loop, or null when it is not running} */
     public Thread thread() {
         return thread;
     }
