@@ -194,38 +194,38 @@ public final class EventLoop implements Executor, AutoCloseable {
     // ------------------------------------------------------------------ scheduling callbacks
 
     /** Runs {@code callback} on the loop soon, after what is already queued. Safe from any thread. */
-    public Handle callSoon(Runnable callback) {
+    public Handle callSoon(Callback callback) {
         Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
         schedule(h);
         return h;
     }
 
     /** Same as {@link #callSoon}; the name says it is meant for other threads (asyncio's name). */
-    public Handle callSoonThreadsafe(Runnable callback) {
+    public Handle callSoonThreadsafe(Callback callback) {
         return callSoon(callback);
     }
 
     /** Runs {@code callback} on the loop after {@code delay}. Safe from any thread. */
-    public TimerHandle callLater(Duration delay, Runnable callback) {
+    public TimerHandle callLater(Duration delay, Callback callback) {
         return callLater(delay.toNanos(), callback);
     }
 
     /** Runs {@code callback} after {@code seconds} seconds (asyncio's {@code call_later}). */
-    public TimerHandle callLater(double seconds, Runnable callback) {
+    public TimerHandle callLater(double seconds, Callback callback) {
         return callLater((long) (seconds * 1e9), callback);
     }
 
-    TimerHandle callLater(long delayNanos, Runnable callback) {
+    TimerHandle callLater(long delayNanos, Callback callback) {
         return callAtNanos(clock.nanoTime() + Math.max(0, delayNanos), callback);
     }
 
     /** Runs {@code callback} when {@link #time()} reaches {@code when} (asyncio's {@code call_at}). */
-    public TimerHandle callAt(double when, Runnable callback) {
+    public TimerHandle callAt(double when, Callback callback) {
         return callAtNanos((long) (when * 1e9), callback);
     }
 
     /** Runs {@code callback} when {@link #nanoTime()} reaches {@code deadlineNanos}. */
-    public TimerHandle callAtNanos(long deadlineNanos, Runnable callback) {
+    public TimerHandle callAtNanos(long deadlineNanos, Callback callback) {
         Objects.requireNonNull(callback, "callback");
         TimerHandle h = new TimerHandle(this, deadlineNanos, timerSequence.getAndIncrement(), callback);
         if (inLoop()) {
@@ -340,7 +340,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * {@code add_reader}); replaces a previous reader. The channel is made non-blocking.
      * Loop thread or any thread.
      */
-    public void addReader(SelectableChannel channel, Runnable callback) {
+    public void addReader(SelectableChannel channel, Callback callback) {
         onLoop(() -> register(channel, SelectionKey.OP_READ, callback));
     }
 
@@ -350,7 +350,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /** Calls {@code callback} on the loop whenever {@code channel} is writable (or connected). */
-    public void addWriter(SelectableChannel channel, Runnable callback) {
+    public void addWriter(SelectableChannel channel, Callback callback) {
         onLoop(() -> register(channel, SelectionKey.OP_WRITE, callback));
     }
 
@@ -395,17 +395,20 @@ public final class EventLoop implements Executor, AutoCloseable {
         return channel.register(selector, 0, new Interest());
     }
 
-    private void register(SelectableChannel channel, int op, Runnable callback) {
+    private void register(SelectableChannel channel, int op, Callback callback) {
         try {
             SelectionKey key = keyOf(channel);
             Interest interest = (Interest) key.attachment();
             if ((op == SelectionKey.OP_READ ? interest.readWaiter : interest.writeWaiter) != null) {
                 throw new InvalidStateException("a task is waiting on this channel in the same direction");
             }
+            // A Handle, as asyncio's add_reader makes one: what the callback throws goes to the
+            // exception handler, and the loop goes on.
+            Handle handle = new Handle(this, callback);
             if (op == SelectionKey.OP_READ) {
-                interest.reader = callback;
+                interest.reader = handle;
             } else {
-                interest.writer = callback;
+                interest.writer = handle;
             }
             // A connecting channel reports writability as OP_CONNECT.
             key.interestOps(key.interestOps() | selectorOp(channel, op));
@@ -934,6 +937,17 @@ public final class EventLoop implements Executor, AutoCloseable {
             f.trySetException(e);
         }
         return f;
+    }
+
+    /**
+     * {@link #runInExecutor(Executor, Coroutine)} for a call without result.
+     *
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn       the call
+     * @return a future completed (with null) when the call returns, bound to this loop
+     */
+    public Future<Void> runInExecutor(Executor executor, VoidCoroutine fn) {
+        return runInExecutor(executor, fn.asCoroutine());
     }
 
     /** {@return the loop's default executor: a cached pool of daemon platform threads, made on first use} */

@@ -121,6 +121,27 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
+     * Spawns a task without result on the next loop.
+     *
+     * @param body the task's body
+     * @return the task
+     */
+    public Task<Void> spawn(VoidCoroutine body) {
+        return next().spawn(body);
+    }
+
+    /**
+     * Spawns a named task without result on the next loop.
+     *
+     * @param name the task's name
+     * @param body the task's body
+     * @return the task
+     */
+    public Task<Void> spawn(String name, VoidCoroutine body) {
+        return next().spawn(name, body);
+    }
+
+    /**
      * Closes the group: cancels every task still running on its loops and waits for them (at
      * most {@value #CLOSE_GRACE_SECONDS} s in all), so that their {@code finally} blocks run;
      * then stops every loop, waits for their threads, and closes them. A task still running

@@ -12,7 +12,7 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     private final EventLoop loop;
     private volatile boolean fired;
 
-    TimerHandle(EventLoop loop, long deadlineNanos, long sequence, Runnable callback) {
+    TimerHandle(EventLoop loop, long deadlineNanos, long sequence, Callback callback) {
         super(loop, callback);
         this.loop = loop;
         this.deadlineNanos = deadlineNanos;

@@ -61,6 +61,16 @@ public final class Weft {
         return Runner.run(main, loop);
     }
 
+    /**
+     * {@link #run(EventLoop, Coroutine)} for a main body without a result.
+     *
+     * @param loop a loop that is not running yet; closed afterwards
+     * @param main the main task's body
+     */
+    public static void run(EventLoop loop, VoidCoroutine main) {
+        Runner.run(main.asCoroutine(), loop);
+    }
+
     // ------------------------------------------------------------------ tasks
 
     /** Spawns a task on the current loop (asyncio's {@code create_task}). */
@@ -189,6 +199,22 @@ public final class Weft {
             tasks.add(spawn(b));
         }
         return gather(OnFailure.CANCEL_OTHERS, tasks);
+    }
+
+    /**
+     * Runs each body without result as a task of the current loop and waits for all of them
+     * (asyncio's {@code await gather(f(), g())} of coroutines that return nothing):
+     * {@code Weft.gather(() -> factorial("A", 2), () -> factorial("B", 3))}. Failures and
+     * cancellation as in {@link #gather(OnFailure, Collection)}.
+     *
+     * @param bodies the bodies, each run as a task
+     */
+    public static void gather(VoidCoroutine... bodies) {
+        List<Future<Void>> tasks = new ArrayList<>(bodies.length);
+        for (VoidCoroutine b : bodies) {
+            tasks.add(spawn(b));
+        }
+        gather(OnFailure.CANCEL_OTHERS, tasks);
     }
 
     /**
@@ -403,6 +429,18 @@ public final class Weft {
     }
 
     /**
+     * {@link #waitFor(Duration, Coroutine)} for a body without result:
+     * {@code Weft.waitFor(Duration.ofSeconds(1), Example::eternity)}.
+     *
+     * @param timeout how long the body may take
+     * @param body    the body, run in the calling task
+     * @throws TimeoutException if the deadline passed
+     */
+    public static void waitFor(Duration timeout, VoidCoroutine body) {
+        TimeoutScope.waitFor(timeout, body.asCoroutine());
+    }
+
+    /**
      * Runs {@code body} in the calling task and cancels it if it takes longer than
      * {@code timeout}; the cancellation this caused comes out as {@link TimeoutException}, and
      * nothing else is converted (asyncio's {@code async with asyncio.timeout()}). That includes
@@ -516,8 +554,28 @@ public final class Weft {
         return EventLoop.running().runInExecutor(null, fn).await();
     }
 
+    /**
+     * {@link #toThread(Coroutine)} for a call without result: {@code Weft.toThread(() -> store.insert(row))}.
+     *
+     * @param fn the call, run on a thread of the default executor
+     */
+    public static void toThread(VoidCoroutine fn) {
+        toThread(fn.asCoroutine());
+    }
+
     /** Runs {@code fn} on {@code executor} and returns a future of its result bound to the current loop. */
     public static <T> Future<T> runInExecutor(Executor executor, Coroutine<T> fn) {
+        return EventLoop.running().runInExecutor(executor, fn);
+    }
+
+    /**
+     * {@link #runInExecutor(Executor, Coroutine)} for a call without result.
+     *
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn       the call
+     * @return a future completed (with null) when the call returns, bound to the current loop
+     */
+    public static Future<Void> runInExecutor(Executor executor, VoidCoroutine fn) {
         return EventLoop.running().runInExecutor(executor, fn);
     }
 

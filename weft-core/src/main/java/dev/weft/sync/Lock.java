@@ -6,6 +6,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
+import dev.weft.VoidCoroutine;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -160,6 +161,17 @@ public final class Lock {
         } catch (Exception e) {
             throw new TaskFailedException(e);
         }
+    }
+
+    /**
+     * Runs {@code body}, which returns nothing, while holding the lock.
+     *
+     * @param body what to run with the lock held
+     * @throws CancelledException if the calling task is cancelled before it got the lock
+     * @throws RuntimeException   what the body threw (checked exceptions wrapped in {@link TaskFailedException})
+     */
+    public void withLock(VoidCoroutine body) {
+        withLock(body.asCoroutine());
     }
 
     @Override
