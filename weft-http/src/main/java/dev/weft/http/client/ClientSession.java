@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An HTTP/1.1 client session (aiohttp's {@code ClientSession}): a pool of keep-alive
+ * An HTTP client session (aiohttp's {@code ClientSession}; HTTP/1.1, and HTTP/2 with
+ * {@link Builder#http2(boolean)}): a pool of keep-alive
  * connections, default headers, a cookie jar, time limits and redirect rules shared by every
  * request made through it. Make one per application (or per loop) and close it at the end.
  *
@@ -60,6 +61,7 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
 
     // Immutable after construction.
     private final ConnectionPool pool;
+    private final Http2Connections h2;
     private final ClientTimeout timeout;
     private final CookieJar cookieJar;
     private final Auth auth;
@@ -82,13 +84,17 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
         this.trace = new Tracer(b.listeners);
         this.raiseForStatus = b.raiseForStatus;
         Connector connector = new Connector(b.resolver, b.insecure, b.limits,
-                b.tls != null ? b.tls : Connector.streamsTls(b.tlsOptions));
+                b.tls != null ? b.tls : Connector.streamsTls(b.tlsOptions, "http/1.1"),
+                b.tls != null ? b.tls : Connector.streamsTls(b.tlsOptions, "h2", "http/1.1"));
+        this.h2 = new Http2Connections(pool, b.keepAlive);
         ExchangeSettings exchanges = new ExchangeSettings(b.limits, b.expectContinueTimeout, b.autoDecompress,
                 b.decompressionLimits, b.maxBodySize, trace);
         this.links = List.of(
                 new RedirectLink(b.maxRedirects, b.allowInsecureRedirects, trace),
                 new HeaderLink(b.headers.copy(), b.autoDecompress, cookieJar),
-                new ExchangeLink(pool, connector, exchanges));
+                new ExchangeLink(pool, connector, exchanges, h2, b.http2PriorKnowledge
+                        ? ExchangeLink.Http2Mode.PRIOR_KNOWLEDGE : b.http2 ? ExchangeLink.Http2Mode.ALPN
+                        : ExchangeLink.Http2Mode.OFF));
     }
 
     /** {@return a session with every default (aiohttp's {@code ClientSession()})} */
@@ -200,7 +206,13 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        h2.close();
         pool.close();
+    }
+
+    /** HTTP/2 connections open now (each carries any number of requests at once). */
+    public int http2Connections() {
+        return h2.size();
     }
 
     @Override
@@ -241,8 +253,35 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
         private Resolver resolver = Resolver.system();
         private Connector.TlsUpgrade tls;
         private dev.weft.net.TlsOptions tlsOptions = dev.weft.net.TlsOptions.client();
+        private boolean http2;
+        private boolean http2PriorKnowledge;
 
         Builder() {
+        }
+
+        /**
+         * Offers HTTP/2 to https servers (httpx's {@code http2=True}; default off): TLS offers
+         * {@code h2, http/1.1} by ALPN, and a server that picks {@code h2} gets every concurrent
+         * request to its origin on one connection, as streams, up to its
+         * {@code SETTINGS_MAX_CONCURRENT_STREAMS} (a further connection only past that, or once it
+         * sent GOAWAY). A server that picks {@code http/1.1} is spoken to as without this. Plain
+         * http stays HTTP/1.1 (see {@link #http2PriorKnowledge(boolean)}). A request may say
+         * otherwise ({@link ClientRequest.Builder#http2(boolean)}); {@link ClientResponse#version()}
+         * tells which was used.
+         */
+        public Builder http2(boolean on) {
+            this.http2 = on;
+            return this;
+        }
+
+        /**
+         * Speaks HTTP/2 to plain http servers too, without asking first (h2c with prior
+         * knowledge: for servers known to speak it; an HTTP/1.1-only server fails such
+         * requests), and offers it to https servers as {@link #http2(boolean)} does.
+         */
+        public Builder http2PriorKnowledge(boolean on) {
+            this.http2PriorKnowledge = on;
+            return this;
         }
 
         /**

@@ -291,6 +291,13 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /** True if a request for {@code origin} would get a slot now without waiting. */
+    boolean hasRoomFor(Origin origin) {
+        synchronized (guard) {
+            return !closed && line.isEmpty() && fits(origin);
+        }
+    }
+
     private boolean fits(Origin origin) {
         if (limit > 0 && totalInUse >= limit) {
             return false;
