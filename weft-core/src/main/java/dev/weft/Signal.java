@@ -31,29 +31,17 @@ public enum Signal {
     /** Terminal window size changed. */
     WINCH;
 
-    /**
-     * The name without the {@code SIG} prefix, as {@code kill -s} and the JVM take it.
-     *
-     * @return {@code "HUP"}, {@code "TERM"}, …
-     */
+    /** {@return the name without the {@code SIG} prefix, as {@code kill -s} and the JVM take it} */
     public String shortName() {
         return name();
     }
 
-    /**
-     * This signal's number on this platform.
-     *
-     * @return the number, or -1 if the JVM does not know the signal here
-     */
+    /** {@return this signal's number on this platform, or -1 if unknown here} */
     public int number() {
         return Signals.number(this);
     }
 
-    /**
-     * True for the signals no process can catch or ignore.
-     *
-     * @return true for SIGKILL and SIGSTOP
-     */
+    /** {@return true for the signals no process can catch or ignore (SIGKILL, SIGSTOP)} */
     public boolean uncatchable() {
         return this == KILL || this == STOP;
     }
