@@ -6,11 +6,11 @@ package dev.weft;
  */
 public class Handle implements Runnable {
 
-    private final Runnable callback;
+    private final Callback callback;
     private final EventLoop loop;
     private volatile boolean cancelled;
 
-    Handle(EventLoop loop, Runnable callback) {
+    Handle(EventLoop loop, Callback callback) {
         this.loop = loop;
         this.callback = callback;
     }
@@ -20,7 +20,7 @@ public class Handle implements Runnable {
         cancelled = true;
     }
 
-    /** True once {@link #cancel()} was called. */
+    /** {@return true once {@link #cancel()} was called} */
     public boolean isCancelled() {
         return cancelled;
     }

@@ -90,12 +90,12 @@ public final class LoopGroup implements AutoCloseable {
         }
     }
 
-    /** One loop per available core. */
+    /** {@return one loop per available core} */
     public static LoopGroup perCore() {
         return new LoopGroup(Runtime.getRuntime().availableProcessors());
     }
 
-    /** The number of loops. */
+    /** {@return the number of loops} */
     public int size() {
         return loops.size();
     }
@@ -105,7 +105,7 @@ public final class LoopGroup implements AutoCloseable {
         return loops.get(index);
     }
 
-    /** The next loop, round-robin. */
+    /** {@return the next loop, round-robin} */
     public EventLoop next() {
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
@@ -117,6 +117,27 @@ public final class LoopGroup implements AutoCloseable {
 
     /** Spawns a named task on the next loop. */
     public <T> Task<T> spawn(String name, Coroutine<T> body) {
+        return next().spawn(name, body);
+    }
+
+    /**
+     * Spawns a task without result on the next loop.
+     *
+     * @param body the task's body
+     * @return the task
+     */
+    public Task<Void> spawn(VoidCoroutine body) {
+        return next().spawn(body);
+    }
+
+    /**
+     * Spawns a named task without result on the next loop.
+     *
+     * @param name the task's name
+     * @param body the task's body
+     * @return the task
+     */
+    public Task<Void> spawn(String name, VoidCoroutine body) {
         return next().spawn(name, body);
     }
 

@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 
 /**
@@ -57,7 +58,7 @@ final class TimeoutScope {
             if (scope.fired && (e instanceof CancelledException || Task.causedByInterrupt(e))) {
                 scope.fired = false;
                 if (me.uncancel() <= cancellingBefore) {
-                    throw new TimeoutException("timed out after " + timeout, e);
+                    throw new TimeoutException("timed out after " + Durations.format(timeout), e);
                 }
             }
             throw Future.rethrowable(e);
@@ -81,7 +82,7 @@ final class TimeoutScope {
     static <T> T waitFor(Duration timeout, Coroutine<T> body) {
         if (timeout.isNegative() || timeout.isZero()) {
             callingTask().checkpoint();
-            throw new TimeoutException("timed out after " + timeout + " (the body was not started)");
+            throw new TimeoutException("timed out after " + Durations.format(timeout) + " (the body was not started)");
         }
         return run(timeout, body);
     }

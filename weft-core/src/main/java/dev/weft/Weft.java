@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +61,16 @@ public final class Weft {
         return Runner.run(main, loop);
     }
 
+    /**
+     * {@link #run(EventLoop, Coroutine)} for a main body without a result.
+     *
+     * @param loop a loop that is not running yet; closed afterwards
+     * @param main the main task's body
+     */
+    public static void run(EventLoop loop, VoidCoroutine main) {
+        Runner.run(main.asCoroutine(), loop);
+    }
+
     // ------------------------------------------------------------------ tasks
 
     /** Spawns a task on the current loop (asyncio's {@code create_task}). */
@@ -82,12 +93,12 @@ public final class Weft {
         return EventLoop.running().spawn(name, body);
     }
 
-    /** The task running the caller, or null (asyncio's {@code current_task}). */
+    /** {@return the task running the caller, or null (asyncio's {@code current_task})} */
     public static Task<?> currentTask() {
         return Task.current();
     }
 
-    /** The unfinished tasks of the current loop (asyncio's {@code all_tasks}). */
+    /** {@return the unfinished tasks of the current loop (asyncio's {@code all_tasks})} */
     public static Set<Task<?>> allTasks() {
         return EventLoop.running().allTasks();
     }
@@ -188,6 +199,22 @@ public final class Weft {
             tasks.add(spawn(b));
         }
         return gather(OnFailure.CANCEL_OTHERS, tasks);
+    }
+
+    /**
+     * Runs each body without result as a task of the current loop and waits for all of them
+     * (asyncio's {@code await gather(f(), g())} of coroutines that return nothing):
+     * {@code Weft.gather(() -> factorial("A", 2), () -> factorial("B", 3))}. Failures and
+     * cancellation as in {@link #gather(OnFailure, Collection)}.
+     *
+     * @param bodies the bodies, each run as a task
+     */
+    public static void gather(VoidCoroutine... bodies) {
+        List<Future<Void>> tasks = new ArrayList<>(bodies.length);
+        for (VoidCoroutine b : bodies) {
+            tasks.add(spawn(b));
+        }
+        gather(OnFailure.CANCEL_OTHERS, tasks);
     }
 
     /**
@@ -383,10 +410,10 @@ public final class Weft {
         }
         future.awaitDone(me, timeout.toNanos());
         if (!future.isDone()) {
-            future.cancel("timed out after " + timeout);
+            future.cancel("timed out after " + Durations.format(timeout));
             awaitAllQuietly(me, List.of(future));
             if (future.isCancelled()) {
-                throw new TimeoutException("timed out after " + timeout);
+                throw new TimeoutException("timed out after " + Durations.format(timeout));
             }
         }
         return future.result();
@@ -399,6 +426,18 @@ public final class Weft {
      */
     public static <T> T waitFor(Duration timeout, Coroutine<T> body) {
         return TimeoutScope.waitFor(timeout, body);
+    }
+
+    /**
+     * {@link #waitFor(Duration, Coroutine)} for a body without result:
+     * {@code Weft.waitFor(Duration.ofSeconds(1), Example::eternity)}.
+     *
+     * @param timeout how long the body may take
+     * @param body    the body, run in the calling task
+     * @throws TimeoutException if the deadline passed
+     */
+    public static void waitFor(Duration timeout, VoidCoroutine body) {
+        TimeoutScope.waitFor(timeout, body.asCoroutine());
     }
 
     /**
@@ -479,7 +518,7 @@ public final class Weft {
                     }
                     long left = deadline == Long.MAX_VALUE ? -1 : deadline - System.nanoTime();
                     if (deadline != Long.MAX_VALUE && left <= 0) {
-                        throw new TimeoutException("asCompleted timed out after " + timeout);
+                        throw new TimeoutException("asCompleted timed out after " + Durations.format(timeout));
                     }
                     w.awaitDone(me, left);
                 }
@@ -515,14 +554,34 @@ public final class Weft {
         return EventLoop.running().runInExecutor(null, fn).await();
     }
 
+    /**
+     * {@link #toThread(Coroutine)} for a call without result: {@code Weft.toThread(() -> store.insert(row))}.
+     *
+     * @param fn the call, run on a thread of the default executor
+     */
+    public static void toThread(VoidCoroutine fn) {
+        toThread(fn.asCoroutine());
+    }
+
     /** Runs {@code fn} on {@code executor} and returns a future of its result bound to the current loop. */
     public static <T> Future<T> runInExecutor(Executor executor, Coroutine<T> fn) {
         return EventLoop.running().runInExecutor(executor, fn);
     }
 
+    /**
+     * {@link #runInExecutor(Executor, Coroutine)} for a call without result.
+     *
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn       the call
+     * @return a future completed (with null) when the call returns, bound to the current loop
+     */
+    public static Future<Void> runInExecutor(Executor executor, VoidCoroutine fn) {
+        return EventLoop.running().runInExecutor(executor, fn);
+    }
+
     // ------------------------------------------------------------------ introspection
 
-    /** A printable dump of the current loop's tasks: name, phase and stack of each. */
+    /** {@return a printable dump of the current loop's tasks: name, phase and stack of each} */
     public static String taskDump() {
         return TaskDump.of(EventLoop.running());
     }

@@ -48,7 +48,7 @@ class CombinatorsTest {
         assertEquals(1, res.get(0));
         assertInstanceOf(ArithmeticException.class, res.get(1));
         assertInstanceOf(CancelledException.class, res.get(2));
-        assertEquals("[1, java.lang.ArithmeticException: / by zero, CancelledException()]", res.toString());
+        assertEquals("[1, java.lang.ArithmeticException: / by zero, dev.weft.CancelledException]", res.toString());
     }
 
     private static int zero() {

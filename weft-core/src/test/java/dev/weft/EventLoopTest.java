@@ -2,6 +2,7 @@ package dev.weft;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.time.Duration;
@@ -199,6 +200,61 @@ class EventLoopTest {
         }
         assertEquals(List.of("boom"), reported);
         assertEquals(List.of("next"), ran);
+    }
+
+    @Test
+    void aReaderCallbackMayThrowIOExceptionWhichReachesTheExceptionHandlerAndTheLoopGoesOn() throws Exception {
+        // Seed 000's fetcher calls client.recv in its selector callback: the Java port's
+        // channel.read throws IOException, and a callback may let it out (issue 11 §5).
+        Pipe pipe = Pipe.open();
+        List<String> reported = new ArrayList<>();
+        List<String> got = new ArrayList<>();
+        int[] calls = {0};
+        try (EventLoop loop = EventLoop.create()) {
+            loop.setExceptionHandler((ctx, t) -> reported.add(t.getClass().getSimpleName() + ": " + t.getMessage()));
+            loop.addReader(pipe.source(), () -> {
+                if (++calls[0] == 1) {
+                    throw new IOException("first read failed"); // nothing read: still readable
+                }
+                ByteBuffer b = ByteBuffer.allocate(16);
+                int n = pipe.source().read(b);                  // throws IOException: no try/catch
+                got.add(new String(b.array(), 0, n));
+                loop.removeReader(pipe.source());
+                loop.stop();
+            });
+            loop.callSoon(() -> pipe.sink().write(ByteBuffer.wrap("ping".getBytes())));
+            loop.runForever();
+        } finally {
+            pipe.sink().close();
+            pipe.source().close();
+        }
+        assertEquals(List.of("IOException: first read failed"), reported);
+        assertEquals(List.of("ping"), got, "the reader stays registered and is called again");
+    }
+
+    @Test
+    void callSoonCallLaterAndWriterCallbacksMayThrowCheckedExceptions() throws Exception {
+        List<String> reported = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
+        Pipe pipe = Pipe.open();
+        try (EventLoop loop = EventLoop.createWithVirtualClock()) {
+            loop.setExceptionHandler((ctx, t) -> reported.add(t.getMessage()));
+            loop.callSoon(() -> { throw new IOException("soon"); });
+            loop.callLater(1.0, () -> { throw new Exception("later"); });
+            loop.callAt(loop.time() + 2, () -> {
+                loop.addWriter(pipe.sink(), () -> {
+                    loop.removeWriter(pipe.sink());
+                    throw new IOException("writer");
+                });
+            });
+            loop.callLater(Duration.ofSeconds(3), () -> { ran.add("after all three"); loop.stop(); });
+            loop.runForever();
+        } finally {
+            pipe.sink().close();
+            pipe.source().close();
+        }
+        assertEquals(List.of("soon", "later", "writer"), reported);
+        assertEquals(List.of("after all three"), ran);
     }
 
     @Test

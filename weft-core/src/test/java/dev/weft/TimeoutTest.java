@@ -19,6 +19,18 @@ class TimeoutTest {
     }
 
     @Test
+    void timeoutsAndCancellationsReadAsPeopleWriteThem() {
+        TimeoutException scope = assertThrows(TimeoutException.class,
+                () -> Weft.withTimeout(Duration.ofMillis(500), () -> Weft.sleep(5)));
+        assertEquals("timed out after 500 ms", scope.getMessage());
+        TimeoutException waitFor = assertThrows(TimeoutException.class,
+                () -> Weft.waitFor(Duration.ofSeconds(90), () -> { Weft.sleep(3600); return 1; }));
+        assertEquals("timed out after 1 min 30 s", waitFor.getMessage());
+        assertEquals("dev.weft.CancelledException", new CancelledException().toString());
+        assertEquals("dev.weft.CancelledException: stop", new CancelledException("stop").toString());
+    }
+
+    @Test
     void aBodyThatFinishesInTimeReturnsItsValueAndLeavesNoCancellationBehind() {
         assertEquals("ok", Weft.withTimeout(Duration.ofSeconds(2), () -> { Weft.sleep(1); return "ok"; }));
         assertEquals(0, Weft.currentTask().cancelling());

@@ -8,6 +8,7 @@ import dev.weft.TaskGroup;
 import dev.weft.TaskFailedException;
 import dev.weft.TimeoutException;
 import dev.weft.Weft;
+import dev.weft.internal.Durations;
 import dev.weft.queue.Queue;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -61,7 +62,7 @@ final class Connector {
         try {
             return Weft.withTimeout(timeout, () -> resolver.resolve(host));
         } catch (TimeoutException e) {
-            SocketTimeoutException s = new SocketTimeoutException("resolving " + host + " took longer than " + timeout);
+            SocketTimeoutException s = new SocketTimeoutException("resolving " + host + " took longer than " + Durations.format(timeout));
             s.initCause(e);
             throw s;
         } catch (TaskFailedException e) {

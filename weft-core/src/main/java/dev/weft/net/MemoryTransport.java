@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TimeoutException;
+import dev.weft.internal.Durations;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -145,7 +146,7 @@ final class MemoryTransport extends AbstractTransport {
                 try {
                     w.await(Duration.ofNanos(timeoutNanos));
                 } catch (TimeoutException e) {
-                    throw new SocketTimeoutException("no data on " + name + " within " + Duration.ofNanos(timeoutNanos));
+                    throw new SocketTimeoutException("no data on " + name + " within " + Durations.nanos(timeoutNanos));
                 }
             }
         } finally {

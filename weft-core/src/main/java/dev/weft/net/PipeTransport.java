@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TimeoutException;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -328,7 +329,7 @@ final class PipeTransport extends AbstractTransport {
                 try {
                     w.await(Duration.ofNanos(timeoutNanos));
                 } catch (TimeoutException e) {
-                    throw new SocketTimeoutException("no data from " + name + " within " + Duration.ofNanos(timeoutNanos));
+                    throw new SocketTimeoutException("no data from " + name + " within " + Durations.nanos(timeoutNanos));
                 }
             }
         } finally {

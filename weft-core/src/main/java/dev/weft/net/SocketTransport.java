@@ -2,6 +2,7 @@ package dev.weft.net;
 
 import dev.weft.EventLoop;
 import dev.weft.Readiness;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -143,7 +144,7 @@ final class SocketTransport extends AbstractTransport {
         if (timeoutNanos < 0) {
             Readiness.awaitReadable(channel);
         } else if (!Readiness.awaitReadable(channel, Duration.ofNanos(timeoutNanos))) {
-            throw new SocketTimeoutException("no data from " + remote + " within " + Duration.ofNanos(timeoutNanos));
+            throw new SocketTimeoutException("no data from " + remote + " within " + Durations.nanos(timeoutNanos));
         }
     }
 
@@ -257,7 +258,7 @@ final class SocketTransport extends AbstractTransport {
             closeFlushTimer = loop.callLater(CLOSE_FLUSH_LIMIT, () -> {
                 if (state() != State.CLOSED) {
                     LOG.debug("{}: peer did not take {} buffered bytes in {}; aborting", remote, pendingBytes,
-                            CLOSE_FLUSH_LIMIT);
+                            Durations.format(CLOSE_FLUSH_LIMIT));
                     abort();
                 }
             });

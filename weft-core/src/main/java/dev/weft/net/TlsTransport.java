@@ -2,6 +2,7 @@ package dev.weft.net;
 
 import dev.weft.LoopLocal;
 import dev.weft.Task;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -250,7 +251,7 @@ final class TlsTransport extends AbstractTransport {
     }
 
     private SocketTimeoutException handshakeTimeout(Duration timeout) {
-        return new SocketTimeoutException("TLS handshake with " + peer + " did not complete within " + timeout);
+        return new SocketTimeoutException("TLS handshake with " + peer + " did not complete within " + Durations.format(timeout));
     }
 
     /** Records a fatal TLS error (once), sends the alert the engine has for the peer and closes. */
@@ -753,7 +754,7 @@ final class TlsTransport extends AbstractTransport {
             loop.callLater(CLOSE_FLUSH_LIMIT, () -> { // a no-op once the close went on
                 if (state() == State.CLOSING) {
                     LOG.debug("{}: handshake did not let {} queued bytes out in {}; aborting", peer,
-                            pendingPlainBytes, CLOSE_FLUSH_LIMIT);
+                            pendingPlainBytes, Durations.format(CLOSE_FLUSH_LIMIT));
                     abort();
                 }
             });

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TimeoutException;
+import dev.weft.internal.Durations;
 import dev.weft.sync.WaitList;
 import java.time.Duration;
 import java.util.List;
@@ -161,7 +162,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
                 }
             });
         } catch (TimeoutException e) {
-            throw new TimeoutException("put() timed out after " + timeout + ": the queue stayed full", e);
+            throw new TimeoutException("put() timed out after " + Durations.format(timeout) + ": the queue stayed full", e);
         }
         if (!granted) {
             throw new QueueShutDownException("put() on a queue that was shut down while waiting for room");
@@ -258,7 +259,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
                 }
             });
         } catch (TimeoutException e) {
-            throw new TimeoutException("get() timed out after " + timeout + ": the queue stayed empty", e);
+            throw new TimeoutException("get() timed out after " + Durations.format(timeout) + ": the queue stayed empty", e);
         }
         if (!granted) {
             throw new QueueShutDownException("get() on a queue that was shut down while waiting for an item");
@@ -472,7 +473,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
         }
     }
 
-    /** True once {@link #shutdown(boolean)} was called. */
+    /** {@return true once {@link #shutdown(boolean)} was called} */
     public boolean isShutDown() {
         synchronized (guard) {
             return state != State.OPEN;
@@ -491,19 +492,19 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
         }
     }
 
-    /** True if no item can be taken now ({@link #size()} is 0). */
+    /** {@return true if no item can be taken now ({@link #size()} is 0)} */
     public boolean isEmpty() {
         return size() == 0;
     }
 
-    /** True if a {@link #put} would wait now: the queue is bounded and has no free slot. */
+    /** {@return true if a {@link #put} would wait now: the queue is bounded and has no free slot} */
     public boolean isFull() {
         synchronized (guard) {
             return isFullLocked();
         }
     }
 
-    /** The bound given at construction; 0 for an unbounded queue. */
+    /** {@return the bound given at construction; 0 for an unbounded queue} */
     public int maxSize() {
         return maxSize;
     }

@@ -6,6 +6,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
+import dev.weft.VoidCoroutine;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -124,7 +125,7 @@ public final class Lock {
         return next;
     }
 
-    /** True if the lock is held (by anyone). */
+    /** {@return true if the lock is held (by anyone)} */
     public boolean isLocked() {
         synchronized (guard) {
             return locked;
@@ -135,6 +136,7 @@ public final class Lock {
      * Acquires the lock and returns a handle whose {@link Held#close()} releases it, for
      * try-with-resources (asyncio's {@code async with lock}). Always a cancellation point.
      *
+     * @return the held lock, whose {@code close()} releases it
      * @throws CancelledException if the calling task is cancelled before it got the lock
      */
     public Held lock() {
@@ -145,6 +147,9 @@ public final class Lock {
     /**
      * Runs {@code body} while holding the lock and returns its result.
      *
+     * @param <T> the body's result type
+     * @param body what to run while holding the lock
+     * @return what the body returned
      * @throws CancelledException if the calling task is cancelled before it got the lock
      * @throws RuntimeException   what the body threw (checked exceptions wrapped in {@link TaskFailedException})
      */
@@ -156,6 +161,17 @@ public final class Lock {
         } catch (Exception e) {
             throw new TaskFailedException(e);
         }
+    }
+
+    /**
+     * Runs {@code body}, which returns nothing, while holding the lock.
+     *
+     * @param body what to run with the lock held
+     * @throws CancelledException if the calling task is cancelled before it got the lock
+     * @throws RuntimeException   what the body threw (checked exceptions wrapped in {@link TaskFailedException})
+     */
+    public void withLock(VoidCoroutine body) {
+        withLock(body.asCoroutine());
     }
 
     @Override

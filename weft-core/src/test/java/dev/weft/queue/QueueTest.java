@@ -149,12 +149,12 @@ class QueueTest {
             Queue<Integer> q = new Queue<>(1);
             double start = loop.time();
             TimeoutException e = assertThrows(TimeoutException.class, () -> q.get(Duration.ofSeconds(3)));
-            assertEquals("get() timed out after PT3S: the queue stayed empty", e.getMessage());
+            assertEquals("get() timed out after 3 s: the queue stayed empty", e.getMessage());
             assertEquals(3.0, loop.time() - start, 1e-6);
             q.put(1, Duration.ofSeconds(1)); // room: no wait
             assertEquals(3.0, loop.time() - start, 1e-6);
             e = assertThrows(TimeoutException.class, () -> q.put(2, Duration.ofSeconds(4)));
-            assertEquals("put() timed out after PT4S: the queue stayed full", e.getMessage());
+            assertEquals("put() timed out after 4 s: the queue stayed full", e.getMessage());
             assertEquals(7.0, loop.time() - start, 1e-6);
             assertEquals(1, q.size(), "the timed-out item was not put");
             // A consumer frees the slot after 2 s: the put with a 5 s limit succeeds then.

@@ -1,5 +1,6 @@
 package dev.weft.crawler;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -28,7 +29,7 @@ public record HostLimits(String host, int perHost, Duration delay) {
             throw new IllegalArgumentException("perHost must be at least 1: " + perHost);
         }
         if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
+            throw new IllegalArgumentException("delay must not be negative: " + Durations.format(delay));
         }
     }
 

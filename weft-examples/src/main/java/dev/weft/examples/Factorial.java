@@ -37,7 +37,7 @@ public final class Factorial implements Example {
         return "seed 002: gather of factorial A(2), B(3), C(4) interleaving their steps";
     }
 
-    static Void factorial(String name, int number) {
+    static void factorial(String name, int number) {
         long f = 1;
         for (int i = 2; i <= number; i++) {
             System.out.println("Task " + name + ": Compute factorial(" + i + ")...");
@@ -45,7 +45,6 @@ public final class Factorial implements Example {
             f *= i;
         }
         System.out.println("Task " + name + ": factorial(" + number + ") = " + f);
-        return null;
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class GatherExceptions implements Example {
 
     @Override
     public String description() {
-        return "seed 001: gatherReturningExceptions -> [1, ArithmeticException, CancelledException()]";
+        return "seed 001: gatherReturningExceptions -> [1, ArithmeticException, CancelledException]";
     }
 
     static int worker1() {

@@ -179,7 +179,6 @@ public final class JobboleCrawler implements Example {
             String image = img == null ? null : img.absUrl("src");
             Weft.toThread(() -> {                // JDBC blocks: on a thread, not on the loop
                 pool.insert(url, title, price, rating, image);
-                return null;
             });
             stored++;
         }

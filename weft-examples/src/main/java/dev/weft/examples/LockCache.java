@@ -55,7 +55,6 @@ public final class LockCache implements Example {
                     () -> getStuff("use_stuff", URL, locked));
             System.out.println("both got the page: " + pages.get(0).equals(pages.get(1))
                     + "; fetched " + fetches + " time" + (fetches == 1 ? "" : "s"));
-            return null;
         });
     }
 

@@ -2,7 +2,6 @@ package dev.weft.examples;
 
 import dev.weft.EventLoop;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -72,31 +71,24 @@ public final class SelectorFetch implements Example {
             loop.addWriter(client, this::connected);            // call connected() once writable
         }
 
-        void connected() {
+        // A selector callback may throw: an IOException goes to the loop's exception handler.
+        void connected() throws IOException {
             loop.removeWriter(client);
-            try {
-                client.finishConnect();
-                String req = "GET " + path + " HTTP/1.1\r\nHost:" + host + "\r\nConnection:close\r\n\r\n";
-                client.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            client.finishConnect();
+            String req = "GET " + path + " HTTP/1.1\r\nHost:" + host + "\r\nConnection:close\r\n\r\n";
+            client.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.UTF_8)));
             loop.addReader(client, this::readable);             // call readable() when data arrive
         }
 
-        void readable() {
-            try {
-                buf.clear();
-                int n = client.read(buf);
-                if (n > 0) {
-                    data.append(new String(buf.array(), 0, n, StandardCharsets.UTF_8));
-                    return;
-                }
-                loop.removeReader(client);                      // all read
-                client.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        void readable() throws IOException {
+            buf.clear();
+            int n = client.read(buf);
+            if (n > 0) {
+                data.append(new String(buf.array(), 0, n, StandardCharsets.UTF_8));
+                return;
             }
+            loop.removeReader(client);                          // all read
+            client.close();
             String html = data.toString().split("\r\n\r\n", 2)[1];
             System.out.print(html);
             onDone.run();

@@ -33,10 +33,9 @@ public final class WaitForTimeout implements Example {
         return "seed 002: waitFor(1 s) on an hour-long sleep prints timeout!";
     }
 
-    static Void eternity() {
+    static void eternity() {
         Weft.sleep(3600);
         System.out.println("yay!");
-        return null;
     }
 
     @Override

@@ -32,9 +32,11 @@ import java.util.Objects;
  * @param maxRedirects   how many redirects at most, or -1 for the session's
  * @param auth           credentials, or null for the session's
  * @param proxy          a proxy URL, or null for the session's
+ * @param http2          whether HTTP/2 may be used (see {@link ClientSession.Builder#http2(boolean)}), or null for
+ *                       the session's setting
  */
 public record ClientRequest(String method, URI url, Headers headers, Body body, ClientTimeout timeout,
-        boolean allowRedirects, int maxRedirects, Auth auth, URI proxy) {
+        boolean allowRedirects, int maxRedirects, Auth auth, URI proxy, Boolean http2) {
 
     /** A builder for {@code method} on {@code url}. */
     public static Builder builder(String method, String url) {
@@ -46,7 +48,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
         return new Builder(method, url);
     }
 
-    /** True for the methods RFC 9110 calls idempotent (safe to send twice). */
+    /** {@return true for the methods RFC 9110 calls idempotent (safe to send twice)} */
     public boolean idempotent() {
         return switch (method) {
             case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
@@ -94,6 +96,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
         private int maxRedirects = -1;
         private Auth auth;
         private URI proxy;
+        private Boolean http2;
 
         Builder(String method, URI url) {
             this.method = method.toUpperCase(Locale.ROOT);
@@ -185,7 +188,18 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** The request. */
+        /**
+         * Whether this request may go over HTTP/2, whatever the session says: true offers
+         * {@code h2} by ALPN over TLS (and, in a session with
+         * {@link ClientSession.Builder#http2PriorKnowledge(boolean) prior knowledge}, h2c), false
+         * keeps it on HTTP/1.1.
+         */
+        public Builder http2(boolean on) {
+            this.http2 = on;
+            return this;
+        }
+
+        /** {@return the request} */
         public ClientRequest build() {
             URI u = url;
             if (!query.isEmpty()) {
@@ -201,7 +215,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             }
             Origin.of(u); // validates scheme and host
             return new ClientRequest(method, u, headers.copy(), body, timeout, allowRedirects, maxRedirects, auth,
-                    proxy);
+                    proxy, http2);
         }
     }
 }

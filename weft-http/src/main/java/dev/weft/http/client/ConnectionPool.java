@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.TimerHandle;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
@@ -205,7 +206,7 @@ public final class ConnectionPool implements AutoCloseable {
                 }
                 if (e instanceof dev.weft.TimeoutException) {
                     throw new ClientTimeoutException(ClientTimeoutException.Kind.POOL_ACQUIRE,
-                            "no free connection to " + origin + " within " + timeout);
+                            "no free connection to " + origin + " within " + Durations.format(timeout));
                 }
                 throw e;
             }
@@ -290,6 +291,13 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /** True if a request for {@code origin} would get a slot now without waiting. */
+    boolean hasRoomFor(Origin origin) {
+        synchronized (guard) {
+            return !closed && line.isEmpty() && fits(origin);
+        }
+    }
+
     private boolean fits(Origin origin) {
         if (limit > 0 && totalInUse >= limit) {
             return false;
@@ -356,47 +364,47 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Idle connections now. */
+    /** {@return idle connections now} */
     public int idleConnections() {
         synchronized (guard) {
             return idleCount;
         }
     }
 
-    /** Connections in use now (being opened included). */
+    /** {@return connections in use now (being opened included)} */
     public int connectionsInUse() {
         synchronized (guard) {
             return totalInUse;
         }
     }
 
-    /** Requests waiting for a slot now. */
+    /** {@return requests waiting for a slot now} */
     public int waiting() {
         synchronized (guard) {
             return line.size();
         }
     }
 
-    /** Connections opened so far. */
+    /** {@return connections opened so far} */
     public long connectionsOpened() {
         synchronized (guard) {
             return opened;
         }
     }
 
-    /** Times an idle connection was reused so far. */
+    /** {@return times an idle connection was reused so far} */
     public long connectionsReused() {
         synchronized (guard) {
             return reusedCount;
         }
     }
 
-    /** The total limit (0: none). */
+    /** {@return the total limit (0: none)} */
     public int limit() {
         return limit;
     }
 
-    /** The per-origin limit (0: none). */
+    /** {@return the per-origin limit (0: none)} */
     public int limitPerHost() {
         return limitPerHost;
     }

@@ -7,6 +7,7 @@ import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.HttpLimits;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.ConnectOptions;
 import dev.weft.net.Connection;
@@ -38,6 +39,7 @@ final class Connector {
     private final boolean insecure;
     private final HttpLimits limits;
     private final TlsUpgrade tls;
+    private final TlsUpgrade tlsH2;
 
     /** Turns a connected stream into a TLS one (the seam where TLS plugs in; tests fake it). */
     @FunctionalInterface
@@ -45,11 +47,16 @@ final class Connector {
         Connection secure(Connection plain, Origin origin, boolean insecure) throws IOException;
     }
 
-    Connector(Resolver resolver, boolean insecure, HttpLimits limits, TlsUpgrade tls) {
+    /**
+     * @param tls   the TLS step offering ALPN {@code http/1.1}
+     * @param tlsH2 the TLS step offering ALPN {@code h2, http/1.1}
+     */
+    Connector(Resolver resolver, boolean insecure, HttpLimits limits, TlsUpgrade tls, TlsUpgrade tlsH2) {
         this.resolver = resolver;
         this.insecure = insecure;
         this.limits = limits;
         this.tls = tls;
+        this.tlsH2 = tlsH2;
     }
 
     /**
@@ -58,9 +65,10 @@ final class Connector {
      * @param connectTimeout the TCP connect limit, or null
      * @param kind           which limit {@code connectTimeout} comes from (for the exception)
      * @param proxyAuth      the Proxy-Authorization value, or null
+     * @param offerH2        whether TLS to the origin offers {@code h2} by ALPN (besides {@code http/1.1})
      */
     PooledConnection open(Origin origin, Duration connectTimeout, ClientTimeoutException.Kind kind, String proxyAuth,
-            TraceListener trace) throws IOException {
+            TraceListener trace, boolean offerH2) throws IOException {
         Origin hop = origin.proxy() != null ? origin.proxy() : origin;
         Resolver traced = host -> {
             trace.dnsResolveStart(host);
@@ -74,20 +82,20 @@ final class Connector {
             c = Streams.openConnection(hop.host(), hop.port(), options);
         } catch (SocketTimeoutException e) {
             throw new ClientTimeoutException(kind, "connecting to " + hop.authority() + " took longer than "
-                    + connectTimeout);
+                    + Durations.format(connectTimeout));
         } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
             throw new ClientConnectionException(hop.host(), hop.port(), e);
         }
         LOG.debug("connected to {}", origin);
         try {
             if (origin.proxy() != null && origin.proxy().secure()) {
-                c = secure(c, origin.proxy(), trace); // an https proxy: TLS to the proxy first
+                c = secure(c, origin.proxy(), trace, false); // an https proxy: TLS to the proxy first
             }
             if (origin.proxy() != null && origin.secure()) {
                 tunnel(c, origin, proxyAuth); // then, for https, TLS to the origin inside it
             }
             if (origin.secure()) {
-                c = secure(c, origin, trace);
+                c = secure(c, origin, trace, offerH2);
             }
         } catch (IOException | RuntimeException e) {
             c.writer().abort();
@@ -117,20 +125,20 @@ final class Connector {
      * Wraps a connection in TLS for {@code origin} (certificate and host name verified unless
      * the session is insecure).
      */
-    private Connection secure(Connection c, Origin origin, TraceListener trace) throws IOException {
-        Connection secured = tls.secure(c, origin, insecure);
+    private Connection secure(Connection c, Origin origin, TraceListener trace, boolean offerH2) throws IOException {
+        Connection secured = (offerH2 ? tlsH2 : tls).secure(c, origin, insecure);
         trace.tlsHandshakeEnd(origin, secured.tlsSession());
         return secured;
     }
 
     /**
      * The real TLS step: {@link dev.weft.net.Streams#startTls} with {@code options} (or, for an
-     * insecure session, with verification off), offering ALPN {@code http/1.1}, SNI and host
-     * name checked against the origin's host.
+     * insecure session, with verification off), offering {@code alpn} (e.g. {@code http/1.1},
+     * or {@code h2, http/1.1}), SNI and host name checked against the origin's host.
      */
-    static TlsUpgrade streamsTls(dev.weft.net.TlsOptions options) {
-        dev.weft.net.TlsOptions checked = options.alpn("http/1.1");
-        dev.weft.net.TlsOptions unchecked = dev.weft.net.TlsOptions.insecure().alpn("http/1.1");
+    static TlsUpgrade streamsTls(dev.weft.net.TlsOptions options, String... alpn) {
+        dev.weft.net.TlsOptions checked = options.alpn(alpn);
+        dev.weft.net.TlsOptions unchecked = dev.weft.net.TlsOptions.insecure().alpn(alpn);
         return (plain, origin, insecure) ->
                 dev.weft.net.Streams.startTls(plain, insecure ? unchecked : checked, origin.host());
     }

@@ -1,6 +1,7 @@
 package dev.weft.http.client;
 
 import dev.weft.EventLoop;
+import dev.weft.internal.Durations;
 import java.time.Duration;
 
 /**
@@ -55,7 +56,7 @@ final class Deadline {
     void check(Duration total) throws ClientTimeoutException {
         Duration left = remaining();
         if (left != null && left.isZero()) {
-            throw new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request took longer than " + total);
+            throw new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request took longer than " + Durations.format(total));
         }
     }
 }

@@ -6,11 +6,10 @@ import java.io.IOException;
  * Sends one request on one connection and gives back the response with its body unread: the
  * protocol's part of a request, below every {@link Link}. {@link ExchangeLink} makes one per
  * attempt, for the connection it got from the pool, and picks the implementation by the
- * connection's protocol ({@link ExchangeLink#exchangeFor}): {@link Http1Exchange} for HTTP/1.1;
- * an HTTP/2 exchange (a stream of a multiplexed connection, chosen by ALPN {@code h2} or prior
- * knowledge) goes beside it.
+ * connection's protocol: {@link Http1Exchange} for HTTP/1.1, {@link Http2Exchange} (a stream of
+ * a shared, multiplexed connection, chosen by ALPN {@code h2} or prior knowledge) for HTTP/2.
  *
- * <p>An exchange owns its connection until it returns: an {@link Outcome.Answered} response
+ * <p>An HTTP/1.1 exchange owns its connection until it returns (an HTTP/2 one only its stream): an {@link Outcome.Answered} response
  * takes it over (and gives it back when its body is done), and on {@link Outcome.SendAgain} or
  * an exception the exchange has already given it back (closed, since it is in an unknown state).
  */

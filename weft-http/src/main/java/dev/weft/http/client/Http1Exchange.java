@@ -7,6 +7,7 @@ import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.StreamWriter;
 import java.io.IOException;
@@ -240,7 +241,7 @@ final class Http1Exchange implements Exchange {
         while (true) {
             Duration wait = waitEnd.remaining();
             if (wait.isZero()) {
-                LOG.debug("{} {}: no answer within {}; sending the body anyway", method, url, expectContinueTimeout);
+                LOG.debug("{} {}: no answer within {}; sending the body anyway", method, url, Durations.format(expectContinueTimeout));
                 break;
             }
             // Not sockRead: the server may well be silent because it waits for the body. Only the
@@ -330,9 +331,9 @@ final class Http1Exchange implements Exchange {
     private ClientTimeoutException readTimeout(boolean totalBinds) {
         return totalBinds
                 ? new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request to " + url
-                        + " took longer than " + t.total())
+                        + " took longer than " + Durations.format(t.total()))
                 : new ClientTimeoutException(ClientTimeoutException.Kind.SOCK_READ, "no response from " + url
-                        + " within " + t.sockRead());
+                        + " within " + Durations.format(t.sockRead()));
     }
 
     /** The OutputStream a body writes to: plain or chunked, draining as it goes. */

@@ -29,7 +29,7 @@ import java.io.IOException;
  * <p>Links are made once per session and shared by its requests: what belongs to one request
  * travels in the {@link HopRequest} and the {@link Call}. They run in the request's task.
  * docs/architecture.md ("The HTTP client: one request's path") numbers the steps and says where
- * HTTP/2 plugs in ({@link ExchangeLink#exchangeFor}).
+ * HTTP/2 plugs in ({@link Http2Exchange}, over {@link Http2Connections}).
  */
 interface Link {
 

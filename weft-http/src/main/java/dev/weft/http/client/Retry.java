@@ -1,6 +1,7 @@
 package dev.weft.http.client;
 
 import dev.weft.Weft;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,7 +30,11 @@ public final class Retry {
 
     private static final Logger LOG = Loggers.get(Retry.class);
 
-    /** One attempt of something that may fail with an {@link IOException}. */
+    /**
+     * One attempt of something that may fail with an {@link IOException}.
+     *
+     * @param <T> the attempt's result type
+     */
     @FunctionalInterface
     public interface Attempt<T> {
         /** Makes the attempt. */
@@ -146,6 +151,6 @@ public final class Retry {
 
     @Override
     public String toString() {
-        return "Retry[attempts=" + attempts + ", first=" + first + ", factor=" + factor + ", max=" + max + "]";
+        return "Retry[attempts=" + attempts + ", first=" + Durations.format(first) + ", factor=" + factor + ", max=" + Durations.format(max) + "]";
     }
 }

@@ -40,6 +40,13 @@ public final class Http1Parser {
                 return null;
             }
         } while (line.isEmpty() && ++emptyLines <= 4); // RFC 9112 2.2: ignore stray CRLFs between requests
+        if (emptyLines == 0 && line.equals("PRI * HTTP/2.0")) {
+            // the HTTP/2 connection preface (RFC 9113 3.4): its next line is empty, then "SM"
+            if (!readHeaders(in, limits).isEmpty()) {
+                throw new HttpProtocolException(400, "malformed HTTP/2 connection preface");
+            }
+            return new RequestHead("PRI", "*", "HTTP/2.0", new Headers());
+        }
         int sp1 = line.indexOf(' ');
         int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
         if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) {

@@ -22,6 +22,7 @@ import dev.weft.http.Headers;
 import dev.weft.http.h2.hpack.HpackDecoder;
 import dev.weft.http.h2.hpack.HpackEncoder;
 import dev.weft.http.h2.hpack.HpackException;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -239,7 +240,7 @@ public final class Http2Connection implements AutoCloseable {
         settingsTimer = loop.callLater(options.settingsTimeout(), () -> {
             if (localSettingsUnacked > 0 && state != State.CLOSED) {
                 fail(Http2Exception.connectionError(SETTINGS_TIMEOUT, "the peer did not acknowledge our SETTINGS within "
-                        + options.settingsTimeout()));
+                        + Durations.format(options.settingsTimeout())));
             }
         });
         long raise = options.connectionWindowSize() - Http2Settings.DEFAULT_WINDOW_SIZE;
@@ -899,7 +900,7 @@ public final class Http2Connection implements AutoCloseable {
         }
         if (++resetsInWindow > options.maxResetsPerWindow()) {
             throw Http2Exception.connectionError(ENHANCE_YOUR_CALM, "more than " + options.maxResetsPerWindow()
-                    + " streams reset by the client within " + options.resetWindow() + " (rapid reset)");
+                    + " streams reset by the client within " + Durations.format(options.resetWindow()) + " (rapid reset)");
         }
     }
 
@@ -1275,7 +1276,7 @@ public final class Http2Connection implements AutoCloseable {
         }
         if (!opened && s.failure == null && failure == null) {
             resetLocally(s, CANCEL, "the peer kept its flow-control window of "
-                    + (connection ? "the connection" : "stream " + s.id) + " shut for " + options.writeTimeout());
+                    + (connection ? "the connection" : "stream " + s.id) + " shut for " + Durations.format(options.writeTimeout()));
             throw s.failure;
         }
     }
@@ -1310,7 +1311,7 @@ public final class Http2Connection implements AutoCloseable {
                 Weft.withTimeout(options.writeTimeout(), io::drain);
             } catch (TimeoutException e) {
                 fail(Http2Exception.connectionError(INTERNAL_ERROR, "the peer read nothing for "
-                        + options.writeTimeout()), true);
+                        + Durations.format(options.writeTimeout())), true);
             } catch (dev.weft.TaskFailedException e) {
                 throw e.rethrowIoCause();
             } finally {

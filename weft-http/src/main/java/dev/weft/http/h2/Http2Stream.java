@@ -156,12 +156,26 @@ public final class Http2Stream {
      * @throws IOException if the stream was reset or the connection failed first
      */
     public Http2Headers awaitHeaders() throws IOException {
+        return awaitHeaders(null);
+    }
+
+    /**
+     * Waits for the head the peer sends, at most {@code timeout}. A cancellation point;
+     * cancelling the waiting task resets the stream.
+     *
+     * @param timeout the longest wait, or null for none
+     * @return the head
+     * @throws java.net.SocketTimeoutException if it did not come in time (the stream stays open)
+     * @throws IOException if the stream was reset or the connection failed first
+     */
+    public Http2Headers awaitHeaders(java.time.Duration timeout) throws IOException {
         connection.checkLoop();
+        long deadline = timeout == null ? 0 : connection.loop().nanoTime() + timeout.toNanos();
         while (headers == null) {
             if (failure != null) {
                 throw failure();
             }
-            awaitReader();
+            awaitReader(timeout == null ? -1 : Math.max(0, deadline - connection.loop().nanoTime()));
         }
         return headers;
     }
@@ -187,6 +201,22 @@ public final class Http2Stream {
      * @throws IOException if the stream was reset or the connection failed
      */
     public int read(byte[] b, int off, int len) throws IOException {
+        return read(b, off, len, null);
+    }
+
+    /**
+     * Reads body bytes as {@link #read(byte[], int, int)} does, waiting at most {@code timeout}
+     * for the next ones.
+     *
+     * @param b where to put them
+     * @param off the first index
+     * @param len the most to read
+     * @param timeout the longest wait for data, or null for none
+     * @return the number read, or -1 at the end of the body
+     * @throws java.net.SocketTimeoutException if nothing came in time (the stream stays open)
+     * @throws IOException if the stream was reset or the connection failed
+     */
+    public int read(byte[] b, int off, int len, java.time.Duration timeout) throws IOException {
         connection.checkLoop();
         Objects.checkFromIndexSize(off, len, b.length);
         Task.checkpointCurrent();
@@ -205,7 +235,7 @@ public final class Http2Stream {
             if (remoteEnded) {
                 return -1;
             }
-            awaitReader();
+            awaitReader(timeout == null ? -1 : timeout.toNanos());
         }
     }
 
@@ -423,11 +453,23 @@ public final class Http2Stream {
     }
 
     /** Parks the reading task until the reader task delivers something; a cancellation resets the stream. */
-    private void awaitReader() {
+    private void awaitReader(long timeoutNanos) throws java.net.SocketTimeoutException {
+        if (timeoutNanos == 0) {
+            throw new java.net.SocketTimeoutException("stream " + id + ": nothing from the peer in time");
+        }
         Future<Void> w = new Future<>(connection.loop());
         readWaiter = w;
         try {
-            w.await();
+            if (timeoutNanos < 0) {
+                w.await();
+            } else {
+                w.await(java.time.Duration.ofNanos(timeoutNanos));
+            }
+        } catch (dev.weft.TimeoutException e) {
+            if (readWaiter == w) {
+                readWaiter = null;
+            }
+            throw new java.net.SocketTimeoutException("stream " + id + ": nothing from the peer in time");
         } catch (CancelledException e) {
             if (readWaiter == w) {
                 readWaiter = null;

@@ -5,6 +5,7 @@ import dev.weft.TimeoutException;
 import dev.weft.Weft;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.http.h2.Http2Stream;
+import dev.weft.internal.Durations;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -57,7 +58,7 @@ final class Http2RequestBody implements BodySource {
             }
             return n;
         } catch (TimeoutException e) {
-            failure = new SocketTimeoutException("no request body bytes for " + timeout);
+            failure = new SocketTimeoutException("no request body bytes for " + Durations.format(timeout));
             throw failure;
         } catch (TaskFailedException e) {
             IOException io = e.getCause() instanceof IOException x ? x : new IOException(e.getCause());

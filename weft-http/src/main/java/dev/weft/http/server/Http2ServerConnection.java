@@ -37,13 +37,13 @@ import org.slf4j.Logger;
  * (RFC 9113 section 8.2.3), the connection-specific fields a handler sets ({@code Connection},
  * {@code Keep-Alive}, {@code Transfer-Encoding}, {@code Upgrade}) are dropped, {@code CONNECT}
  * is answered 501, and {@code Expect: 100-continue} needs no interim answer (flow control does
- * its work). {@code HttpServer} does not hand connections to this class yet; see
- * docs/guide-http-server.md.
+ * its work). {@link HttpServer} hands a connection to this class when ALPN picked {@code h2} or
+ * the client opened with the preface (h2c with prior knowledge); see docs/guide-http-server.md.
  *
  * <p>Threads: a connection and its streams belong to the loop of the task that calls
  * {@link #serve()}.
  */
-public final class Http2ServerConnection {
+final class Http2ServerConnection {
 
     private static final Logger LOG = Loggers.get(Http2ServerConnection.class);
 

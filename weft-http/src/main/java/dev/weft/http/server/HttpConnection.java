@@ -15,6 +15,9 @@ import dev.weft.http.HttpLimits;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.RequestHead;
 import dev.weft.http.codec.StatusCodes;
+import dev.weft.http.h2.Http2Io;
+import dev.weft.http.h2.Http2Options;
+import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.StreamReader;
 import dev.weft.net.StreamWriter;
@@ -71,6 +74,8 @@ final class HttpConnection {
     private boolean idle;
     /** Loop thread: {@link #closeIfIdle} cancelled the task in that wait. */
     private boolean idleCancelled;
+    /** Loop thread: the HTTP/2 connection this one turned into, or null. */
+    private Http2ServerConnection h2;
 
     HttpConnection(HttpServer server, Handler handler, HttpServerOptions options, StreamReader in, StreamWriter out) {
         this.server = server;
@@ -102,11 +107,32 @@ final class HttpConnection {
             if (head == null) {
                 return; // the client closed the connection between requests
             }
+            if (head.isH2Preface()) {
+                if (first && options.http2()) {
+                    serveHttp2(Http2Io.of(in, out, RequestHead.h2PrefaceHead()));
+                } else {
+                    sendErrorAndClose(505, "HTTP/2 is not served on this connection");
+                }
+                return;
+            }
             first = false;
             if (!exchange(head)) {
                 return;
             }
         }
+    }
+
+    /**
+     * Serves the rest of the connection as HTTP/2 (ALPN chose {@code h2}, or the client opened with
+     * the preface) with the same handler, until it closes.
+     */
+    void serveHttp2(Http2Io io) throws IOException {
+        Http2ServerConnection c = new Http2ServerConnection(handler, io, options, Http2Options.defaults());
+        h2 = c;
+        if (server.isShuttingDown()) {
+            return; // a connection that came in as the server stops: closed at once, like an idle one
+        }
+        c.serve();
     }
 
     /** Response bytes buffered for this connection and not yet handed to the OS. */
@@ -118,11 +144,15 @@ final class HttpConnection {
      * Closes the connection if it waits for a request that has not started (graceful shutdown):
      * cancels its task in that wait. The wait then checks whether the first bytes of a head came
      * meanwhile (they may be in the socket before the task has noticed them); if so the request is
-     * served after all. Any thread.
+     * served after all. An HTTP/2 connection is shut down gracefully instead (GOAWAY; the streams
+     * in flight get {@code grace} to finish). Any thread.
      */
-    void closeIfIdle() {
+    void closeIfIdle(Duration grace) {
         loop.execute(() -> {
-            if (idle && task != null) {
+            if (h2 != null) {
+                Http2ServerConnection c = h2;
+                loop.spawn("h2 shutdown", () -> c.shutdown(grace));
+            } else if (idle && task != null) {
                 idleCancelled = true;
                 task.cancel("server shutting down");
             }
@@ -159,7 +189,7 @@ final class HttpConnection {
                     return null;
                 }
             } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException("idle for the keep-alive timeout of " + options.keepAliveTimeout());
+                throw new SocketTimeoutException("idle for the keep-alive timeout of " + Durations.format(options.keepAliveTimeout()));
             }
         }
         return readHead(true);
@@ -179,7 +209,7 @@ final class HttpConnection {
             }
             return Http1Parser.readRequestHead(in, limits);
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no complete request head within the header timeout of " + limit
+            throw new SocketTimeoutException("no complete request head within the header timeout of " + Durations.format(limit)
                     + (afterFirstByte ? " after its first byte" : ""));
         } finally {
             in.setReadDeadline(null);
@@ -432,7 +462,7 @@ final class HttpConnection {
                 return null;
             });
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException("the client did not read the response within " + options.writeTimeout());
+            throw new SocketTimeoutException("the client did not read the response within " + Durations.format(options.writeTimeout()));
         } catch (TaskFailedException e) {
             throw e.rethrowIoCause();
         }

@@ -1,5 +1,6 @@
 package dev.weft.http.server;
 
+import dev.weft.http.h2.Http2Io;
 import dev.weft.internal.Loggers;
 import dev.weft.net.Server;
 import dev.weft.net.ServerOptions;
@@ -12,9 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 
 /**
- * An HTTP/1.1 server (aiohttp's {@code web.AppRunner} + {@code TCPSite}): each connection is a
- * task of a Weft loop running a keep-alive loop, and each request runs the {@link Handler} in
- * that task — a plain method that may block on I/O without blocking the loop.
+ * An HTTP/1.1 and HTTP/2 server (aiohttp's {@code web.AppRunner} + {@code TCPSite}): each
+ * connection is a task of a Weft loop running a keep-alive loop, and each request runs the
+ * {@link Handler} in that task — a plain method that may block on I/O without blocking the loop.
+ * HTTP/2 is served on the same port ({@link HttpServerOptions#http2(boolean)}, on by default):
+ * over TLS when the client picks {@code h2} by ALPN, in clear text when it opens with the HTTP/2
+ * preface (h2c with prior knowledge); each stream then runs the same handler in a task of its own.
  *
  * <pre>{@code
  * Weft.run(() -> {
@@ -55,7 +59,8 @@ public final class HttpServer implements AutoCloseable {
             so = so.loops(options.loops());
         }
         if (options.tls() != null) {
-            so = so.tls(options.tls());
+            so = so.tls(options.http2() && options.tls().alpn().isEmpty() ? options.tls().alpn("h2", "http/1.1")
+                    : options.tls());
         }
         this.server = Streams.startServer((in, out) -> {
             HttpConnection c = new HttpConnection(this, handler, options, in, out);
@@ -63,7 +68,11 @@ public final class HttpServer implements AutoCloseable {
             count.opened();
             boolean orderly = false;
             try {
-                c.serve();
+                if (options.http2() && "h2".equals(out.alpnProtocol())) {
+                    c.serveHttp2(Http2Io.of(in, out));
+                } else {
+                    c.serve();
+                }
                 orderly = true;
             } catch (dev.weft.CancelledException e) {
                 orderly = true; // shutdown: the peer sees an end of stream
@@ -96,12 +105,12 @@ public final class HttpServer implements AutoCloseable {
         return new HttpServer(handler, host, port, options);
     }
 
-    /** The bound port. */
+    /** {@return the bound port} */
     public int port() {
         return server.port();
     }
 
-    /** The bound address. */
+    /** {@return the bound address} */
     public SocketAddress address() {
         return server.address();
     }
@@ -146,7 +155,7 @@ public final class HttpServer implements AutoCloseable {
         return n;
     }
 
-    /** Connections accepted since the start. */
+    /** {@return connections accepted since the start} */
     public int acceptedConnections() {
         return server.acceptedConnections();
     }
@@ -172,7 +181,7 @@ public final class HttpServer implements AutoCloseable {
         shuttingDown = true;
         server.close();
         for (HttpConnection c : connections) {
-            c.closeIfIdle();
+            c.closeIfIdle(grace);
         }
         int cancelled = server.shutdown(grace);
         LOG.info("HTTP server on {} stopped ({} connections cancelled)", server.address(), cancelled);

@@ -2,6 +2,7 @@ package dev.weft.http.server;
 
 import dev.weft.LoopGroup;
 import dev.weft.http.HttpLimits;
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -39,6 +40,10 @@ import java.util.Objects;
  * <li>{@code serverHeader} ("Weft"): the {@code Server} header; null: none.</li>
  * <li>{@code maxDiscardBytes} (256 KiB): how much of a body the handler did not read is read
  *     and dropped to keep the connection; a longer one closes the connection instead.</li>
+ * <li>{@code http2} (on): HTTP/2 on the same port as HTTP/1.1, for the same handler: over TLS when
+ *     the client picks {@code h2} by ALPN (the server offers {@code h2, http/1.1} unless its
+ *     {@code TlsOptions} list protocols of their own), in clear text when a connection opens with
+ *     the HTTP/2 preface (h2c with prior knowledge). Off: HTTP/1.1 only (a preface gets 505).</li>
  * </ul>
  */
 public final class HttpServerOptions {
@@ -60,6 +65,8 @@ public final class HttpServerOptions {
     private final long bodyMinRate;
     /** TLS for https, or null; set only on a fresh copy inside this class, so effectively final. */
     private dev.weft.net.TlsOptions tls;
+    /** HTTP/2 served too; set only on a fresh copy inside this class, so effectively final. */
+    private boolean http2 = true;
 
     private HttpServerOptions(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout,
             Duration bodyTimeout, Duration writeTimeout, int maxConnections, LoopGroup loops, String serverHeader,
@@ -84,12 +91,12 @@ public final class HttpServerOptions {
     private static Duration positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive: " + d);
+            throw new IllegalArgumentException(what + " must be positive: " + Durations.format(d));
         }
         return d;
     }
 
-    /** The defaults listed above. */
+    /** {@return the defaults listed above} */
     public static HttpServerOptions defaults() {
         return DEFAULTS;
     }
@@ -103,10 +110,29 @@ public final class HttpServerOptions {
             LoopGroup lg, String sh, long md, int bl, long mr) {
         HttpServerOptions o = new HttpServerOptions(l, ht, kt, bt, wt, mc, lg, sh, md, bl, mr);
         o.tls = tls;
+        o.http2 = http2;
         return o;
     }
 
-    /** TLS settings when serving https, or null for plain http. */
+    /** {@return true if HTTP/2 is served too (ALPN {@code h2} over TLS, h2c with prior knowledge)} */
+    public boolean http2() {
+        return http2;
+    }
+
+    /**
+     * Serves HTTP/2 beside HTTP/1.1 on the same port (on by default), or HTTP/1.1 only.
+     *
+     * @param on true to serve HTTP/2 too
+     * @return the new options
+     */
+    public HttpServerOptions http2(boolean on) {
+        HttpServerOptions o = with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections,
+                loops, serverHeader, maxDiscardBytes, backlog);
+        o.http2 = on;
+        return o;
+    }
+
+    /** {@return TLS settings when serving https, or null for plain http} */
     public dev.weft.net.TlsOptions tls() {
         return tls;
     }
@@ -122,7 +148,7 @@ public final class HttpServerOptions {
         return o;
     }
 
-    /** The parsing limits. */
+    /** {@return the parsing limits} */
     public HttpLimits limits() {
         return limits;
     }
@@ -133,7 +159,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog);
     }
 
-    /** The time a whole request head may take to arrive (from the accept, or from its first byte on a kept connection). */
+    /** {@return the time a whole request head may take to arrive (from the accept, or from its first byte on a kept connection)} */
     public Duration headerTimeout() {
         return headerTimeout;
     }
@@ -144,7 +170,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** How long a kept connection may wait for the first byte of its next request. */
+    /** {@return how long a kept connection may wait for the first byte of its next request} */
     public Duration keepAliveTimeout() {
         return keepAliveTimeout;
     }
@@ -155,7 +181,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The longest wait for the next bytes of a request body. */
+    /** {@return the longest wait for the next bytes of a request body} */
     public Duration bodyTimeout() {
         return bodyTimeout;
     }
@@ -166,7 +192,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The slowest average rate a request body may arrive at, in bytes per second (0: none). */
+    /** {@return the slowest average rate a request body may arrive at, in bytes per second (0: none)} */
     public long bodyMinRate() {
         return bodyMinRate;
     }
@@ -182,7 +208,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog, bytesPerSecond);
     }
 
-    /** The longest a response write may wait for the peer to read. */
+    /** {@return the longest a response write may wait for the peer to read} */
     public Duration writeTimeout() {
         return writeTimeout;
     }
@@ -193,7 +219,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The cap on connections served at once. */
+    /** {@return the cap on connections served at once} */
     public int maxConnections() {
         return maxConnections;
     }
@@ -204,7 +230,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The loops that serve connections, or null for the starting loop. */
+    /** {@return the loops that serve connections, or null for the starting loop} */
     public LoopGroup loops() {
         return loops;
     }
@@ -215,7 +241,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog);
     }
 
-    /** The {@code Server} header value, or null. */
+    /** {@return the {@code Server} header value, or null} */
     public String serverHeader() {
         return serverHeader;
     }
@@ -226,7 +252,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The most unread body bytes dropped to keep a connection. */
+    /** {@return the most unread body bytes dropped to keep a connection} */
     public long maxDiscardBytes() {
         return maxDiscardBytes;
     }
@@ -237,7 +263,7 @@ public final class HttpServerOptions {
                 serverHeader, n, backlog);
     }
 
-    /** The listen backlog. */
+    /** {@return the listen backlog} */
     public int backlog() {
         return backlog;
     }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weft.Task;
 import dev.weft.Weft;
 import dev.weft.http.Headers;
+import dev.weft.http.client.Body;
+import dev.weft.http.client.ClientRequest;
+import dev.weft.http.client.ClientResponse;
+import dev.weft.http.client.ClientSession;
 import dev.weft.net.TlsOptions;
 import dev.weft.testing.WeftTest;
 import java.io.BufferedReader;
@@ -345,5 +349,69 @@ class Http2ClientInteropTest {
         IOException e = assertThrows(IOException.class,
                 () -> Http2ClientConnection.open("localhost", port, trust(), Http2Options.defaults()));
         assertTrue(e.getMessage().contains("did not agree to h2"), e.getMessage());
+        // a ClientSession with http2(true) falls back by itself
+        try (ClientSession s = ClientSession.builder().tls(trust()).http2(true).build();
+                ClientResponse r = s.get("https://localhost:" + port + "/f3")) {
+            assertEquals("HTTP/1.1", r.version());
+            assertEquals("file number 3\n", r.text());
+        }
+    }
+
+    // ------------------------------------------------------------------ ClientSession over HTTP/2
+
+    /** {@code n} concurrent GETs through the session, each answer checked. */
+    static void sessionConcurrent(ClientSession s, String base, int n, boolean nginx) throws Exception {
+        List<Task<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            tasks.add(Weft.spawn(() -> {
+                String path = nginx ? "/n/" + k : "/f" + (k % 50) + "?i=" + k;
+                try (ClientResponse r = s.request(ClientRequest.builder("GET", base + path)
+                        .header("X-Request", "r" + k).build())) {
+                    assertEquals(200, r.status(), path);
+                    assertEquals("HTTP/2", r.version());
+                    assertEquals(nginx ? "n=" + k + " r" + k + "\n" : "file number " + (k % 50) + "\n", r.text());
+                }
+            }));
+        }
+        Weft.gather(tasks);
+    }
+
+    @Test
+    void sessionOverNginxTlsMultiplexesAThousandRequestsOnOneConnection() throws Exception {
+        int port = nginx(true);
+        String base = "https://localhost:" + port;
+        try (ClientSession s = ClientSession.builder().tls(trust()).http2(true).build()) {
+            sessionConcurrent(s, base, 1000, true);
+            assertEquals(1, s.pool().connectionsOpened(), "nginx allows 1000 streams: one connection");
+            try (ClientResponse r = s.get(base + "/big")) {
+                assertArrayEquals(big(), r.bytes());
+            }
+            try (ClientResponse r = s.post(base + "/echo", Body.text("x".repeat(100_000)))) {
+                assertEquals("POST len=100000\n", r.text());
+            }
+            assertEquals(1, s.pool().connectionsOpened());
+        }
+    }
+
+    @Test
+    void sessionSendsAgainWhatAGoAwayRefusedOnANewConnection() throws Exception {
+        int port = nginx(false, 300); // GOAWAY after 300 requests on a connection
+        try (ClientSession s = ClientSession.builder().http2PriorKnowledge(true).build()) {
+            sessionConcurrent(s, "http://127.0.0.1:" + port, 1000, true);
+            assertTrue(s.pool().connectionsOpened() >= 4, "300 requests a connection: " + s.pool().connectionsOpened());
+        }
+    }
+
+    @Test
+    void sessionOverNghttpdOpensAFurtherConnectionOnlyPastItsHundredStreams() throws Exception {
+        int port = nghttpd(true);
+        try (ClientSession s = ClientSession.builder().tls(trust()).http2(true).build()) {
+            sessionConcurrent(s, "https://localhost:" + port, 1000, false);
+            long opened = s.pool().connectionsOpened();
+            assertTrue(opened >= 1 && opened <= 10, "1000 requests, 100 streams a connection: " + opened);
+            sessionConcurrent(s, "https://localhost:" + port, 50, false);
+            assertEquals(opened, s.pool().connectionsOpened(), "50 more fit on the connections open");
+        }
     }
 }

@@ -191,7 +191,7 @@ class ConformanceTest {
             assertTrue(r.text().contains("\"from\": \"serve\""), r.text());
         } finally {
             p.destroy();
-            Weft.toThread(p::waitFor);
+            Weft.toThread(() -> p.waitFor());
         }
     }
 }

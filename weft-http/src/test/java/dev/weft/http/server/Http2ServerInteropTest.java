@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.Weft;
-import dev.weft.http.h2.Http2Io;
-import dev.weft.http.h2.Http2Options;
-import dev.weft.net.Server;
-import dev.weft.net.Streams;
 import dev.weft.testing.WeftTest;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Http2ServerConnection} serving a {@link Router} over h2c (prior knowledge) on loopback,
- * driven by independent clients: curl ({@code --http2-prior-knowledge}), h2load (nghttp2) and
+ * {@link HttpServer} serving a {@link Router} over HTTP/2 (h2c with prior knowledge, and TLS with
+ * ALPN) on the same port as HTTP/1.1, on loopback, driven by independent clients: curl ({@code --http2-prior-knowledge}), h2load (nghttp2) and
  * Python's {@code h2}. A client that is not installed is skipped with a message.
  */
 @WeftTest(virtualClock = false)
@@ -107,33 +103,21 @@ class Http2ServerInteropTest {
                 }));
     }
 
-    /** An h2c-only server: every accepted connection is served as HTTP/2 with prior knowledge. */
+    /** An {@link HttpServer} with its defaults: HTTP/1.1 and h2c (prior knowledge) on one port. */
     int startH2c(Router router) throws Exception {
-        Server server = Streams.startServer((in, out) -> {
-            try {
-                new Http2ServerConnection(router, Http2Io.of(in, out), HttpServerOptions.defaults(),
-                        Http2Options.defaults()).serve();
-            } finally {
-                out.close();
-            }
-        }, "127.0.0.1", 0);
+        HttpServer server = HttpServer.start(router, "127.0.0.1", 0);
         open.add(server::close);
         return server.port();
     }
 
-    /** A TLS server offering only h2 by ALPN: what HttpServer will hand over when ALPN picks h2. */
+    /** An https {@link HttpServer}: ALPN offers h2 and http/1.1 on one port. */
     int startTls(Router router) throws Exception {
-        dev.weft.net.TlsOptions tls = dev.weft.net.TlsOptions.server(tlsFile("server-cert.pem"),
-                tlsFile("server-key.pem")).alpn("h2");
-        Server server = Streams.startServer((in, out) -> {
-            try {
-                assertEquals("h2", out.alpnProtocol());
-                new Http2ServerConnection(router, Http2Io.of(in, out), HttpServerOptions.defaults(),
-                        Http2Options.defaults()).serve();
-            } finally {
-                out.close();
-            }
-        }, "127.0.0.1", 0, dev.weft.net.ServerOptions.defaults().tls(tls));
+        return startTls(router, HttpServerOptions.defaults());
+    }
+
+    int startTls(Router router, HttpServerOptions options) throws Exception {
+        HttpServer server = HttpServer.start(router, "127.0.0.1", 0, options.tls(
+                dev.weft.net.TlsOptions.server(tlsFile("server-cert.pem"), tlsFile("server-key.pem"))));
         open.add(server::close);
         return server.port();
     }
@@ -161,6 +145,36 @@ class Http2ServerInteropTest {
         Run load = run(List.of(h2load, "-n", "2000", "-c", "4", "-m", "50", base + "/hello"), null);
         assertTrue(load.out().contains("2000 succeeded, 0 failed"), load.out() + load.err());
         assertTrue(load.out().contains("Application protocol: h2"), load.out());
+    }
+
+    @Test
+    void oneHttpServerPortSpeaksBothVersionsAndHttp2CanBeTurnedOff() throws Exception {
+        String curl = which("curl");
+        assumeTrue(curl != null, "curl is not installed");
+        String ca = tlsFile("ca.pem").toString();
+        int port = startTls(app());
+        String base = "https://localhost:" + port + "/hello";
+        Run h1 = run(List.of(curl, "-sS", "--http1.1", "--cacert", ca, "-w", " %{http_version}", base), null);
+        assertEquals("hello HTTP/1.1 localhost:" + port + " 1.1", h1.out(), h1.err());
+        Run h2 = run(List.of(curl, "-sS", "--http2", "--cacert", ca, "-w", " %{http_version}", base), null);
+        assertEquals("hello HTTP/2 localhost:" + port + " 2", h2.out(), h2.err());
+
+        int plain = startH2c(app());
+        String url = "http://127.0.0.1:" + plain + "/hello";
+        Run c1 = run(List.of(curl, "-sS", "-w", " %{http_version}", url), null);
+        assertEquals("hello HTTP/1.1 127.0.0.1:" + plain + " 1.1", c1.out(), c1.err());
+        Run c2 = run(List.of(curl, "-sS", "--http2-prior-knowledge", "-w", " %{http_version}", url), null);
+        assertEquals("hello HTTP/2 127.0.0.1:" + plain + " 2", c2.out(), c2.err());
+
+        int off = startTls(app(), HttpServerOptions.defaults().http2(false));
+        Run fallback = run(List.of(curl, "-sS", "--http2", "--cacert", ca, "-w", " %{http_version}",
+                "https://localhost:" + off + "/hello"), null);
+        assertEquals("hello HTTP/1.1 localhost:" + off + " 1.1", fallback.out(), fallback.err());
+        HttpServer h1only = HttpServer.start(app(), "127.0.0.1", 0, HttpServerOptions.defaults().http2(false));
+        open.add(h1only::close);
+        Run refused = run(List.of(curl, "-sS", "--http2-prior-knowledge", "http://127.0.0.1:" + h1only.port()
+                + "/hello"), null);
+        assertNotEquals(0, refused.exit(), "an HTTP/1.1-only server does not speak h2c: " + refused.out());
     }
 
     @Test

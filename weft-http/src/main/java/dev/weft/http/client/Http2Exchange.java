@@ -1,0 +1,165 @@
+package dev.weft.http.client;
+
+import dev.weft.CancelledException;
+import dev.weft.http.Headers;
+import dev.weft.http.HttpProtocolException;
+import dev.weft.http.codec.StatusCodes;
+import dev.weft.http.h2.Http2ErrorCode;
+import dev.weft.http.h2.Http2Exception;
+import dev.weft.http.h2.Http2Headers;
+import dev.weft.http.h2.Http2Stream;
+import dev.weft.internal.Loggers;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import org.slf4j.Logger;
+
+/**
+ * One request as a stream of a shared HTTP/2 connection ({@link Http2Connections}): the
+ * {@link Exchange} chosen when the connection agreed on {@code h2} by ALPN, or speaks h2c by prior
+ * knowledge. The head goes out as HEADERS ({@code Host} as {@code :authority}; {@code Connection},
+ * {@code Transfer-Encoding}, {@code Keep-Alive} and {@code Expect} dropped: flow control does what
+ * {@code 100-continue} did), the body as DATA frames as flow control allows, and the response's
+ * body is read from the stream ({@link Http2Body}).
+ *
+ * <p><b>Failures.</b> A stream the server refused before processing it ({@code REFUSED_STREAM}, or
+ * above the last stream id of a GOAWAY) is {@link Exchange.Outcome.SendAgain}, whatever the method,
+ * if its body can be sent again; so is a request on a connection that had closed before the
+ * stream opened. A stream reset otherwise fails the request. Cancelling the request's task, or a
+ * read timeout, resets its stream only ({@code CANCEL}).
+ *
+ * <p>One attempt: made for one connection, {@link #send} called once, in the request's task.
+ */
+final class Http2Exchange implements Exchange {
+
+    private static final Logger LOG = Loggers.get(Http2Exchange.class);
+
+    private final Http2Connections.Shared c;
+    private final ExchangeSettings settings;
+
+    Http2Exchange(Http2Connections.Shared c, ExchangeSettings settings) {
+        this.c = c;
+        this.settings = settings;
+    }
+
+    @Override
+    public Outcome send(HopRequest request, Call call) throws IOException {
+        String method = request.method();
+        URI url = request.url();
+        Headers h = request.headers().copy();
+        h.remove("Expect");
+        Body body = request.body();
+        ClientTimeout t = call.timeout();
+        Deadline dl = call.deadline();
+        Origin origin = c.pooled().origin();
+        Http2Headers head = Http2Headers.request(method, origin.scheme(), null, path(url), h);
+        boolean bodyStarted = false;
+        Http2Stream stream;
+        try {
+            stream = c.h2().connection().newStream(head, body == null);
+        } catch (Http2Exception e) {
+            if (e.isRetryable()) {
+                LOG.debug("{} {}: {} takes no new streams ({}); sending it on another", method, url, c.h2(),
+                        e.getMessage());
+                return new Outcome.SendAgain(request);
+            }
+            throw e;
+        } catch (IllegalStateException e) {
+            // the connection closed between the look-up and the stream: no byte of this request went out
+            return new Outcome.SendAgain(request);
+        }
+        settings.trace().requestHeadersSent(method, url, h);
+        try {
+            if (body != null) {
+                bodyStarted = true;
+                writeBody(stream, body);
+            }
+        } catch (CancelledException e) {
+            throw e;
+        } catch (IOException e) {
+            if (stream.headers() == null) {
+                return failed(request, stream, e, body == null || body.replayable());
+            }
+            // the server answered before taking the whole body: its answer stands
+        }
+        Http2Headers response;
+        try {
+            response = stream.awaitHeaders(dl.cap(t.sockRead()));
+        } catch (SocketTimeoutException e) {
+            stream.reset(Http2ErrorCode.CANCEL);
+            throw dl.binds(t.sockRead())
+                    ? new ClientTimeoutException(ClientTimeoutException.Kind.TOTAL, "the request to " + url
+                            + " took longer than " + t.total())
+                    : new ClientTimeoutException(ClientTimeoutException.Kind.SOCK_READ, "no response from " + url
+                            + " within " + t.sockRead());
+        } catch (IOException e) {
+            return failed(request, stream, e, body == null || body.replayable() || !bodyStarted);
+        }
+        int status = response.status();
+        settings.trace().responseFirstByte(method, url, status);
+        Headers fields = response.headers();
+        long length = -1;
+        String cl = fields.get("content-length");
+        if (cl != null) {
+            try {
+                length = Long.parseLong(cl.trim());
+            } catch (NumberFormatException e) {
+                stream.reset(Http2ErrorCode.PROTOCOL_ERROR);
+                throw new HttpProtocolException(502, "malformed content-length from " + url + ": " + cl);
+            }
+        }
+        if (method.equals("HEAD") || status == 204 || status == 304) {
+            length = method.equals("HEAD") ? length : -1;
+        }
+        Http2Body source = new Http2Body(stream, method.equals("HEAD") ? -1 : length);
+        return new Outcome.Answered(new ClientResponse(method, url, status, StatusCodes.reason(status), "HTTP/2",
+                fields, source, dl, t, settings));
+    }
+
+    /** The stream failed before an answer: sent again if the server never processed it, else thrown. */
+    private Outcome failed(HopRequest request, Http2Stream stream, IOException e, boolean replayable)
+            throws IOException {
+        stream.reset(Http2ErrorCode.CANCEL); // nothing if it is closed already
+        if (e instanceof Http2Exception h2e && h2e.isRetryable() && replayable) {
+            LOG.debug("{} {}: the server refused stream {} before processing it ({}); sending it again",
+                    request.method(), request.url(), stream.id(), e.getMessage());
+            return new Outcome.SendAgain(request);
+        }
+        if (e instanceof Http2Exception h2e && h2e.isRemote() && !h2e.isConnectionError()) {
+            throw new ClientException("the server reset the stream of " + request.method() + " " + request.url()
+                    + ": " + e.getMessage(), e);
+        }
+        if (e instanceof Http2Exception) {
+            throw new ServerDisconnectedException("the HTTP/2 connection failed before answering "
+                    + request.method() + " " + request.url() + " (" + e.getMessage() + ")", e);
+        }
+        throw e;
+    }
+
+    private static void writeBody(Http2Stream stream, Body body) throws IOException {
+        OutputStream out = stream.outputStream();
+        body.writeTo(new OutputStream() { // slices: DATA frames as the windows allow, never one huge copy
+            @Override
+            public void write(int b) throws IOException {
+                out.write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                for (int at = off; at < off + len; at += 64 * 1024) {
+                    out.write(b, at, Math.min(64 * 1024, off + len - at));
+                }
+            }
+        });
+        out.close(); // END_STREAM
+    }
+
+    /** {@code :path}: the path and query, as on the request line. */
+    private static String path(URI url) {
+        URI ascii = URI.create(url.toASCIIString());
+        String path = ascii.getRawPath();
+        String q = ascii.getRawQuery();
+        return (path == null || path.isEmpty() ? "/" : path) + (q == null ? "" : "?" + q);
+    }
+}
