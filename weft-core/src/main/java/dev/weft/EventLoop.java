@@ -3,21 +3,13 @@ package dev.weft;
 import dev.weft.internal.Loggers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Iterator;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 
@@ -51,8 +42,15 @@ import org.slf4j.Logger;
  *       step runs the task's virtual thread on this thread until it blocks again.</li>
  * </ol>
  *
+ * <p><b>Parts.</b> This class schedules: the ready queue, the inbox, tasks, running and closing.
+ * The timers are a {@code TimerQueue}, the selector with its channels, callbacks and parked
+ * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code SignalHandlers})
+ * and debug reports ({@code Debug}, {@code Watchdog}) sit beside it.
+ *
  * <p><b>Threads.</b> The loop runs on the thread that calls {@link #runForever()} (or on its own
- * thread inside a {@link LoopGroup}). Loop-only state is marked "loop thread only" below.
+ * thread inside a {@link LoopGroup}). Its fields are grouped by who may touch them; loop-only
+ * methods begin with {@code assert inLoop()} (Netty's habit; the tests run with {@code -ea}).
+ * A task step of the loop counts as the loop: {@link #inLoop()} is true on its virtual thread.
  * Safe from any thread: {@link #callSoon}, {@link #callSoonThreadsafe}, {@link #callLater},
  * {@link #callAt}, {@link #execute}, {@link #spawn}, {@link #stop}, {@link #time()},
  * {@link #allTasks()}; a call from another thread goes through the inbox and wakes the
@@ -80,48 +78,49 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private final int id = LOOP_IDS.incrementAndGet();
-    /** Handles each key the selector reports ready (see {@link #processKey}). */
-    private final java.util.function.Consumer<SelectionKey> onReady = this::processKey;
-    /** Values of {@link LoopLocal}s, by index. Loop thread only. */
-    Object[] locals = new Object[4];
     private final Clock clock;
-    private final Selector selector;
 
-    // Loop thread only.
+    // Loop thread only (the loop's platform thread, or a task step it runs: see inLoop()).
+    /** Items to run in this pass or the next: callbacks ({@link Handle}s) and task steps. */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
-    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    /** Timers ({@code callLater}, deadlines of waits); {@link TimerQueue} says what is safe from elsewhere. */
+    private final TimerQueue timers = new TimerQueue(this);
+    /** The selector and its channels ({@code addReader}, {@link Readiness}); its wake-up is safe from any thread. */
+    private final IoRegistry io;
     private int stepsSincePoll;
     private Task<?> runningTask;
+    /** Values of {@link LoopLocal}s, by index. */
+    Object[] locals = new Object[4];
 
     // Any thread.
+    /** Items queued from other threads; drained into {@link #ready} at every pass. */
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** Set by the producer that wakes the selector, so that one wake-up serves a burst. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final AtomicInteger cancelledTimers = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong timerSequence = new java.util.concurrent.atomic.AtomicLong();
     /** Jobs handed to executors that will come back through the inbox (virtual clock waits for them). */
     private final AtomicInteger externalJobs = new AtomicInteger();
     private final Set<Task<?>> tasks = ConcurrentHashMap.newKeySet();
-    private volatile boolean selecting;
     private volatile State state = State.IDLE;
-    private volatile Thread thread;
-    private volatile Thread runningThread;
     private volatile boolean stopFlag;
     private volatile boolean debug = Debug.enabledByEnvironment();
     private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
     private volatile BiConsumer<String, Throwable> exceptionHandler;
     private volatile ExecutorService defaultExecutor;
 
-    // Written by the loop thread (once per step), read by the watchdog: a step that does not
-    // change while the loop is not selecting has held the loop since the watchdog last looked.
+    // Written by the loop thread, read by any thread (inLoop(), the watchdog, producers).
+    /** The platform thread running the loop, while it runs. */
+    private volatile Thread thread;
+    /** The virtual thread of the task whose step is running, or null. */
+    private volatile Thread runningThread;
+    /** True while the loop waits in the selector: producers wake it then. */
+    private volatile boolean selecting;
+    // Once per step; a step that does not change while the loop is not selecting has held the
+    // loop since the watchdog last looked.
     volatile long stepSequence;
 
     private EventLoop(Clock clock) {
         this.clock = clock;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector", e);
-        }
+        this.io = new IoRegistry(this, ready);
         JdkPoller.ensureInitialised();
         WaitPathWarmUp.ensure();
         if (!SchedulerBridge.available() && NOTICE_PRINTED.compareAndSet(false, true)) {
@@ -227,7 +226,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Runs {@code callback} when {@link #nanoTime()} reaches {@code deadlineNanos}. */
     public TimerHandle callAtNanos(long deadlineNanos, Callback callback) {
         Objects.requireNonNull(callback, "callback");
-        TimerHandle h = new TimerHandle(this, deadlineNanos, timerSequence.getAndIncrement(), callback);
+        TimerHandle h = new TimerHandle(this, deadlineNanos, timers.nextSequence(), callback);
         if (inLoop()) {
             timers.add(h);
         } else {
@@ -237,9 +236,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         return h;
     }
 
-    /** Counts cancelled timers; the heap is rebuilt when they pile up. */
+    /** Counts cancelled timers; the heap is rebuilt when they pile up. Any thread. */
     void timerCancelled() {
-        cancelledTimers.incrementAndGet();
+        timers.cancelled();
     }
 
     /** Executor view: runs {@code command} on the loop soon. Safe from any thread. */
@@ -264,7 +263,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         inbox.add(item);
         if (selecting && wakeupPending.compareAndSet(false, true)) {
-            selector.wakeup();
+            io.wakeup();
         }
     }
 
@@ -319,6 +318,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Loop thread: runs one step of {@code task} (its continuation, or a baton hand-off). */
     void runTaskStep(Task<?> task, Runnable step) {
+        assert Thread.currentThread() == thread : "task steps run on the loop's own thread";
         runningTask = task;
         runningThread = task.thread;
         task.phase = Task.Phase.RUNNING;
@@ -338,10 +338,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Calls {@code callback} on the loop whenever {@code channel} is readable (asyncio's
      * {@code add_reader}); replaces a previous reader. The channel is made non-blocking.
+     * What the callback throws goes to the exception handler; the reader stays registered.
      * Loop thread or any thread.
      */
     public void addReader(SelectableChannel channel, Callback callback) {
-        onLoop(() -> register(channel, SelectionKey.OP_READ, callback));
+        onLoop(() -> io.register(channel, SelectionKey.OP_READ, callback));
     }
 
     /** Stops watching {@code channel} for reading; returns false if it was not watched. */
@@ -351,25 +352,12 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Calls {@code callback} on the loop whenever {@code channel} is writable (or connected). */
     public void addWriter(SelectableChannel channel, Callback callback) {
-        onLoop(() -> register(channel, SelectionKey.OP_WRITE, callback));
+        onLoop(() -> io.register(channel, SelectionKey.OP_WRITE, callback));
     }
 
     /** Stops watching {@code channel} for writing; returns false if it was not watched. */
     public boolean removeWriter(SelectableChannel channel) {
         return unregisterSoon(channel, SelectionKey.OP_WRITE);
-    }
-
-    /**
-     * Callbacks and waiting tasks of one registered channel. Loop thread only. A direction has
-     * either a callback ({@link #addReader}) or one parked task ({@link Readiness}), never both.
-     */
-    private static final class Interest {
-        Runnable reader;
-        Runnable writer;
-        Thread readWaiter;
-        Thread writeWaiter;
-        boolean readFired;
-        boolean writeFired;
     }
 
     private void onLoop(Runnable r) {
@@ -380,182 +368,23 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Loop thread: the channel's key on this loop's selector, registering it (non-blocking) if needed. */
-    private SelectionKey keyOf(SelectableChannel channel) throws IOException {
-        SelectionKey key = channel.keyFor(selector);
-        if (key != null && key.isValid()) {
-            return key;
-        }
-        if (key != null) {
-            selector.selectNow(onReady); // flush the cancelled key
-        }
-        if (channel.isBlocking()) {
-            channel.configureBlocking(false);
-        }
-        return channel.register(selector, 0, new Interest());
-    }
-
-    private void register(SelectableChannel channel, int op, Callback callback) {
-        try {
-            SelectionKey key = keyOf(channel);
-            Interest interest = (Interest) key.attachment();
-            if ((op == SelectionKey.OP_READ ? interest.readWaiter : interest.writeWaiter) != null) {
-                throw new InvalidStateException("a task is waiting on this channel in the same direction");
-            }
-            // A Handle, as asyncio's add_reader makes one: what the callback throws goes to the
-            // exception handler, and the loop goes on.
-            Handle handle = new Handle(this, callback);
-            if (op == SelectionKey.OP_READ) {
-                interest.reader = handle;
-            } else {
-                interest.writer = handle;
-            }
-            // A connecting channel reports writability as OP_CONNECT.
-            key.interestOps(key.interestOps() | selectorOp(channel, op));
-        } catch (ClosedChannelException e) {
-            throw new UncheckedIOException("channel is closed", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The selector operation for a read or write interest: accept and connect included. */
-    private static int selectorOp(SelectableChannel channel, int op) {
-        if (op == SelectionKey.OP_READ) {
-            return channel instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
-        }
-        if (channel instanceof SocketChannel sc && sc.isConnectionPending()) {
-            return SelectionKey.OP_CONNECT;
-        }
-        return SelectionKey.OP_WRITE;
-    }
-
-    /**
-     * Task thread, on this loop: parks {@code me} until {@code channel} is ready for {@code op}
-     * ({@link SelectionKey#OP_READ} covers accept, {@link SelectionKey#OP_WRITE} covers connect)
-     * or {@code timeoutNanos} (negative: none) passed. A cancellation point. Read interest stays
-     * registered after a wake-up and is dropped only when the channel fires with nobody waiting,
-     * so a connection read in a loop costs no {@code epoll_ctl} per message.
-     *
-     * @return false on timeout
-     * @throws AsynchronousCloseException if the channel was closed (through {@link #closeChannel}) meanwhile
-     */
-    boolean awaitReady(Task<?> me, SelectableChannel channel, int op, long timeoutNanos) throws IOException {
-        me.checkpoint();
-        SelectionKey key;
-        try {
-            key = keyOf(channel);
-        } catch (ClosedChannelException e) {
-            throw new AsynchronousCloseException();
-        }
-        Interest interest = (Interest) key.attachment();
-        boolean read = op == SelectionKey.OP_READ;
-        Thread self = Thread.currentThread();
-        if (read) {
-            if (interest.readWaiter != null || interest.reader != null) {
-                throw new InvalidStateException("another task or callback is already reading from " + channel);
-            }
-            interest.readWaiter = self;
-            interest.readFired = false;
-        } else {
-            if (interest.writeWaiter != null || interest.writer != null) {
-                throw new InvalidStateException("another task or callback is already writing to " + channel);
-            }
-            interest.writeWaiter = self;
-            interest.writeFired = false;
-        }
-        int sop = selectorOp(channel, op);
-        if ((key.interestOps() & sop) == 0) {
-            key.interestOps(key.interestOps() | sop);
-        }
-        TimerHandle timer = timeoutNanos >= 0 ? callLater(timeoutNanos, () -> LockSupport.unpark(self)) : null;
-        boolean ok = false;
-        try {
-            while (true) {
-                // Cancellation first: a cancel that came after the channel became ready but
-                // before this task resumed is still delivered here (the readiness is not lost:
-                // the interest stays registered, and the selector reports it again).
-                if (me.takeCancel()) {
-                    throw new CancelledException(me.lastCancelMessage());
-                }
-                if (read ? interest.readFired : interest.writeFired) {
-                    ok = true;
-                    return true;
-                }
-                if (!key.isValid()) {
-                    throw new AsynchronousCloseException();
-                }
-                if (timer != null && timer.hasFired()) {
-                    return false;
-                }
-                Task.park(interest);
-            }
-        } finally {
-            if (read) {
-                interest.readWaiter = null;
-            } else {
-                interest.writeWaiter = null;
-                if (!ok && key.isValid() && interest.writer == null) {
-                    key.interestOps(key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
-                }
-            }
-            if (timer != null) {
-                timer.cancel();
-            }
-        }
-    }
-
-    /**
-     * Closes {@code channel}, first waking any task of this loop parked on it (it gets an
-     * {@link AsynchronousCloseException}) and cancelling its key so that its descriptor is
-     * released at the next poll. Loop thread only.
-     */
-    void closeChannel(SelectableChannel channel) throws IOException {
-        SelectionKey key = channel.keyFor(selector);
-        if (key != null) {
-            Interest interest = (Interest) key.attachment();
-            key.cancel();
-            if (interest.readWaiter != null) {
-                LockSupport.unpark(interest.readWaiter);
-            }
-            if (interest.writeWaiter != null) {
-                LockSupport.unpark(interest.writeWaiter);
-            }
-            channel.close();
-            // A registered channel's descriptor is released when the selector drops the
-            // cancelled key: do that now, so that closing is visible to the OS at once.
-            selector.selectNow(onReady);
-            return;
-        }
-        channel.close();
-    }
-
     private boolean unregisterSoon(SelectableChannel channel, int op) {
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) {
+        SelectionKey key = io.validKey(channel);
+        if (key == null) {
             return false;
         }
-        onLoop(() -> unregister(key, op));
+        onLoop(() -> io.unregister(key, op));
         return true;
     }
 
-    private void unregister(SelectionKey key, int op) {
-        if (!key.isValid()) {
-            return;
-        }
-        Interest interest = (Interest) key.attachment();
-        int remove = op == SelectionKey.OP_WRITE ? SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT : op;
-        if (op == SelectionKey.OP_READ) {
-            interest.reader = null;
-        } else {
-            interest.writer = null;
-        }
-        int ops = key.interestOps() & ~remove;
-        if (ops == 0 && interest.reader == null && interest.writer == null) {
-            key.cancel();
-        } else {
-            key.interestOps(ops);
-        }
+    /** Task thread, on this loop: see {@link IoRegistry#awaitReady}. */
+    boolean awaitReady(Task<?> me, SelectableChannel channel, int op, long timeoutNanos) throws IOException {
+        return io.awaitReady(me, channel, op, timeoutNanos);
+    }
+
+    /** Loop thread only: see {@link IoRegistry#closeChannel}. */
+    void closeChannel(SelectableChannel channel) throws IOException {
+        io.closeChannel(channel);
     }
 
     // ------------------------------------------------------------------ running
@@ -653,7 +482,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         timers.clear();
         abandonUnfinishedTasks();
         try {
-            selector.close();
+            io.close();
         } catch (IOException e) {
             LOG.debug("closing selector", e);
         }
@@ -715,16 +544,17 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** One pass of the loop (see the class comment). Loop thread only. */
     private void runOnce() {
+        assert Thread.currentThread() == thread : "the loop runs on its own thread";
         drainInbox();
         boolean polled = false;
         if (!ready.isEmpty()) {
-            if (stepsSincePoll >= STEPS_PER_POLL && !selector.keys().isEmpty()) {
+            if (stepsSincePoll >= STEPS_PER_POLL && io.hasChannels()) {
                 select(0);
                 polled = true;
             }
         } else {
             long timeout = -1;
-            TimerHandle next = nextTimer();
+            TimerHandle next = timers.next();
             if (next != null) {
                 long now = clock.nanoTime();
                 timeout = Math.max(0, next.deadlineNanos() - now);
@@ -739,10 +569,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         if (polled) {
             stepsSincePoll = 0;
-            processSelectedKeys();
             drainInbox();
         }
-        fireTimers();
+        if (!timers.isEmpty()) {
+            timers.moveDueTo(clock.nanoTime(), ready);
+        }
         int n = ready.size();
         long seq = stepSequence;
         if (!debug) {
@@ -783,47 +614,21 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void drainInbox() {
+        assert inLoop() : "the inbox is drained on the loop thread";
         Runnable r;
         while ((r = inbox.poll()) != null) {
             ready.add(r);
         }
     }
 
-    private TimerHandle nextTimer() {
-        if (cancelledTimers.get() > 64 && cancelledTimers.get() > timers.size() / 2) {
-            timers.removeIf(Handle::isCancelled);
-            cancelledTimers.set(0);
-        }
-        TimerHandle h;
-        while ((h = timers.peek()) != null && h.isCancelled()) {
-            timers.poll();
-            cancelledTimers.decrementAndGet();
-        }
-        return h;
-    }
-
-    private void fireTimers() {
-        if (timers.isEmpty()) {
-            return;
-        }
-        long now = clock.nanoTime();
-        TimerHandle h;
-        while ((h = timers.peek()) != null) {
-            if (h.isCancelled()) {
-                timers.poll();
-                cancelledTimers.decrementAndGet();
-            } else if (h.deadlineNanos() <= now) {
-                ready.add(timers.poll());
-            } else {
-                break;
-            }
-        }
-    }
-
+    /**
+     * Polls the selector: at once ({@code timeoutNanos} 0), until a channel is ready or the
+     * inbox is woken (negative), or at most {@code timeoutNanos}. Loop thread only.
+     */
     private void select(long timeoutNanos) {
         try {
             if (timeoutNanos == 0) {
-                selector.selectNow(onReady);
+                io.pollNow();
                 return;
             }
             // Cleared here, before `selecting` is published, not after the previous select: a
@@ -835,75 +640,17 @@ public final class EventLoop implements Executor, AutoCloseable {
             selecting = true;
             try {
                 if (!inbox.isEmpty() || stopFlag) {
-                    selector.selectNow(onReady);
+                    io.pollNow();
                 } else if (timeoutNanos < 0) {
-                    selector.select(onReady);
+                    io.poll(0);
                 } else {
-                    selector.select(onReady, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                    io.poll(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
                 }
             } finally {
                 selecting = false;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);
-        }
-    }
-
-    /**
-     * Handles keys a plain {@code select()} left in the selected set; Weft itself selects with
-     * {@link #onReady}, which sees each ready key directly (no set to fill and empty).
-     */
-    private void processSelectedKeys() {
-        Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.isEmpty()) {
-            return;
-        }
-        Iterator<SelectionKey> it = selected.iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            processKey(key);
-        }
-    }
-
-    /**
-     * One ready key: queue its callbacks, or wake the task waiting on it (see
-     * {@link #awaitReady}). Loop thread only; runs inside {@code select}.
-     */
-    private void processKey(SelectionKey key) {
-        Interest interest = (Interest) key.attachment();
-        try {
-            int ready = key.readyOps();
-            if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-                if (interest.reader != null) {
-                    this.ready.add(interest.reader);
-                } else if (interest.readWaiter != null) {
-                    if (!interest.readFired) {
-                        interest.readFired = true;
-                        LockSupport.unpark(interest.readWaiter);
-                    }
-                } else {
-                    // Nobody reads now: stop polling for it until a task waits again.
-                    key.interestOps(key.interestOps() & ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT));
-                }
-            }
-            if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-                if (interest.writer != null) {
-                    if ((ready & SelectionKey.OP_CONNECT) != 0) {
-                        // Connected: from now on it is plain writability.
-                        key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
-                    }
-                    this.ready.add(interest.writer);
-                } else {
-                    key.interestOps(key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
-                    if (interest.writeWaiter != null && !interest.writeFired) {
-                        interest.writeFired = true;
-                        LockSupport.unpark(interest.writeWaiter);
-                    }
-                }
-            }
-        } catch (CancelledKeyException e) {
-            // Channel closed meanwhile: nothing to call.
         }
     }
 
@@ -927,8 +674,12 @@ public final class EventLoop implements Executor, AutoCloseable {
                     f.trySetException(t);
                 } finally {
                     externalJobs.decrementAndGet();
-                    if (clock.isVirtual()) {
-                        schedule(() -> { });
+                    if (clock.isVirtual() && state != State.CLOSED) {
+                        try {
+                            schedule(() -> { }); // the virtual clock may move on
+                        } catch (RejectedExecutionException e) {
+                            // Closed since: no clock left to move (the result is delivered anyway).
+                        }
                     }
                 }
             });
@@ -1068,6 +819,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Loop thread: names the item being run, for reports. */
     String describeRunning(Runnable item) {
+        assert inLoop() : "reports name the running item on the loop thread";
         Task<?> t = runningTask;
         return t != null ? "task '" + t.name() + "'" : "callback " + item;
     }
