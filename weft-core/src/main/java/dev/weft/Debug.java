@@ -78,22 +78,22 @@ public final class Debug {
                 threadName, held.toMillis(), stack);
     }
 
-    /** How many slow steps were reported since the JVM started. */
+    /** {@return how many slow steps were reported since the JVM started} */
     public static long slowStepReports() {
         return SLOW_STEPS.get();
     }
 
-    /** How many times the watchdog reported a loop held by one step. */
+    /** {@return how many times the watchdog reported a loop held by one step} */
     public static long stuckReports() {
         return STUCK_REPORTS.get();
     }
 
-    /** How many pinned blocking calls were reported. */
+    /** {@return how many pinned blocking calls were reported} */
     public static long pinnedReports() {
         return PINNED_REPORTS.get();
     }
 
-    /** How many never-retrieved exceptions were reported. */
+    /** {@return how many never-retrieved exceptions were reported} */
     public static long unretrievedReports() {
         return UNRETRIEVED.get();
     }

@@ -128,7 +128,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Creates a loop on the real monotonic clock. */
+    /** {@return creates a loop on the real monotonic clock} */
     public static EventLoop create() {
         return new EventLoop(Clock.system());
     }
@@ -142,7 +142,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return new EventLoop(Clock.virtual());
     }
 
-    /** The loop of the calling task or loop thread, or null outside any loop. */
+    /** {@return the loop of the calling task or loop thread, or null outside any loop} */
     public static EventLoop current() {
         Task<?> t = Task.current();
         return t != null ? t.loop : LOOP_OF_THREAD.get();
@@ -167,7 +167,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return l != null && l.thread == t;
     }
 
-    /** True when the caller runs on this loop: its thread, or one of its tasks while running. */
+    /** {@return true when the caller runs on this loop: its thread, or one of its tasks while running} */
     public boolean inLoop() {
         Thread t = Thread.currentThread();
         return t == thread || t == runningThread;
@@ -175,17 +175,17 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     // ------------------------------------------------------------------ time
 
-    /** The loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary. */
+    /** {@return the loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary} */
     public double time() {
         return clock.nanoTime() / 1e9;
     }
 
-    /** The loop's clock in nanoseconds. */
+    /** {@return the loop's clock in nanoseconds} */
     public long nanoTime() {
         return clock.nanoTime();
     }
 
-    /** True if this loop runs on a virtual clock. */
+    /** {@return true if this loop runs on a virtual clock} */
     public boolean hasVirtualClock() {
         return clock.isVirtual();
     }
@@ -296,7 +296,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return spawn(name, body.asCoroutine());
     }
 
-    /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks}). */
+    /** {@return the tasks of this loop that are not done yet (asyncio's {@code all_tasks})} */
     public Set<Task<?>> allTasks() {
         Set<Task<?>> live = ConcurrentHashMap.newKeySet();
         for (Task<?> t : tasks) {
@@ -307,7 +307,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return live;
     }
 
-    /** The task running on this loop now, or null (loop thread only; see {@link Task#current()}). */
+    /** {@return the task running on this loop now, or null (loop thread only; see {@link Task#current()})} */
     public Task<?> runningTask() {
         return runningTask;
     }
@@ -444,17 +444,17 @@ public final class EventLoop implements Executor, AutoCloseable {
         return selecting;
     }
 
-    /** True while the loop runs. */
+    /** {@return true while the loop runs} */
     public boolean isRunning() {
         return state == State.RUNNING;
     }
 
-    /** True once closed. */
+    /** {@return true once closed} */
     public boolean isClosed() {
         return state == State.CLOSED;
     }
 
-    /** The loop's state. */
+    /** {@return the loop's state} */
     public State state() {
         return state;
     }
@@ -701,7 +701,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return runInExecutor(executor, fn.asCoroutine());
     }
 
-    /** The loop's default executor: a cached pool of daemon platform threads, made on first use. */
+    /** {@return the loop's default executor: a cached pool of daemon platform threads, made on first use} */
     public ExecutorService defaultExecutor() {
         ExecutorService ex = defaultExecutor;
         if (ex == null) {
@@ -791,7 +791,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** True in debug mode. */
+    /** {@return true in debug mode} */
     public boolean debug() {
         return debug;
     }
@@ -801,7 +801,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.slowCallbackNanos = d.toNanos();
     }
 
-    /** The slow-step threshold. */
+    /** {@return the slow-step threshold} */
     public Duration slowCallbackDuration() {
         return Duration.ofNanos(slowCallbackNanos);
     }
@@ -812,7 +812,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t != null ? t : thread;
     }
 
-    /** The platform thread running this loop, or null when it is not running. */
+    /** {@return the platform thread running this loop, or null when it is not running} */
     public Thread thread() {
         return thread;
     }

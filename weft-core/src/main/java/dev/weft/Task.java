@@ -122,28 +122,28 @@ public final class Task<T> extends Future<T> {
         thread.start();
     }
 
-    /** The task running the calling code, or null when called outside a task. */
+    /** {@return the task running the calling code, or null when called outside a task} */
     public static Task<?> current() {
         Object t = CURRENT.orElse(NO_TASK);
         return t == NO_TASK ? null : (Task<?>) t;
     }
 
-    /** The task's name. */
+    /** {@return the task's name} */
     public String name() {
         return name;
     }
 
-    /** The task's virtual thread (for stack inspection; do not interrupt or join it directly). */
+    /** {@return the task's virtual thread (for stack inspection; do not interrupt or join it directly)} */
     public Thread thread() {
         return thread;
     }
 
-    /** Where the task is in its lifecycle. */
+    /** {@return where the task is in its lifecycle} */
     public Phase phase() {
         return phase;
     }
 
-    /** The task's current stack (empty when it is not started or done). */
+    /** {@return the task's current stack (empty when it is not started or done)} */
     public StackTraceElement[] stack() {
         return thread.getStackTrace();
     }
@@ -186,7 +186,7 @@ public final class Task<T> extends Future<T> {
         return true;
     }
 
-    /** How many cancellation requests are outstanding (asyncio's {@code Task.cancelling()}). */
+    /** {@return how many cancellation requests are outstanding (asyncio's {@code Task.cancelling()})} */
     public int cancelling() {
         synchronized (cancelLock) {
             return cancelRequests;
@@ -197,6 +197,8 @@ public final class Task<T> extends Future<T> {
      * Withdraws one cancellation request and returns how many remain (asyncio's
      * {@code Task.uncancel()}); used by timeouts that turned their own cancellation into a
      * {@link TimeoutException}.
+     *
+     * @return how many cancellation requests remain
      */
     public int uncancel() {
         synchronized (cancelLock) {

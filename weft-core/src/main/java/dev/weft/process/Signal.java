@@ -31,12 +31,12 @@ public enum Signal {
     /** Terminal window size changed. */
     WINCH;
 
-    /** The name without the {@code SIG} prefix, as {@code kill -s} and {@code sun.misc.Signal} take it. */
+    /** {@return the name without the {@code SIG} prefix, as {@code kill -s} and {@code sun.misc.Signal} take it} */
     public String shortName() {
         return name();
     }
 
-    /** This signal's number on this platform, or -1 if unknown here. */
+    /** {@return this signal's number on this platform, or -1 if unknown here} */
     public int number() {
         try {
             return new sun.misc.Signal(name()).getNumber();
@@ -45,7 +45,7 @@ public enum Signal {
         }
     }
 
-    /** True for the signals no process can catch or ignore (SIGKILL, SIGSTOP). */
+    /** {@return true for the signals no process can catch or ignore (SIGKILL, SIGSTOP)} */
     public boolean uncatchable() {
         return this == KILL || this == STOP;
     }

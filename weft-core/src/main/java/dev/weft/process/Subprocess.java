@@ -84,12 +84,12 @@ public final class Subprocess implements AutoCloseable {
      */
     public record Output(byte[] stdout, byte[] stderr, int exitCode) {
 
-        /** stdout decoded as UTF-8, or null. */
+        /** {@return stdout decoded as UTF-8, or null} */
         public String stdoutText() {
             return stdout == null ? null : new String(stdout, StandardCharsets.UTF_8);
         }
 
-        /** stderr decoded as UTF-8, or null. */
+        /** {@return stderr decoded as UTF-8, or null} */
         public String stderrText() {
             return stderr == null ? null : new String(stderr, StandardCharsets.UTF_8);
         }
@@ -263,17 +263,17 @@ public final class Subprocess implements AutoCloseable {
 
     // ------------------------------------------------------------------ state
 
-    /** The child's process id. */
+    /** {@return the child's process id} */
     public long pid() {
         return process.pid();
     }
 
-    /** The command as started ({@code [/bin/sh, -c, ...]} for {@link #shell}). */
+    /** {@return the command as started ({@code [/bin/sh, -c, ...]} for {@link #shell})} */
     public List<String> command() {
         return command;
     }
 
-    /** The JDK's handle of the child, e.g. for {@code descendants()}. */
+    /** {@return the JDK's handle of the child, e.g} for {@code descendants()}. */
     public ProcessHandle toHandle() {
         return process.toHandle();
     }

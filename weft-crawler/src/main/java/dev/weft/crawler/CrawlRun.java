@@ -642,6 +642,12 @@ final class CrawlRun {
         boolean settled = false;
         try {
             settled = readRobots(h);
+        } catch (CancelledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A failure of our own (not the host's): asked again after a backoff, never in a hot loop.
+            LOG.warn("{}/robots.txt could not be read: {}", h.origin(), e.toString());
+            settled = robotsUnreachable(h, robotsPolicy.unreachable(), e.toString(), loop.nanoTime());
         } finally {
             inFlight--;
             if (!settled) {
@@ -671,16 +677,7 @@ final class CrawlRun {
             robots = r.errorKind() == ErrorKind.REDIRECT ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
-            int failures = h.robotsFailures() + 1;
-            if (failures > cfg.retries()) {
-                String note = "robots.txt unreachable (" + why + ") after " + failures + " tries";
-                LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
-                frontier.robotsGaveUp(h, robots, note, now);
-            } else {
-                LOG.debug("{}/robots.txt unreachable ({}); asking again later", h.origin(), why);
-                frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
-            }
-            return true;
+            return robotsUnreachable(h, robots, why, now);
         }
         long crawlDelay = robots.crawlDelayMillis();
         if (crawlDelay > cfg.maxHostWait().toMillis()) {
@@ -697,6 +694,24 @@ final class CrawlRun {
         }
         frontier.robotsReady(h, robots, loop.nanoTime());
         writer.host(hostRow(h));
+        return true;
+    }
+
+    /**
+     * robots.txt could not be had (5xx, 429, no answer): everything is disallowed for now and it
+     * is asked again after a backoff; after {@code retries + 1} failures the host's URLs are
+     * stored as refused, with the reason.
+     */
+    private boolean robotsUnreachable(HostRecord h, RobotsPolicy.Robots robots, String why, long now) {
+        int failures = h.robotsFailures() + 1;
+        if (failures > cfg.retries()) {
+            String note = "robots.txt unreachable (" + why + ") after " + failures + " tries";
+            LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
+            frontier.robotsGaveUp(h, robots, note, now);
+        } else {
+            LOG.debug("{}/robots.txt unreachable ({}); asking again later", h.origin(), why);
+            frontier.robotsUnreachable(h, robots, now + backoff.delayNanos(failures), now);
+        }
         return true;
     }
 

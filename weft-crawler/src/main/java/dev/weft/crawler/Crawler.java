@@ -1,6 +1,7 @@
 package dev.weft.crawler;
 
 import dev.weft.EventLoop;
+import dev.weft.Task;
 import dev.weft.Weft;
 import dev.weft.crawler.frontier.UrlNormalizer;
 import dev.weft.crawler.parse.FieldRule;
@@ -24,29 +25,39 @@ import java.util.regex.PatternSyntaxException;
  * engine, two front doors.
  *
  * <pre>{@code
- * record Article(String url, String title, String price) { }
+ * import dev.weft.Weft;
+ * import dev.weft.crawler.CrawlStats;
+ * import dev.weft.crawler.Crawler;
+ * import dev.weft.crawler.Scope;
+ * import java.time.Duration;
  *
- * Weft.run(() -> {
- *     Crawler crawler = Crawler.builder()
- *             .seeds("http://127.0.0.1:8080/")
- *             .maxPages(10_000).maxDepth(5)
- *             .concurrency(64)                        // requests in flight in total
- *             .perHost(2)                             // in flight per host
- *             .delay(Duration.ofMillis(500))          // least gap between request starts to one host
- *             .scope(Scope.HOST)
- *             .deny("/logout")
- *             .extract("price", ".price")             // stored per page in `fields`
- *             .store("sqlite:crawl.db")               // or postgresql://…, mysql://…, jsonl:PATH
- *             .onPage((page, ctx) -> {                // optional, Scrapy-spider style
- *                 if (PRODUCT.matcher(page.url()).find()) {   // Pattern PRODUCT = Pattern.compile("/product/\\d+$")
- *                     ctx.emit(new Article(page.url(), page.title(), page.fields().get("price")));
- *                 }
- *             })
- *             .onItem(item -> System.out.println(item))
- *             .build();
- *     CrawlStats stats = crawler.run();               // blocks this task until done, a limit or stop()
- *     System.out.printf("%d pages, %.0f pages/s%n", stats.pagesDone(), stats.pagesPerSecond());
- * });
+ * public class ShopCrawl {
+ *     record Article(String url, String title, String price) { }
+ *
+ *     public static void main(String[] args) {
+ *         Weft.run(() -> {
+ *             Crawler crawler = Crawler.builder()
+ *                     .seeds("http://127.0.0.1:8080/")
+ *                     .maxPages(10_000).maxDepth(5)
+ *                     .concurrency(64)                        // requests in flight in total
+ *                     .perHost(2)                             // in flight per host
+ *                     .delay(Duration.ofMillis(500))          // least gap between request starts to one host
+ *                     .scope(Scope.HOST)
+ *                     .deny("/logout")
+ *                     .extract("price", ".price")             // stored per page in `fields`
+ *                     .store("sqlite:crawl.db")               // or postgresql://…, mysql://…, jsonl:PATH
+ *                     .onPage((page, ctx) -> {                // optional, Scrapy-spider style
+ *                         if (page.url().contains("/product/")) {
+ *                             ctx.emit(new Article(page.url(), page.title(), page.fields().get("price")));
+ *                         }
+ *                     })
+ *                     .onItem(item -> System.out.println(item))
+ *                     .build();
+ *             CrawlStats stats = crawler.run();       // blocks this task until done, a limit or stop()
+ *             System.out.printf("%d pages, %.0f pages/s%n", stats.pagesDone(), stats.pagesPerSecond());
+ *         });
+ *     }
+ * }
  * }</pre>
  *
  * <p><b>How it works</b> (docs/crawler.md, "Architecture"): a frontier of hosts ordered by when
@@ -76,6 +87,7 @@ public final class Crawler {
     private final CrawlConfig config;
     private final Counters counters = new Counters();
     private final AtomicReference<CrawlRun> run = new AtomicReference<>();
+    private final AtomicReference<Task<CrawlStats>> started = new AtomicReference<>();
     private volatile boolean stopRequested;
     private volatile EventLoop loop;
 
@@ -114,6 +126,57 @@ public final class Crawler {
             r.requestStop();
         }
         return r.run();
+    }
+
+    /**
+     * Starts the crawl in a new task of the current loop and returns at once (asyncio's
+     * {@code create_task}); the caller goes on and later calls {@link #await()} (or awaits the
+     * returned task), and may call {@link #stop()} meanwhile. Call it once, from a Weft task.
+     *
+     * <pre>{@code
+     * Crawler crawler = Crawler.builder().seeds("http://127.0.0.1:8080/").store("sqlite:crawl.db").build();
+     * crawler.start();
+     * while (crawler.stats().pagesDone() < 100) {     // the calling task is free meanwhile
+     *     Weft.sleep(Duration.ofSeconds(1));
+     * }
+     * crawler.stop();                                 // enough: in-flight pages finish, all is flushed
+     * CrawlStats stats = crawler.await();             // STOPPED; resume(true) continues it later
+     * }</pre>
+     *
+     * @return the crawl's task; its result is what {@link #run()} would have returned
+     * @throws IllegalStateException if not called from a Weft task, or if the crawl already started
+     */
+    public Task<CrawlStats> start() {
+        if (Task.current() == null) {
+            throw new IllegalStateException("start() runs the crawl in a task of the current loop: call it from a"
+                    + " Weft task (under Weft.run), or call run() from a plain thread");
+        }
+        synchronized (started) {
+            if (started.get() != null || run.get() != null) {
+                throw new IllegalStateException("a Crawler runs once; build another one for another crawl");
+            }
+            Task<CrawlStats> t = Weft.spawn("crawler " + String.join(" ", config.seeds()), this::run);
+            started.set(t);
+            return t;
+        }
+    }
+
+    /**
+     * Waits for the end of the crawl {@link #start()} started and returns its final counters
+     * (from a Weft task or any plain thread). If the crawl failed, its exception is thrown here.
+     *
+     * @return the final counters
+     * @throws IllegalStateException    if {@link #start()} was not called
+     * @throws UnfinishedCrawlException if the store holds an unfinished crawl and {@code resume} is off
+     * @throws StoreException           if the store cannot be opened or written
+     */
+    public CrawlStats await() {
+        Task<CrawlStats> t = started.get();
+        if (t == null) {
+            throw new IllegalStateException("await() waits for the crawl start() started: call start() first"
+                    + " (or run(), which does both)");
+        }
+        return t.await();
     }
 
     /**

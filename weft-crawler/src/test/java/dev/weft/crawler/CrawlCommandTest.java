@@ -68,17 +68,22 @@ class CrawlCommandTest {
     }
 
     @Test
-    void aCrawlPrintsItsSummary() throws Exception {
-        try (ServedSite served = ServedSite.start(site -> site.html("/", "<title>home</title><a href=/a>a</a>")
-                .html("/a", "<title>a</title><a href=/missing>m</a>"))) {
+    void aCrawlPrintsItsSummaryWithEveryCounterTheIssueLists() throws Exception {
+        try (ServedSite served = ServedSite.start(site -> site.html("/", "<title>home</title><a href=/a>a</a>"
+                        + "<a href=/a#top>again</a><a href=/private/x>p</a><a href=/boom>b</a>")
+                .html("/a", "<title>a</title><a href=/missing>m</a>")
+                .robots("User-agent: *\nDisallow: /private/\n")
+                .page("/boom", r -> dev.weft.http.server.Response.of(500)))) {
             Path db = dir.resolve("c.db");
-            Run r = run(served.site().url("/"), "--out", "sqlite:" + db, "--delay", "0", "-q");
+            Run r = run(served.site().url("/"), "--out", "sqlite:" + db, "--delay", "0", "--retries", "1", "-q");
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().startsWith("Crawl finished in "), r.out());
-            assertTrue(r.out().contains("3 pages stored"), r.out());
-            assertTrue(r.out().contains("by status: 200: 2 · 404: 1"), r.out());
-            assertTrue(r.out().contains("one request at a time would have taken"), r.out());
-            assertEquals(3, Sql.count(db, "SELECT COUNT(*) FROM pages"));
+            for (String expected : new String[] {"5 pages stored", "pages/s", "by status: 200: 2 · 404: 1",
+                "errors: 2 (robots: 1 · server-error: 1)", "bytes: ", "retries: 1", "robots-blocked: 1",
+                "deduplicated: 1", "one request at a time would have taken", "store: sqlite:" + db}) {
+                assertTrue(r.out().contains(expected), "'" + expected + "' missing from:\n" + r.out());
+            }
+            assertEquals(5, Sql.count(db, "SELECT COUNT(*) FROM pages"));
 
             Run again = run(served.site().url("/"), "--out", "sqlite:" + db, "-q");
             assertEquals(0, again.status(), "a finished crawl's store takes a new crawl");
@@ -87,6 +92,35 @@ class CrawlCommandTest {
             assertEquals(1, unwritable.status());
             assertTrue(unwritable.err().startsWith("weft crawl: cannot connect to mysql://root@127.0.0.1:3306/test"),
                     unwritable.err());
+        }
+    }
+
+    @Test
+    void aStoreHoldingAnUnfinishedCrawlIsRefusedWithoutResumeSayingSo() throws Exception {
+        try (ServedSite served = ServedSite.start(site -> site.html("/", "<a href=/a>a</a><a href=/b>b</a>")
+                .html("/a", "<title>a</title>").html("/b", "<title>b</title>"))) {
+            Path db = dir.resolve("c.db");
+            java.util.List<Crawler> c = new java.util.ArrayList<>();
+            c.add(Crawler.builder().seeds(served.site().url("/")).store("sqlite:" + db).delay(java.time.Duration.ZERO)
+                    .perHost(1).listener(new CrawlListener() {
+                        @Override
+                        public void pageDone(dev.weft.crawler.store.PageRecord page) {
+                            c.getFirst().stop();
+                        }
+                    }).build());
+            assertEquals(CrawlStats.State.STOPPED, c.getFirst().run().state());
+            long before = Sql.count(db, "SELECT COUNT(*) FROM pages");
+
+            Run refused = run(served.site().url("/"), "--out", "sqlite:" + db, "-q");
+            assertEquals(1, refused.status(), refused.out() + refused.err());
+            assertTrue(refused.err().startsWith("weft crawl: sqlite:" + db + " holds an unfinished crawl (stopped")
+                    && refused.err().contains("add --resume"), refused.err());
+            assertEquals(before, Sql.count(db, "SELECT COUNT(*) FROM pages"), "nothing mixed in");
+
+            Run resumed = run("--out", "sqlite:" + db, "--resume", "--delay", "0", "-q");
+            assertEquals(0, resumed.status(), resumed.err());
+            assertTrue(resumed.out().startsWith("Crawl finished"), resumed.out());
+            assertEquals(3, Sql.count(db, "SELECT COUNT(*) FROM pages"));
         }
     }
 }

@@ -76,4 +76,28 @@ class CrawlerBasicsTest {
                     .getFirst().get("item").toString().contains("\"price\":\"12.00\""));
         }
     }
+
+    @Test
+    void startRunsTheCrawlInATaskWhileTheCallerGoesOnThenStopAndAwaitEndIt() throws Exception {
+        try (TestSite site = shop(30)) {
+            Path db = dir.resolve("started.db");
+            Crawler crawler = Crawler.builder().seeds(site.url("/")).store("sqlite:" + db).perHost(1)
+                    .delay(Duration.ofMillis(100)).build();
+            dev.weft.Task<CrawlStats> task = crawler.start();
+            int looks = 0;
+            while (crawler.stats().pagesDone() < 5) {   // this task is free while the crawl runs
+                dev.weft.Weft.sleep(Duration.ofMillis(50));
+                looks++;
+            }
+            assertTrue(looks > 1);
+            crawler.stop();
+            CrawlStats stats = crawler.await();
+            assertEquals(CrawlStats.State.STOPPED, stats.state());
+            assertTrue(stats.pagesDone() >= 5 && stats.pagesDone() < 31, "stopped midway: " + stats.pagesDone());
+            assertEquals(stats.pagesDone(), task.result().pagesDone());
+            assertEquals(stats.pagesDone(), Sql.count(db, "SELECT COUNT(*) FROM pages"), "everything flushed");
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, crawler::start,
+                    "a crawler runs once");
+        }
+    }
 }

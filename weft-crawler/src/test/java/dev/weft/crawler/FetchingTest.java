@@ -143,19 +143,22 @@ class FetchingTest {
     }
 
     @Test
-    void gbkPagesAreDecodedWhetherTheCharsetIsInTheHeaderOrInAMetaTag() throws Exception {
+    void gbkPagesAreDecodedWhetherTheCharsetIsInTheHeaderInAMetaTagOrNowhere() throws Exception {
         Charset gbk = Charset.forName("GBK");
         try (TestSite site = TestSite.start()) {
-            site.html("/", "<a href=/header>h</a><a href=/meta>m</a>")
+            site.html("/", "<a href=/header>h</a><a href=/meta>m</a><a href=/undeclared>u</a>")
                     .page("/header", r -> Response.bytes(
                             "<html><head><title>中文标题</title></head><body>你好</body></html>".getBytes(gbk),
                             "text/html; charset=GBK"))
                     .page("/meta", r -> Response.bytes(
                             ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
-                                    + "<title>元标签里的编码</title></head></html>").getBytes(gbk), "text/html"));
+                                    + "<title>元标签里的编码</title></head></html>").getBytes(gbk), "text/html"))
+                    .page("/undeclared", r -> Response.bytes(
+                            dev.weft.crawler.parse.CharsetDetectorTest.CHINESE.getBytes(gbk), "text/html"));
             crawl(site, "/").build().run();
             assertEquals("中文标题", row(site, "/header").get("title"));
             assertEquals("元标签里的编码", row(site, "/meta").get("title"));
+            assertEquals("新闻中心", row(site, "/undeclared").get("title"), "guessed from the bytes, as browsers do");
         }
     }
 

@@ -235,4 +235,97 @@ class PolitenessTest {
             assertTrue(lastGap < 0.25 - TestSite.QUANTUM, "and comes back to full speed: " + lastGap);
         }
     }
+
+    @Test
+    void a429WithoutRetryAfterSlowsTheWholeHostDownToo() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (TestSite site = slowSite(12, null)) {
+            site.page("/p/0", r -> calls.incrementAndGet() == 1 ? Response.of(429) : Response.html("<title>ok</title>"));
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).build().run();
+            assertEquals(13, stats.pagesDone());
+            assertEquals(1, stats.retries());
+            List<TestSite.Hit> hits = site.hits();
+            int refused = 0;
+            while (!hits.get(refused).target().equals("/p/0")) {
+                refused++;
+            }
+            double gap = hits.get(refused + 1).start() - hits.get(refused).end();
+            assertTrue(gap >= 0.25 - TestSite.QUANTUM, "after the 429 the host waits at least 250 ms, waited " + gap);
+        }
+    }
+
+    @Test
+    void aTimeoutSlowsTheWholeHostDown() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (TestSite site = slowSite(8, null)) {
+            site.page("/p/0", r -> {
+                if (calls.incrementAndGet() == 1) {
+                    Weft.sleep(Duration.ofSeconds(30));
+                }
+                return Response.html("<title>late</title>");
+            });
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).timeout(Duration.ofSeconds(2)).build().run();
+            assertEquals(9, stats.pagesDone());
+            assertEquals(0, stats.errors(), "tried again, then fine");
+            List<TestSite.Hit> hits = site.hits();
+            int hung = 0;
+            while (!hits.get(hung).target().equals("/p/0")) {
+                hung++;
+            }
+            double timedOut = hits.get(hung).start() + 2.0;
+            double gap = hits.get(hung + 1).start() - timedOut;
+            assertTrue(gap >= 0.25 - TestSite.QUANTUM, "after the timeout the host waits at least 250 ms, waited " + gap);
+        }
+    }
+
+    /**
+     * Pages /p/0../p/5 answer in 20 ms, the rest in 2 s: from the first slow answer on, the
+     * host gets fewer requests at once (4, then at most 2) and at least 250 ms between starts.
+     */
+    @Test
+    void latencyRisingAtTheServerSlowsTheHostDown() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            StringBuilder hub = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                hub.append("<a href=/p/").append(i).append(">").append(i).append("</a>");
+                long ms = i < 6 ? 20 : 2000;
+                site.page("/p/" + i, r -> {
+                    Weft.sleep(Duration.ofMillis(ms));
+                    return Response.html("<title>p</title>");
+                });
+            }
+            site.html("/", hub.toString());
+            crawl(site).perHost(4).delay(Duration.ZERO).build().run();
+            List<TestSite.Hit> hits = site.hits();
+            assertEquals(4, hits.stream().mapToInt(TestSite.Hit::concurrent).max().orElseThrow(), "full speed first");
+            double firstSlowEnd = hits.stream().filter(h -> h.end() - h.start() >= 1.9)
+                    .mapToDouble(TestSite.Hit::end).min().orElseThrow();
+            List<TestSite.Hit> after = hits.stream().filter(h -> h.start() > firstSlowEnd).toList();
+            assertTrue(after.size() >= 5, "pages left after the slow-down: " + after.size());
+            for (int i = 0; i < after.size(); i++) {
+                assertTrue(after.get(i).concurrent() <= 2, "at most 2 at once after the slow-down: " + after.get(i));
+                if (i > 0) {
+                    double gap = after.get(i).start() - after.get(i - 1).start();
+                    assertTrue(gap >= 0.25 - TestSite.QUANTUM, "starts " + gap + " s apart after the slow-down");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheLongestWaitDefersTheHostWithItsUrlsKept() throws Exception {
+        try (TestSite site = slowSite(3, null)) {
+            site.page("/p/0", r -> Response.of(503).header("Retry-After", "86400"));
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).maxHostWait(Duration.ofMinutes(5))
+                    .build().run();
+            assertEquals(CrawlStats.State.STOPPED, stats.state());
+            assertTrue(stats.deferred() >= 1, "deferred: " + stats.deferred());
+            assertEquals(1, site.requests("/p/0"), "not asked again in this run");
+            Path db = dir.resolve("c.db");
+            assertEquals(1, Sql.count(db, "SELECT COUNT(*) FROM frontier WHERE url = '" + site.url("/p/0") + "'"),
+                    "kept for a later --resume");
+            assertTrue(Sql.sqlite(db, "SELECT deferred FROM hosts").getFirst().get("deferred").toString()
+                    .contains("Retry-After"));
+        }
+    }
 }

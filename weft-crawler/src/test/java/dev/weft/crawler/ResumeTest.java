@@ -40,24 +40,27 @@ class ResumeTest {
 
     /** A binary tree of pages, each answering after 5 ms, with a back link to the root. */
     static ServedSite tree() throws InterruptedException {
-        return ServedSite.start(site -> {
-            site.otherwise(r -> {
-                String p = r.path();
-                if (!p.startsWith("/n/")) {
-                    return Response.of(404);
-                }
-                int i = Integer.parseInt(p.substring(3));
-                if (i >= PAGES) {
-                    return Response.of(404);
-                }
-                Weft.sleep(Duration.ofMillis(5));
-                StringBuilder b = new StringBuilder("<title>node ").append(i).append("</title><a href=/n/0>root</a>");
-                for (int c = 2 * i + 1; c <= 2 * i + 2 && c < PAGES; c++) {
-                    b.append("<a href=/n/").append(c).append(">child</a>");
-                }
-                return Response.html(b.toString());
-            });
-        });
+        return ServedSite.start(site -> site.otherwise(treePages()));
+    }
+
+    /** The pages of {@link #tree()}: {@code /n/0} to {@code /n/99}. */
+    static dev.weft.http.server.Handler treePages() {
+        return r -> {
+            String p = r.path();
+            if (!p.startsWith("/n/")) {
+                return Response.of(404);
+            }
+            int i = Integer.parseInt(p.substring(3));
+            if (i >= PAGES) {
+                return Response.of(404);
+            }
+            Weft.sleep(Duration.ofMillis(5));
+            StringBuilder b = new StringBuilder("<title>node ").append(i).append("</title><a href=/n/0>root</a>");
+            for (int c = 2 * i + 1; c <= 2 * i + 2 && c < PAGES; c++) {
+                b.append("<a href=/n/").append(c).append(">child</a>");
+            }
+            return Response.html(b.toString());
+        };
     }
 
     private Set<String> expected(TestSite site) {
@@ -68,7 +71,7 @@ class ResumeTest {
         return s;
     }
 
-    private Process crawl(TestSite site, String out, boolean resume, Path log) throws IOException {
+    private Process crawl(TestSite site, String out, boolean resume, Path log, String... more) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Djdk.pollerMode=1",
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -77,6 +80,7 @@ class ResumeTest {
         if (resume) {
             cmd.add("--resume");
         }
+        cmd.addAll(List.of(more));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -194,6 +198,47 @@ class ResumeTest {
             Path db = dir.resolve("crawl.db");
             interruptAndResume(served.site(), "sqlite:" + db, List.of("INT", "TERM"));
             assertEveryPageOnce(served.site(), urls("jdbc:sqlite:" + db, null));
+        }
+    }
+
+    /**
+     * Ctrl-C while a page hangs (its timeout ten minutes away): the pages in flight get the
+     * grace period (3 s), then the hung one is cancelled and goes back to the frontier, the
+     * crawl exits with 130, and {@code --resume} fetches it again and ends with every page once.
+     */
+    @Test
+    void ctrlCWhileAPageHangsStopsAfterTheGraceAndResumeFetchesThatPageAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServedSite served = ServedSite.start(site -> {
+            dev.weft.http.server.Handler tree = treePages();
+            site.otherwise(tree).page("/n/3", r -> {
+                if (asked.incrementAndGet() == 1) {
+                    Weft.sleep(Duration.ofHours(1));
+                }
+                return tree.handle(r);
+            });
+        })) {
+            TestSite site = served.site();
+            Path db = dir.resolve("crawl.db");
+            Path log = dir.resolve("hang.log");
+            Process p = crawl(site, "sqlite:" + db, false, log, "--timeout", "600");
+            while (asked.get() == 0) {
+                assertTrue(site.awaitHits(site.hitCount() + 1, p::isAlive), Files.readString(log));
+            }
+            assertTrue(site.awaitHits(site.hitCount() + 5, p::isAlive), Files.readString(log));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the crawl did not stop while /n/3 hung");
+            String printed = Files.readString(log);
+            assertEquals(130, p.exitValue(), printed);
+            assertTrue(printed.contains("Interrupted: everything fetched is stored"), printed);
+            assertEquals(1L, Sql.count(db, "SELECT COUNT(*) FROM frontier WHERE url = '" + site.url("/n/3") + "'"),
+                    "the hung page is queued again");
+
+            Process again = crawl(site, "sqlite:" + db, true, dir.resolve("again.log"));
+            assertTrue(again.waitFor(120, TimeUnit.SECONDS), "the resumed run did not end");
+            assertEquals(0, again.exitValue(), Files.readString(dir.resolve("again.log")));
+            assertEquals(2, asked.get(), "asked again on resume");
+            assertEveryPageOnce(site, urls("jdbc:sqlite:" + db, null));
         }
     }
 }

@@ -243,6 +243,76 @@ class StoresTest {
         }
     }
 
+    /** A binary tree of 120 pages, each answering after a (virtual) 20 ms. */
+    private static TestSite tree() throws Exception {
+        TestSite site = TestSite.start();
+        site.otherwise(r -> {
+            int i = r.path().startsWith("/n/") ? Integer.parseInt(r.path().substring(3)) : -1;
+            if (i < 0 || i >= 120) {
+                return dev.weft.http.server.Response.of(404);
+            }
+            dev.weft.Weft.sleep(Duration.ofMillis(20));
+            return dev.weft.http.server.Response.html("<title>node " + i + "</title><a href=/n/" + (2 * i + 1)
+                    + ">l</a><a href=/n/" + (2 * i + 2) + ">r</a>");
+        });
+        return site;
+    }
+
+    /**
+     * The database goes away in the middle of a crawl (every connection cut, new ones refused):
+     * the crawl stops at once with an error that names the store and says what happened; what
+     * was committed stays, and {@code resume} against the database, back again, ends with every
+     * page stored once.
+     */
+    private void aDatabaseThatGoesAwayMidCrawlStopsItSayingSoAndLosesNothing(Databases.Db db, int port)
+            throws Exception {
+        try (TestSite site = tree(); TcpProxy proxy = TcpProxy.to(port)) {
+            String scheme = db.kind().equals("postgresql") ? "postgresql://postgres@" : "mysql://root@";
+            String viaProxy = scheme + "127.0.0.1:" + proxy.port() + "/" + db.name();
+            List<Crawler> first = new ArrayList<>();
+            first.add(Crawler.builder().seeds(site.url("/n/0")).store(viaProxy).delay(Duration.ZERO).perHost(4)
+                    .listener(new CrawlListener() {
+                        @Override
+                        public void pageDone(dev.weft.crawler.store.PageRecord page) {
+                            if (first.getFirst().stats().pagesDone() == 40) {
+                                proxy.cut();
+                            }
+                        }
+                    }).build());
+            StoreException e = assertThrows(StoreException.class, () -> first.getFirst().run());
+            assertTrue(e.getMessage().startsWith("cannot write to " + viaProxy + ": the connection to the database was lost")
+                    && e.getMessage().endsWith("run again with --resume once the database is back"), e.getMessage());
+            assertEquals(CrawlStats.State.FAILED, first.getFirst().stats().state());
+            long kept = ((Number) Sql.rows(db.jdbc(), null, null, "SELECT COUNT(*) AS n FROM pages").getFirst()
+                    .get("n")).longValue();
+            assertTrue(kept < 120, "the crawl stopped when the database went: " + kept + " pages");
+
+            CrawlStats resumed = Crawler.builder().seeds(site.url("/n/0")).store(db.uri()).delay(Duration.ZERO)
+                    .perHost(4).resume(true).build().run();
+            assertEquals(CrawlStats.State.FINISHED, resumed.state());
+            Map<String, Integer> urls = new TreeMap<>();
+            for (Map<String, Object> r : Sql.rows(db.jdbc(), null, null, "SELECT url FROM pages WHERE status = 200")) {
+                urls.merge(r.get("url").toString(), 1, Integer::sum);
+            }
+            assertEquals(120, urls.size(), "every page, none lost: " + urls.keySet());
+            assertTrue(urls.values().stream().allMatch(n -> n == 1));
+        }
+    }
+
+    @Test
+    void aPostgresqlDatabaseThatGoesAwayMidCrawlStopsItSayingSoAndLosesNothing() throws Exception {
+        try (Databases.Db db = Databases.postgres()) {
+            aDatabaseThatGoesAwayMidCrawlStopsItSayingSoAndLosesNothing(db, 5432);
+        }
+    }
+
+    @Test
+    void aMariadbDatabaseThatGoesAwayMidCrawlStopsItSayingSoAndLosesNothing() throws Exception {
+        try (Databases.Db db = Databases.mariadb()) {
+            aDatabaseThatGoesAwayMidCrawlStopsItSayingSoAndLosesNothing(db, 3306);
+        }
+    }
+
     /** Makes a file read-only even for root (chattr +i), or by its mode for other users. */
     record ReadOnly(Path file, boolean immutable) {
         static ReadOnly make(Path file) throws Exception {

@@ -8,19 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mozilla.universalchardet.UniversalDetector;
 
 /**
  * Finds the charset of a fetched page the way browsers do (WHATWG Encoding and HTML's
  * "prescan"): a byte-order mark first, then the {@code charset} of {@code Content-Type}, then a
  * {@code <meta charset>} or {@code <meta http-equiv=Content-Type content="…; charset=…">} (or an
- * XML declaration) within the first 4 KiB, then UTF-8 if the bytes are valid UTF-8, else
- * windows-1252. Labels map as WHATWG says: {@code gb2312}, {@code gbk} and {@code x-gbk} are
+ * XML declaration) within the first 4 KiB, then UTF-8 if the bytes are valid UTF-8; a page
+ * that declares nothing and is not UTF-8 is guessed from its bytes by Mozilla's universal
+ * charset detector (juniversalchardet, as browsers guess: an undeclared GBK page comes out as
+ * GBK's superset GB18030), and windows-1252 when it cannot tell. Labels map as WHATWG says: {@code gb2312}, {@code gbk} and {@code x-gbk} are
  * GBK, {@code iso-8859-1} and {@code ascii} are windows-1252, {@code shift_jis} is windows-31j.
  * Stateless.
  */
 public final class CharsetDetector {
 
     private static final int PRESCAN = 4096;
+    private static final int GUESS = 64 * 1024;
     private static final Pattern META_CHARSET = Pattern.compile(
             "<meta[^>]+charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9_.:\\-]+)", Pattern.CASE_INSENSITIVE);
     private static final Pattern XML_ENCODING = Pattern.compile(
@@ -73,7 +77,20 @@ public final class CharsetDetector {
                 return new Detected(c.name().startsWith("UTF-16") ? StandardCharsets.UTF_8 : c, 0);
             }
         }
-        return new Detected(validUtf8(body, length) ? StandardCharsets.UTF_8 : Charset.forName("windows-1252"), 0);
+        if (validUtf8(body, length)) {
+            return new Detected(StandardCharsets.UTF_8, 0);
+        }
+        Charset guessed = guess(body, length);
+        return new Detected(guessed != null ? guessed : Charset.forName("windows-1252"), 0);
+    }
+
+    /** What the bytes look like (the first {@value #GUESS} of them), or null if unsure. */
+    private static Charset guess(byte[] body, int length) {
+        UniversalDetector d = new UniversalDetector();
+        d.handleData(body, 0, Math.min(length, GUESS));
+        d.dataEnd();
+        Charset c = forLabel(d.getDetectedCharset());
+        return c == null || c.name().startsWith("UTF-16") || c.name().startsWith("UTF-32") ? null : c;
     }
 
     /**

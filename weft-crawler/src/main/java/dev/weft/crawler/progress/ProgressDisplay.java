@@ -94,7 +94,7 @@ public final class ProgressDisplay {
                 PLAIN_INTERVAL);
     }
 
-    /** @return true if it redraws one line in place */
+    /** {@return true if it redraws one line in place} */
     public boolean isTerminal() {
         return terminal;
     }

@@ -344,12 +344,43 @@ public final class SqlStore implements Store {
             c.commit();
         } catch (SQLException e) {
             rollback(c);
-            throw new StoreException("cannot write to " + description + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+            throw new StoreException(writeFailure(c, e), e);
+        } catch (RuntimeException | AssertionError e) {
+            // AssertionError: the driver's own checks (with -ea) on a connection that broke under it
             rollback(c);
+            if (connectionLost(c, e)) {
+                throw new StoreException(writeFailure(c, e), e);
+            }
             throw e;
         } finally {
             release(c);
+        }
+    }
+
+    /** What a failed write says: a lost connection in words, with what to do; else the driver's message. */
+    private String writeFailure(Connection c, Throwable e) {
+        String what = e.getMessage() != null ? e.getMessage() : e.toString();
+        if (connectionLost(c, e)) {
+            return "cannot write to " + description + ": the connection to the database was lost (" + what
+                    + "). Everything committed before stays; run again with --resume once the database is back";
+        }
+        return "cannot write to " + description + ": " + what;
+    }
+
+    /** Whether a failure came from the connection to the database rather than from the SQL. */
+    private static boolean connectionLost(Connection c, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.io.IOException
+                    || (t instanceof SQLException se && se.getSQLState() != null && se.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        try {
+            return c != null && !c.isValid(2);
+        } catch (SQLException | RuntimeException x) {
+            return true;
         }
     }
 
