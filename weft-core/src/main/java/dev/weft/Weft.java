@@ -71,6 +71,72 @@ public final class Weft {
         Runner.run(main.asCoroutine(), loop);
     }
 
+    /**
+     * {@link #run(Coroutine)} for a caller that wants the body's checked exception back as it
+     * was thrown: {@code Weft.run} carries a checked exception out wrapped in a
+     * {@link TaskFailedException} (its methods throw unchecked exceptions only), this one
+     * rethrows it with its own type, which Java infers from the body.
+     *
+     * <pre>{@code
+     * try {
+     *     String page = Weft.runChecked(() -> session.get(url).text());
+     * } catch (IOException e) {
+     *     System.err.println("cannot fetch " + url + ": " + e.getMessage());
+     * }
+     * }</pre>
+     *
+     * <p>Only what the body itself throws is unwrapped. A checked exception that reaches the body
+     * already wrapped (a child task's, through {@link #gather} say) stays a
+     * {@code TaskFailedException}, as the body saw it. A body that throws two kinds of checked
+     * exception throws their common supertype ({@code Exception} at worst).
+     *
+     * @param <T> the result type
+     * @param <X> the checked exception the body throws (inferred)
+     * @param main the main task's body
+     * @return what the body returned
+     * @throws X what the body threw, unwrapped
+     * @throws InvalidStateException if called from inside a task or a running loop
+     */
+    public static <T, X extends Exception> T runChecked(CheckedCoroutine<T, X> main) throws X {
+        try {
+            return run(() -> {
+                try {
+                    return main.call();
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new BodyException(e);
+                }
+            });
+        } catch (BodyException e) {
+            @SuppressWarnings("unchecked")
+            X thrown = (X) e.getCause(); // what main.call() threw: an X, or it would not compile
+            throw thrown;
+        }
+    }
+
+    /**
+     * {@link #runChecked(CheckedCoroutine)} for a main body without a result.
+     *
+     * @param <X> the checked exception the body throws (inferred)
+     * @param main the main task's body
+     * @throws X what the body threw, unwrapped
+     * @throws InvalidStateException if called from inside a task or a running loop
+     */
+    public static <X extends Exception> void runChecked(CheckedVoidCoroutine<X> main) throws X {
+        runChecked(() -> {
+            main.run();
+            return null;
+        });
+    }
+
+    /** The checked exception of a {@link #runChecked} body, on its way out of the loop. */
+    private static final class BodyException extends TaskFailedException {
+        BodyException(Exception cause) {
+            super(cause);
+        }
+    }
+
     // ------------------------------------------------------------------ tasks
 
     /** Spawns a task on the current loop (asyncio's {@code create_task}). */
