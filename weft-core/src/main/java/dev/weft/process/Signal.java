@@ -54,6 +54,8 @@ public enum Signal {
      * The signal called {@code name}, with or without the {@code SIG} prefix, in any case
      * ({@code "TERM"}, {@code "SIGterm"}).
      *
+     * @param name the name
+     * @return the signal called {@code name}, with or without the {@code SIG} prefix, in any case ({@code "TERM"}, {@code "SIGterm"})
      * @throws IllegalArgumentException for an unknown name
      */
     public static Signal of(String name) {
