@@ -44,7 +44,7 @@ import org.slf4j.Logger;
  *
  * <p><b>Parts.</b> This class schedules: the ready queue, the inbox, tasks, running and closing.
  * The timers are a {@code TimerQueue}, the selector with its channels, callbacks and parked
- * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code SignalHandlers})
+ * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code Signals})
  * and debug reports ({@code Debug}, {@code Watchdog}) sit beside it.
  *
  * <p><b>Threads.</b> The loop runs on the thread that calls {@link #runForever()} (or on its own
@@ -170,10 +170,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         return l != null && l.thread == t;
     }
 
-    /** {@return true when the caller runs on this loop: its thread, or one of its tasks while running} */
+    /**
+     * {@return true when the caller runs on this loop: its thread, or one of its tasks while running}
+     * In compatibility mode a task of this loop that the loop let go on its own during a blocking
+     * JDK call rejoins the loop here first (see {@code docs/architecture.md}).
+     */
     public boolean inLoop() {
         Thread t = Thread.currentThread();
-        return t == thread || t == runningThread;
+        return t == thread || t == runningThread
+                || (t.isVirtual() && !SchedulerBridge.available() && Task.rejoinIfLent(this));
     }
 
     // ------------------------------------------------------------------ time
@@ -830,23 +835,23 @@ public final class EventLoop implements Executor, AutoCloseable {
      * loop.addSignalHandler(Signal.HUP, () -> reloadConfig());
      * }</pre>
      *
-     * @param signal the signal
-     * @param callback the callback
+     * @param signal   the signal to handle
+     * @param callback what to run on the loop when it arrives
      * @throws IllegalArgumentException for SIGKILL and SIGSTOP, which no process can catch, and
      *         for signals the JVM keeps for itself (SIGQUIT)
      */
-    public void addSignalHandler(dev.weft.process.Signal signal, Runnable callback) {
-        SignalHandlers.add(this, Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(callback, "callback"));
+    public void addSignalHandler(Signal signal, Runnable callback) {
+        Signals.addLoopHandler(this, Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(callback, "callback"));
     }
 
     /**
-     * {@link #addSignalHandler(dev.weft.process.Signal, Runnable)} by name: {@code "USR1"} or {@code "SIGUSR1"}.
+     * {@link #addSignalHandler(Signal, Runnable)} by name.
      *
-     * @param signal the signal
-     * @param callback the callback
+     * @param signal   {@code "USR1"} or {@code "SIGUSR1"}
+     * @param callback what to run on the loop when it arrives
      */
     public void addSignalHandler(String signal, Runnable callback) {
-        addSignalHandler(dev.weft.process.Signal.of(signal), callback);
+        addSignalHandler(Signal.of(signal), callback);
     }
 
     /**
@@ -856,18 +861,18 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @param signal the signal
      * @return false if this loop had no handler for it
      */
-    public boolean removeSignalHandler(dev.weft.process.Signal signal) {
-        return SignalHandlers.remove(this, Objects.requireNonNull(signal, "signal"));
+    public boolean removeSignalHandler(Signal signal) {
+        return Signals.removeLoopHandler(this, Objects.requireNonNull(signal, "signal"));
     }
 
     /**
-     * {@link #removeSignalHandler(dev.weft.process.Signal)} by name.
+     * {@link #removeSignalHandler(Signal)} by name.
      *
-     * @param signal the signal
-     * @return true if it did, false if there was nothing to do
+     * @param signal {@code "USR1"} or {@code "SIGUSR1"}
+     * @return false if this loop had no handler for it
      */
     public boolean removeSignalHandler(String signal) {
-        return removeSignalHandler(dev.weft.process.Signal.of(signal));
+        return removeSignalHandler(Signal.of(signal));
     }
 
     // ------------------------------------------------------------------ errors and debug

@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.InvalidStateException;
+import dev.weft.Signal;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
 import dev.weft.Weft;
