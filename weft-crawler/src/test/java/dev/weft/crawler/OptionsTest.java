@@ -133,4 +133,25 @@ class OptionsTest {
             sites.forEach(TestSite::close);
         }
     }
+
+    /** A redirect to another host is a hop under that host's rules: its robots.txt first, and a disallowed target never asked. */
+    @Test
+    void aRedirectToAnotherHostObeysThatHostsRobotsTxt() throws Exception {
+        try (TestSite home = TestSite.start(); TestSite other = TestSite.start("127.0.0.2")) {
+            home.html("/", "<a href=/go-ok>ok</a><a href=/go-private>private</a>")
+                    .page("/go-ok", r -> Response.redirect(302, other.url("/ok")))
+                    .page("/go-private", r -> Response.redirect(302, other.url("/private/x")));
+            other.robots("User-agent: *\nDisallow: /private/\n").html("/ok", "<title>ok</title>")
+                    .html("/private/x", "<title>secret</title>");
+            crawl(home.url("/")).scope(Scope.ANY).build().run();
+            assertEquals("/robots.txt", other.hits().getFirst().target(), "robots.txt first on the other host");
+            assertEquals(Set.of("/robots.txt", "/ok"), paths(other));
+            List<java.util.Map<String, Object>> row = Sql.sqlite(dir.resolve("c.db"),
+                    "SELECT error, final_url FROM pages WHERE url = '" + home.url("/go-private") + "'");
+            assertEquals("robots: the redirect target " + other.url("/private/x") + ": disallowed by robots.txt",
+                    row.getFirst().get("error"));
+            assertEquals(other.url("/ok"), Sql.sqlite(dir.resolve("c.db"),
+                    "SELECT final_url FROM pages WHERE url = '" + home.url("/go-ok") + "'").getFirst().get("final_url"));
+        }
+    }
 }
