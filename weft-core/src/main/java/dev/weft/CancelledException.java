@@ -13,7 +13,11 @@ import java.util.concurrent.CancellationException;
  */
 public class CancelledException extends CancellationException {
 
-    /** Creates a cancellation with an optional message (null for none). */
+    /**
+     * Creates a cancellation with an optional message (null for none).
+     *
+     * @param message what the cancellation says, or null
+     */
     public CancelledException(String message) {
         super(message);
     }

@@ -44,7 +44,7 @@ import org.slf4j.Logger;
  *
  * <p><b>Parts.</b> This class schedules: the ready queue, the inbox, tasks, running and closing.
  * The timers are a {@code TimerQueue}, the selector with its channels, callbacks and parked
- * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code SignalHandlers})
+ * {@link Readiness} waiters an {@code IoRegistry}; executors, signals ({@code Signals})
  * and debug reports ({@code Debug}, {@code Watchdog}) sit beside it.
  *
  * <p><b>Threads.</b> The loop runs on the thread that calls {@link #runForever()} (or on its own
@@ -128,7 +128,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Creates a loop on the real monotonic clock. */
+    /** {@return creates a loop on the real monotonic clock} */
     public static EventLoop create() {
         return new EventLoop(Clock.system());
     }
@@ -142,7 +142,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return new EventLoop(Clock.virtual());
     }
 
-    /** The loop of the calling task or loop thread, or null outside any loop. */
+    /** {@return the loop of the calling task or loop thread, or null outside any loop} */
     public static EventLoop current() {
         Task<?> t = Task.current();
         return t != null ? t.loop : LOOP_OF_THREAD.get();
@@ -167,25 +167,30 @@ public final class EventLoop implements Executor, AutoCloseable {
         return l != null && l.thread == t;
     }
 
-    /** True when the caller runs on this loop: its thread, or one of its tasks while running. */
+    /**
+     * {@return true when the caller runs on this loop: its thread, or one of its tasks while running}
+     * In compatibility mode a task of this loop that the loop let go on its own during a blocking
+     * JDK call rejoins the loop here first (see {@code docs/architecture.md}).
+     */
     public boolean inLoop() {
         Thread t = Thread.currentThread();
-        return t == thread || t == runningThread;
+        return t == thread || t == runningThread
+                || (t.isVirtual() && !SchedulerBridge.available() && Task.rejoinIfLent(this));
     }
 
     // ------------------------------------------------------------------ time
 
-    /** The loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary. */
+    /** {@return the loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary} */
     public double time() {
         return clock.nanoTime() / 1e9;
     }
 
-    /** The loop's clock in nanoseconds. */
+    /** {@return the loop's clock in nanoseconds} */
     public long nanoTime() {
         return clock.nanoTime();
     }
 
-    /** True if this loop runs on a virtual clock. */
+    /** {@return true if this loop runs on a virtual clock} */
     public boolean hasVirtualClock() {
         return clock.isVirtual();
     }
@@ -296,7 +301,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return spawn(name, body.asCoroutine());
     }
 
-    /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks}). */
+    /** {@return the tasks of this loop that are not done yet (asyncio's {@code all_tasks})} */
     public Set<Task<?>> allTasks() {
         Set<Task<?>> live = ConcurrentHashMap.newKeySet();
         for (Task<?> t : tasks) {
@@ -307,7 +312,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return live;
     }
 
-    /** The task running on this loop now, or null (loop thread only; see {@link Task#current()}). */
+    /** {@return the task running on this loop now, or null (loop thread only; see {@link Task#current()})} */
     public Task<?> runningTask() {
         return runningTask;
     }
@@ -444,17 +449,17 @@ public final class EventLoop implements Executor, AutoCloseable {
         return selecting;
     }
 
-    /** True while the loop runs. */
+    /** {@return true while the loop runs} */
     public boolean isRunning() {
         return state == State.RUNNING;
     }
 
-    /** True once closed. */
+    /** {@return true once closed} */
     public boolean isClosed() {
         return state == State.CLOSED;
     }
 
-    /** The loop's state. */
+    /** {@return the loop's state} */
     public State state() {
         return state;
     }
@@ -701,7 +706,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return runInExecutor(executor, fn.asCoroutine());
     }
 
-    /** The loop's default executor: a cached pool of daemon platform threads, made on first use. */
+    /** {@return the loop's default executor: a cached pool of daemon platform threads, made on first use} */
     public ExecutorService defaultExecutor() {
         ExecutorService ex = defaultExecutor;
         if (ex == null) {
@@ -733,31 +738,44 @@ public final class EventLoop implements Executor, AutoCloseable {
      * loop.addSignalHandler(Signal.HUP, () -> reloadConfig());
      * }</pre>
      *
+     * @param signal   the signal to handle
+     * @param callback what to run on the loop when it arrives
      * @throws IllegalArgumentException for SIGKILL and SIGSTOP, which no process can catch, and
      *         for signals the JVM keeps for itself (SIGQUIT)
      */
-    public void addSignalHandler(dev.weft.process.Signal signal, Runnable callback) {
-        SignalHandlers.add(this, Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(callback, "callback"));
+    public void addSignalHandler(Signal signal, Runnable callback) {
+        Signals.addLoopHandler(this, Objects.requireNonNull(signal, "signal"), Objects.requireNonNull(callback, "callback"));
     }
 
-    /** {@link #addSignalHandler(dev.weft.process.Signal, Runnable)} by name: {@code "USR1"} or {@code "SIGUSR1"}. */
+    /**
+     * {@link #addSignalHandler(Signal, Runnable)} by name.
+     *
+     * @param signal   {@code "USR1"} or {@code "SIGUSR1"}
+     * @param callback what to run on the loop when it arrives
+     */
     public void addSignalHandler(String signal, Runnable callback) {
-        addSignalHandler(dev.weft.process.Signal.of(signal), callback);
+        addSignalHandler(Signal.of(signal), callback);
     }
 
     /**
      * Removes this loop's handler for {@code signal}; when no loop handles it any more, the
      * handler installed before comes back. Safe from any thread.
      *
+     * @param signal the signal
      * @return false if this loop had no handler for it
      */
-    public boolean removeSignalHandler(dev.weft.process.Signal signal) {
-        return SignalHandlers.remove(this, Objects.requireNonNull(signal, "signal"));
+    public boolean removeSignalHandler(Signal signal) {
+        return Signals.removeLoopHandler(this, Objects.requireNonNull(signal, "signal"));
     }
 
-    /** {@link #removeSignalHandler(dev.weft.process.Signal)} by name. */
+    /**
+     * {@link #removeSignalHandler(Signal)} by name.
+     *
+     * @param signal {@code "USR1"} or {@code "SIGUSR1"}
+     * @return false if this loop had no handler for it
+     */
     public boolean removeSignalHandler(String signal) {
-        return removeSignalHandler(dev.weft.process.Signal.of(signal));
+        return removeSignalHandler(Signal.of(signal));
     }
 
     // ------------------------------------------------------------------ errors and debug
@@ -791,7 +809,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** True in debug mode. */
+    /** {@return true in debug mode} */
     public boolean debug() {
         return debug;
     }
@@ -801,7 +819,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.slowCallbackNanos = d.toNanos();
     }
 
-    /** The slow-step threshold. */
+    /** {@return the slow-step threshold} */
     public Duration slowCallbackDuration() {
         return Duration.ofNanos(slowCallbackNanos);
     }
@@ -812,7 +830,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t != null ? t : thread;
     }
 
-    /** The platform thread running this loop, or null when it is not running. */
+    /** {@return the platform thread running this loop, or null when it is not running} */
     public Thread thread() {
         return thread;
     }

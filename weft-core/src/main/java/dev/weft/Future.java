@@ -87,19 +87,35 @@ public class Future<T> {
         this(EventLoop.current());
     }
 
-    /** Creates a pending future whose done callbacks run on {@code loop} (null: inline). */
+    /**
+     * Creates a pending future whose done callbacks run on {@code loop} (null: inline).
+     *
+     * @param loop the loop that runs the done callbacks, or null to run them inline
+     */
     public Future(EventLoop loop) {
         this.loop = loop;
     }
 
-    /** Returns a future already done with {@code value}. */
+    /**
+     * Returns a future already done with {@code value}.
+     *
+     * @param <T> the result type
+     * @param value the result
+     * @return a future done with {@code value}
+     */
     public static <T> Future<T> completed(T value) {
         Future<T> f = new Future<>((EventLoop) null);
         f.setResult(value);
         return f;
     }
 
-    /** Returns a future already failed with {@code error}. */
+    /**
+     * Returns a future already failed with {@code error}.
+     *
+     * @param <T> the result type
+     * @param error the exception it failed with
+     * @return a future failed with {@code error}
+     */
     public static <T> Future<T> failed(Throwable error) {
         Future<T> f = new Future<>((EventLoop) null);
         f.setException(error);
@@ -109,6 +125,10 @@ public class Future<T> {
     /**
      * Adapts a {@link CompletionStage} (a {@code CompletableFuture}, a JDK HttpClient response…)
      * to a Weft future bound to the current loop, so that a task can {@link #await()} it.
+     *
+     * @param <T> the result type
+     * @param stage the stage to follow
+     * @return a future completed when {@code stage} is, with its result, exception or cancellation
      */
     public static <T> Future<T> of(CompletionStage<T> stage) {
         Future<T> f = new Future<>();
@@ -128,22 +148,22 @@ public class Future<T> {
         return f;
     }
 
-    /** The current state. */
+    /** {@return the current state} */
     public final State state() {
         return state;
     }
 
-    /** True once a result, an exception or a cancellation is set. */
+    /** {@return true once a result, an exception or a cancellation is set} */
     public final boolean isDone() {
         return state != State.PENDING;
     }
 
-    /** True if the future was cancelled. */
+    /** {@return true if the future was cancelled} */
     public final boolean isCancelled() {
         return state == State.CANCELLED;
     }
 
-    /** The loop this future belongs to, or null. */
+    /** {@return the loop this future belongs to, or null} */
     public final EventLoop loop() {
         return loop;
     }
@@ -151,6 +171,7 @@ public class Future<T> {
     /**
      * Sets the result.
      *
+     * @param value the result
      * @throws InvalidStateException if the future is already done
      */
     public final void setResult(T value) {
@@ -159,7 +180,12 @@ public class Future<T> {
         }
     }
 
-    /** Sets the result unless the future is done; returns whether it was set. */
+    /**
+     * Sets the result unless the future is done; returns whether it was set.
+     *
+     * @param value the result
+     * @return true if it was set, false if the future was already done
+     */
     public final boolean trySetResult(T value) {
         return complete(State.RESULT, value);
     }
@@ -167,6 +193,7 @@ public class Future<T> {
     /**
      * Sets the exception.
      *
+     * @param error the exception (a {@link CancelledException} cancels the future)
      * @throws InvalidStateException if the future is already done
      */
     public final void setException(Throwable error) {
@@ -175,7 +202,12 @@ public class Future<T> {
         }
     }
 
-    /** Sets the exception unless the future is done; returns whether it was set. */
+    /**
+     * Sets the exception unless the future is done; returns whether it was set.
+     *
+     * @param error the exception (a {@link CancelledException} cancels the future)
+     * @return true if it was set, false if the future was already done
+     */
     public final boolean trySetException(Throwable error) {
         Objects.requireNonNull(error, "error");
         if (error instanceof CancelledException c) {
@@ -184,7 +216,11 @@ public class Future<T> {
         return complete(State.FAILED, error);
     }
 
-    /** Cancels the future; returns false if it was already done. */
+    /**
+     * Cancels the future.
+     *
+     * @return false if it was already done
+     */
     public boolean cancel() {
         return cancel(null);
     }
@@ -193,6 +229,7 @@ public class Future<T> {
      * Cancels the future with a message that the {@link CancelledException} will carry.
      * For a plain future this completes it at once; a {@link Task} is only asked to stop.
      *
+     * @param message what the {@link CancelledException} says, or null
      * @return false if the future was already done
      */
     public boolean cancel(String message) {
@@ -202,6 +239,7 @@ public class Future<T> {
     /**
      * Returns the result without waiting.
      *
+     * @return the result
      * @throws InvalidStateException if the future is pending
      * @throws CancelledException if it was cancelled
      * @throws RuntimeException the exception it failed with (a checked one wrapped in
@@ -225,6 +263,7 @@ public class Future<T> {
     /**
      * Returns the exception the future failed with, or null if it has a result.
      *
+     * @return the exception, or null
      * @throws InvalidStateException if the future is pending
      * @throws CancelledException if it was cancelled
      */
@@ -243,6 +282,8 @@ public class Future<T> {
     /**
      * The outcome as a value: the result, the exception, or the {@link CancelledException}.
      * This is what {@link Weft#gatherReturningExceptions} collects.
+     *
+     * @return the result, the exception or the cancellation
      */
     public final Object outcome() {
         if (state == State.PENDING) {
@@ -259,6 +300,7 @@ public class Future<T> {
      * this future has finished — also when it finished with a result, and also when it had
      * finished just before the cancel but the task had not resumed yet.
      *
+     * @return the result
      * @throws CancelledException if the caller or the future was cancelled
      * @throws RuntimeException the future's exception (checked ones wrapped in {@link TaskFailedException})
      */
@@ -277,6 +319,8 @@ public class Future<T> {
      * Waits at most {@code timeout} for the future; unlike {@link Weft#waitFor} it leaves the
      * future running when the time is up.
      *
+     * @param timeout the longest wait
+     * @return the result
      * @throws TimeoutException if the future is still pending after {@code timeout}
      */
     public final T await(Duration timeout) {
@@ -392,6 +436,8 @@ public class Future<T> {
     /**
      * Adds a callback run on the future's loop once it is done (at once, via the loop, if it
      * is already done). The callback gets this future.
+     *
+     * @param callback what to run, given this future
      */
     @SuppressWarnings("unchecked")
     public final void addDoneCallback(Consumer<? super Future<T>> callback) {
@@ -402,7 +448,12 @@ public class Future<T> {
         }
     }
 
-    /** Removes every registration of {@code callback}; returns how many were removed. */
+    /**
+     * Removes every registration of {@code callback}; returns how many were removed.
+     *
+     * @param callback the callback to remove
+     * @return how many registrations were removed
+     */
     public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
         int removed = 0;
         synchronized (this) {
@@ -435,7 +486,7 @@ public class Future<T> {
         }
     }
 
-    /** Converts to a CompletableFuture that completes when this future does. */
+    /** {@return a CompletableFuture that completes when this future does} */
     public final CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>();
         addDirectCallback(f -> {

@@ -20,7 +20,7 @@ public class Handle implements Runnable {
         cancelled = true;
     }
 
-    /** True once {@link #cancel()} was called. */
+    /** {@return true once {@link #cancel()} was called} */
     public boolean isCancelled() {
         return cancelled;
     }

@@ -90,12 +90,12 @@ public final class LoopGroup implements AutoCloseable {
         }
     }
 
-    /** One loop per available core. */
+    /** {@return one loop per available core} */
     public static LoopGroup perCore() {
         return new LoopGroup(Runtime.getRuntime().availableProcessors());
     }
 
-    /** The number of loops. */
+    /** {@return the number of loops} */
     public int size() {
         return loops.size();
     }
@@ -105,7 +105,7 @@ public final class LoopGroup implements AutoCloseable {
         return loops.get(index);
     }
 
-    /** The next loop, round-robin. */
+    /** {@return the next loop, round-robin} */
     public EventLoop next() {
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }

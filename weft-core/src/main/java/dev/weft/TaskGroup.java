@@ -35,7 +35,11 @@ import java.util.Objects;
  */
 public final class TaskGroup implements AutoCloseable {
 
-    /** The body of {@link #run(GroupBody)}. */
+    /**
+     * The body of {@link #run(GroupBody)}.
+     *
+     * @param <T> the body's result type
+     */
     @FunctionalInterface
     public interface GroupBody<T> {
         /** Runs with the open group. */
@@ -57,7 +61,7 @@ public final class TaskGroup implements AutoCloseable {
         this.owner = owner;
     }
 
-    /** Opens a group whose children run on the current loop. */
+    /** {@return opens a group whose children run on the current loop} */
     public static TaskGroup open() {
         return new TaskGroup(EventLoop.running(), Task.current());
     }
@@ -194,7 +198,7 @@ public final class TaskGroup implements AutoCloseable {
         }
     }
 
-    /** The children spawned so far. */
+    /** {@return the children spawned so far} */
     public synchronized List<Task<?>> children() {
         return List.copyOf(children);
     }

@@ -21,7 +21,7 @@ public class TaskGroupException extends RuntimeException {
         }
     }
 
-    /** The failures, in the order they happened. */
+    /** {@return the failures, in the order they happened} */
     public List<Throwable> exceptions() {
         return exceptions;
     }

@@ -19,17 +19,17 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
         this.sequence = sequence;
     }
 
-    /** The deadline in the loop's clock, in seconds (comparable with {@link EventLoop#time()}). */
+    /** {@return the deadline in the loop's clock, in seconds (comparable with {@link EventLoop#time()})} */
     public double when() {
         return deadlineNanos / 1e9;
     }
 
-    /** The deadline in the loop's clock, in nanoseconds. */
+    /** {@return the deadline in the loop's clock, in nanoseconds} */
     public long deadlineNanos() {
         return deadlineNanos;
     }
 
-    /** True once the deadline passed and the callback was started. */
+    /** {@return true once the deadline passed and the callback was started} */
     public boolean hasFired() {
         return fired;
     }

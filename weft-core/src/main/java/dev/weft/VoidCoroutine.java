@@ -17,7 +17,7 @@ public interface VoidCoroutine {
     /** Runs the body. */
     void run() throws Exception;
 
-    /** Adapts this body to a {@link Coroutine} that returns null. */
+    /** {@return adapts this body to a {@link Coroutine} that returns null} */
     default Coroutine<Void> asCoroutine() {
         return () -> {
             run();

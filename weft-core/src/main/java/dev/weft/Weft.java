@@ -93,12 +93,12 @@ public final class Weft {
         return EventLoop.running().spawn(name, body);
     }
 
-    /** The task running the caller, or null (asyncio's {@code current_task}). */
+    /** {@return the task running the caller, or null (asyncio's {@code current_task})} */
     public static Task<?> currentTask() {
         return Task.current();
     }
 
-    /** The unfinished tasks of the current loop (asyncio's {@code all_tasks}). */
+    /** {@return the unfinished tasks of the current loop (asyncio's {@code all_tasks})} */
     public static Set<Task<?>> allTasks() {
         return EventLoop.running().allTasks();
     }
@@ -581,7 +581,7 @@ public final class Weft {
 
     // ------------------------------------------------------------------ introspection
 
-    /** A printable dump of the current loop's tasks: name, phase and stack of each. */
+    /** {@return a printable dump of the current loop's tasks: name, phase and stack of each} */
     public static String taskDump() {
         return TaskDump.of(EventLoop.running());
     }

@@ -126,12 +126,12 @@ public final class Parallel {
         return new Parallel(jobs, workers, listener, Objects.requireNonNull(description, "description"));
     }
 
-    /** The number of workers a map starts at most. */
+    /** {@return the number of workers a map starts at most} */
     public int jobs() {
         return jobs;
     }
 
-    /** The kind of worker threads. */
+    /** {@return the kind of worker threads} */
     public Workers workers() {
         return workers;
     }

@@ -16,12 +16,12 @@ public final class ParallelException extends RuntimeException {
         this.total = total;
     }
 
-    /** The position of the failing item in the input, from 0. */
+    /** {@return the position of the failing item in the input, from 0} */
     public int index() {
         return index;
     }
 
-    /** How many items the map had. */
+    /** {@return how many items the map had} */
     public int total() {
         return total;
     }

@@ -93,7 +93,7 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
         maybeDraw();
     }
 
-    /** How many steps are finished. */
+    /** {@return how many steps are finished} */
     public synchronized long done() {
         return done;
     }

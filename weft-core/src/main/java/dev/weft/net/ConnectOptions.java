@@ -34,22 +34,27 @@ public final class ConnectOptions {
         this.limit = limit;
     }
 
-    /** Connect timeout 30 s (name resolution included), happy-eyeballs delay 250 ms, the system resolver, limit 64 KiB, no TLS. */
+    /** {@return the defaults: connect timeout 30 s (name resolution included), happy-eyeballs delay 250 ms, the system resolver, limit 64 KiB, no TLS} */
     public static ConnectOptions defaults() {
         return DEFAULTS;
     }
 
-    /** The longest time from the call to a connected socket, name resolution included. */
+    /** {@return the longest time from the call to a connected socket, name resolution included} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** Sets the connect timeout (null: none). */
+    /**
+     * Sets the connect timeout (null: none).
+     *
+     * @param timeout the longest time to connect, or null for none
+     * @return these options
+     */
     public ConnectOptions connectTimeout(Duration timeout) {
         return new ConnectOptions(timeout, happyEyeballsDelay, resolver, localAddress, limit, tls);
     }
 
-    /** How long one address may try before the next one starts in parallel (RFC 8305). */
+    /** {@return how long one address may try before the next one starts in parallel (RFC 8305)} */
     public Duration happyEyeballsDelay() {
         return happyEyeballsDelay;
     }
@@ -60,7 +65,7 @@ public final class ConnectOptions {
                 tls);
     }
 
-    /** The resolver for host names. */
+    /** {@return the resolver for host names} */
     public Resolver resolver() {
         return resolver;
     }
@@ -71,7 +76,7 @@ public final class ConnectOptions {
                 limit, tls);
     }
 
-    /** The local address to bind before connecting, or null. */
+    /** {@return the local address to bind before connecting, or null} */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
@@ -81,7 +86,7 @@ public final class ConnectOptions {
         return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, local, limit, tls);
     }
 
-    /** The reader's line and separator limit. */
+    /** {@return the reader's line and separator limit} */
     public int limit() {
         return limit;
     }
@@ -91,7 +96,7 @@ public final class ConnectOptions {
         return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, localAddress, limit, tls);
     }
 
-    /** The TLS settings, or null for a plain connection. */
+    /** {@return the TLS settings, or null for a plain connection} */
     public TlsOptions tls() {
         return tls;
     }

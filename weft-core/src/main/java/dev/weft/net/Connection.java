@@ -24,32 +24,32 @@ public final class Connection implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** The reading half. */
+    /** {@return the reading half} */
     public StreamReader reader() {
         return reader;
     }
 
-    /** The writing half. */
+    /** {@return the writing half} */
     public StreamWriter writer() {
         return writer;
     }
 
-    /** The peer's address. */
+    /** {@return the peer's address} */
     public SocketAddress remoteAddress() {
         return writer.remoteAddress();
     }
 
-    /** The local address. */
+    /** {@return the local address} */
     public SocketAddress localAddress() {
         return writer.localAddress();
     }
 
-    /** The TLS session, or null on a plain connection. */
+    /** {@return the TLS session, or null on a plain connection} */
     public SSLSession tlsSession() {
         return writer.tlsSession();
     }
 
-    /** The protocol agreed with ALPN (for example {@code "h2"}), or null: plain connection or none agreed. */
+    /** {@return the protocol agreed with ALPN (for example {@code "h2"}), or null: plain connection or none agreed} */
     public String alpnProtocol() {
         return writer.alpnProtocol();
     }

@@ -8,6 +8,12 @@ package dev.weft.net;
 @FunctionalInterface
 public interface ConnectionHandler {
 
-    /** Serves the connection whose two halves are {@code reader} and {@code writer}. */
+    /**
+     * Serves the connection whose two halves are {@code reader} and {@code writer}.
+     *
+     * @param reader the connection's reading half
+     * @param writer the connection's writing half
+     * @throws Exception anything; the server logs it and closes the connection
+     */
     void handle(StreamReader reader, StreamWriter writer) throws Exception;
 }

@@ -18,7 +18,7 @@ public record Datagram(byte[] data, SocketAddress from, boolean truncated) {
         this(data, from, false);
     }
 
-    /** The payload decoded as UTF-8. */
+    /** {@return the payload decoded as UTF-8} */
     public String text() {
         return new String(data, StandardCharsets.UTF_8);
     }

@@ -133,7 +133,7 @@ public final class DatagramEndpoint implements AutoCloseable {
 
     // ------------------------------------------------------------------ settings
 
-    /** The longest datagram {@link #receive} returns whole. */
+    /** {@return the longest datagram {@link #receive} returns whole} */
     public int maxDatagramSize() {
         return maxDatagramSize;
     }
@@ -147,22 +147,22 @@ public final class DatagramEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** The local address (with the port chosen when bound to port 0). */
+    /** {@return the local address (with the port chosen when bound to port 0)} */
     public InetSocketAddress localAddress() {
         return local;
     }
 
-    /** The local port. */
+    /** {@return the local port} */
     public int port() {
         return local.getPort();
     }
 
-    /** The peer of a connected endpoint, or null. */
+    /** {@return the peer of a connected endpoint, or null} */
     public InetSocketAddress remoteAddress() {
         return remote;
     }
 
-    /** True until {@link #close()}. */
+    /** {@return true until {@link #close()}} */
     public boolean isOpen() {
         return channel.isOpen();
     }

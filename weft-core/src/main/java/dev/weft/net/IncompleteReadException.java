@@ -19,12 +19,12 @@ public class IncompleteReadException extends EOFException {
         this.expected = expected;
     }
 
-    /** The bytes read before the end of the stream. */
+    /** {@return the bytes read before the end of the stream} */
     public byte[] partial() {
         return partial.clone();
     }
 
-    /** The number of bytes expected, or -1 when reading up to a separator. */
+    /** {@return the number of bytes expected, or -1 when reading up to a separator} */
     public long expected() {
         return expected;
     }

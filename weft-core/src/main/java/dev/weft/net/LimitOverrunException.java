@@ -17,7 +17,7 @@ public class LimitOverrunException extends IOException {
         this.consumed = consumed;
     }
 
-    /** How many bytes were buffered when the limit was hit. */
+    /** {@return how many bytes were buffered when the limit was hit} */
     public long consumed() {
         return consumed;
     }

@@ -283,27 +283,27 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------ introspection
 
-    /** The bound address (for port 0: the port the system chose). */
+    /** {@return the bound address (for port 0: the port the system chose)} */
     public SocketAddress address() {
         return address;
     }
 
-    /** The bound TCP port, or -1 for a Unix domain socket. */
+    /** {@return the bound TCP port, or -1 for a Unix domain socket} */
     public int port() {
         return address instanceof InetSocketAddress i ? i.getPort() : -1;
     }
 
-    /** Connections being served now. */
+    /** {@return connections being served now} */
     public int activeConnections() {
         return active.get();
     }
 
-    /** Connections accepted since the start. */
+    /** {@return connections accepted since the start} */
     public int acceptedConnections() {
         return accepted.get();
     }
 
-    /** True until {@link #close()}. */
+    /** {@return true until {@link #close()}} */
     public boolean isServing() {
         return !closing;
     }

@@ -32,12 +32,12 @@ public final class ServerOptions {
         this.limit = limit;
     }
 
-    /** Backlog 4096, no cap on connections, handlers on the server's loop, limit 64 KiB, no TLS. */
+    /** {@return backlog 4096, no cap on connections, handlers on the server's loop, limit 64 KiB, no TLS} */
     public static ServerOptions defaults() {
         return DEFAULTS;
     }
 
-    /** The listen backlog (the kernel caps it at {@code net.core.somaxconn}). */
+    /** {@return the listen backlog (the kernel caps it at {@code net.core.somaxconn})} */
     public int backlog() {
         return backlog;
     }
@@ -47,7 +47,7 @@ public final class ServerOptions {
         return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
     }
 
-    /** The most connections served at once; further ones wait in the backlog until one ends. */
+    /** {@return the most connections served at once; further ones wait in the backlog until one ends} */
     public int maxConnections() {
         return maxConnections;
     }
@@ -60,7 +60,7 @@ public final class ServerOptions {
         return new ServerOptions(backlog, max, loops, reusePort, limit, tls);
     }
 
-    /** The loops that run the handlers (round robin), or null for the server's own loop. */
+    /** {@return the loops that run the handlers (round robin), or null for the server's own loop} */
     public LoopGroup loops() {
         return loops;
     }
@@ -70,7 +70,7 @@ public final class ServerOptions {
         return new ServerOptions(backlog, maxConnections, group, reusePort, limit, tls);
     }
 
-    /** Whether {@code SO_REUSEPORT} is set (several processes on one port). */
+    /** {@return whether {@code SO_REUSEPORT} is set (several processes on one port)} */
     public boolean reusePort() {
         return reusePort;
     }
@@ -80,7 +80,7 @@ public final class ServerOptions {
         return new ServerOptions(backlog, maxConnections, loops, on, limit, tls);
     }
 
-    /** The readers' line and separator limit. */
+    /** {@return the readers' line and separator limit} */
     public int limit() {
         return limit;
     }
@@ -90,7 +90,7 @@ public final class ServerOptions {
         return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
     }
 
-    /** The TLS settings, or null for plain connections. */
+    /** {@return the TLS settings, or null for plain connections} */
     public TlsOptions tls() {
         return tls;
     }

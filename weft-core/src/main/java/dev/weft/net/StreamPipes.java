@@ -37,7 +37,7 @@ public final class StreamPipes {
             this.reader = reader;
         }
 
-        /** The reader. */
+        /** {@return the reader} */
         public StreamReader reader() {
             return reader;
         }

@@ -59,7 +59,7 @@ public final class StreamReader {
 
     // ------------------------------------------------------------------ settings
 
-    /** The most bytes a line or separator search may buffer. */
+    /** {@return the most bytes a line or separator search may buffer} */
     public int limit() {
         return limit;
     }
@@ -129,7 +129,7 @@ public final class StreamReader {
         return n > 0;
     }
 
-    /** The peer's address. */
+    /** {@return the peer's address} */
     public SocketAddress remoteAddress() {
         return transport.remoteAddress();
     }
@@ -305,17 +305,17 @@ public final class StreamReader {
         return out;
     }
 
-    /** True once the peer closed its side and every byte was consumed. */
+    /** {@return true once the peer closed its side and every byte was consumed} */
     public boolean atEof() {
         return eof && start == end;
     }
 
-    /** The number of bytes buffered and not consumed yet. */
+    /** {@return the number of bytes buffered and not consumed yet} */
     public int buffered() {
         return end - start;
     }
 
-    /** A blocking {@link InputStream} view, for code that wants one; use it from the stream's task. */
+    /** {@return a blocking {@link InputStream} view, for code that wants one; use it from the stream's task} */
     public InputStream asInputStream() {
         return new InputStream() {
             @Override

@@ -41,22 +41,44 @@ public final class StreamWriter implements AutoCloseable {
         this.transport = transport;
     }
 
-    /** Buffers or sends {@code data}; never blocks. */
+    /**
+     * Buffers or sends {@code data}; never blocks.
+     *
+     * @param data the bytes to send
+     * @throws IOException if the connection failed or is closing
+     */
     public void write(byte[] data) throws IOException {
         transport.write(ByteBuffer.wrap(data));
     }
 
-    /** Buffers or sends {@code len} bytes of {@code data} from {@code off}; never blocks. */
+    /**
+     * Buffers or sends {@code len} bytes of {@code data} from {@code off}; never blocks.
+     *
+     * @param data the bytes to send from
+     * @param off where the bytes start in {@code data}
+     * @param len how many bytes to send
+     * @throws IOException if the connection failed or is closing
+     */
     public void write(byte[] data, int off, int len) throws IOException {
         transport.write(ByteBuffer.wrap(data, off, len));
     }
 
-    /** Buffers or sends the remaining bytes of {@code data} (consumed); never blocks. */
+    /**
+     * Buffers or sends the remaining bytes of {@code data} (consumed); never blocks.
+     *
+     * @param data the bytes to send, from its position to its limit
+     * @throws IOException if the connection failed or is closing
+     */
     public void write(ByteBuffer data) throws IOException {
         transport.write(data);
     }
 
-    /** Buffers or sends {@code text} encoded as UTF-8; never blocks. */
+    /**
+     * Buffers or sends {@code text} encoded as UTF-8; never blocks.
+     *
+     * @param text the text to send
+     * @throws IOException if the connection failed or is closing
+     */
     public void write(String text) throws IOException {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -65,6 +87,8 @@ public final class StreamWriter implements AutoCloseable {
      * Waits while more than the high-water mark is buffered, until the buffer is down to the
      * low-water mark; returns at once otherwise. A cancellation point. Throws the connection's
      * error if sending failed (for example {@code Connection reset by peer}).
+     *
+     * @throws IOException if sending failed
      */
     public void drain() throws IOException {
         if (transport.bufferedBytes() > highWater) {
@@ -78,6 +102,9 @@ public final class StreamWriter implements AutoCloseable {
     /**
      * Sets the write buffer's high- and low-water marks (asyncio's
      * {@code set_write_buffer_limits}); {@code low} defaults to a quarter of {@code high}.
+     *
+     * @param high the most bytes buffered before {@link #drain()} waits
+     * @param low the bytes buffered at which waiting writers go on
      */
     public void setWriteBufferLimits(long high, long low) {
         if (high < 0 || low < 0 || low > high) {
@@ -87,12 +114,16 @@ public final class StreamWriter implements AutoCloseable {
         lowWater = low;
     }
 
-    /** Bytes written but not yet handed to the operating system. */
+    /** {@return bytes written but not yet handed to the operating system} */
     public long bufferedAmount() {
         return transport.bufferedBytes();
     }
 
-    /** Closes the sending direction after the buffer is flushed (half-close); the peer reads end of stream. */
+    /**
+     * Closes the sending direction after the buffer is flushed (half-close); the peer reads end of stream.
+     *
+     * @throws IOException if the connection failed
+     */
     public void writeEof() throws IOException {
         transport.shutdownOutput();
     }
@@ -111,32 +142,36 @@ public final class StreamWriter implements AutoCloseable {
         transport.abort();
     }
 
-    /** Waits until the connection is closed. */
+    /**
+     * Waits until the connection is closed.
+     *
+     * @throws IOException if the connection failed
+     */
     public void waitClosed() throws IOException {
         transport.awaitClosed();
     }
 
-    /** True once {@link #close()} was called or the connection failed. */
+    /** {@return true once {@link #close()} was called or the connection failed} */
     public boolean isClosing() {
         return transport.isClosing();
     }
 
-    /** The local address. */
+    /** {@return the local address} */
     public SocketAddress localAddress() {
         return transport.localAddress();
     }
 
-    /** The peer's address. */
+    /** {@return the peer's address} */
     public SocketAddress remoteAddress() {
         return transport.remoteAddress();
     }
 
-    /** The TLS session, or null on a plain connection. */
+    /** {@return the TLS session, or null on a plain connection} */
     public SSLSession tlsSession() {
         return transport.tlsSession();
     }
 
-    /** The protocol agreed with ALPN (for example {@code "h2"} or {@code "http/1.1"}), or null: plain connection or none agreed. */
+    /** {@return the protocol agreed with ALPN (for example {@code "h2"} or {@code "http/1.1"}), or null: plain connection or none agreed} */
     public String alpnProtocol() {
         return transport.alpnProtocol();
     }
@@ -146,7 +181,7 @@ public final class StreamWriter implements AutoCloseable {
         return transport;
     }
 
-    /** A blocking {@link OutputStream} view whose {@code flush()} drains; use it from the stream's task. */
+    /** {@return a blocking {@link OutputStream} view whose {@code flush()} drains; use it from the stream's task} */
     public OutputStream asOutputStream() {
         return new OutputStream() {
             @Override

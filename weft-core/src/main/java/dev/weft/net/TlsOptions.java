@@ -144,7 +144,7 @@ public final class TlsOptions {
 
     // ------------------------------------------------------------------ factories
 
-    /** Client defaults: the JDK trust store, certificate and host name verification on (see the class comment). */
+    /** {@return client defaults: the JDK trust store, certificate and host name verification on (see the class comment)} */
     public static TlsOptions client() {
         return CLIENT;
     }
@@ -184,17 +184,17 @@ public final class TlsOptions {
 
     // ------------------------------------------------------------------ settings
 
-    /** True for server options. */
+    /** {@return true for server options} */
     public boolean isServer() {
         return server;
     }
 
-    /** True if certificate verification is off ({@link #insecure()}). */
+    /** {@return true if certificate verification is off ({@link #insecure()})} */
     public boolean isInsecure() {
         return insecure;
     }
 
-    /** Whether a client checks that the certificate names the host it connected to. */
+    /** {@return whether a client checks that the certificate names the host it connected to} */
     public boolean hostnameVerification() {
         return hostnameVerification;
     }
@@ -253,7 +253,7 @@ public final class TlsOptions {
         return clientCertificate(keyStoreOf(certChainPem, keyPem, pw), pw);
     }
 
-    /** The ALPN protocols, in order of preference (empty: no ALPN). */
+    /** {@return the ALPN protocols, in order of preference (empty: no ALPN)} */
     public List<String> alpn() {
         return alpn;
     }
@@ -268,7 +268,7 @@ public final class TlsOptions {
         return new TlsOptions(s);
     }
 
-    /** The enabled protocol versions, or null for the JDK's defaults. */
+    /** {@return the enabled protocol versions, or null for the JDK's defaults} */
     public List<String> protocols() {
         return protocols;
     }
@@ -280,7 +280,7 @@ public final class TlsOptions {
         return new TlsOptions(s);
     }
 
-    /** The longest time a handshake may take, or null for no limit. */
+    /** {@return the longest time a handshake may take, or null for no limit} */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
@@ -292,7 +292,7 @@ public final class TlsOptions {
         return new TlsOptions(s);
     }
 
-    /** Whether a server asks for client certificates. */
+    /** {@return whether a server asks for client certificates} */
     public ClientAuth clientAuth() {
         return clientAuth;
     }

@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.EventLoop;
 import dev.weft.Future;
 import dev.weft.InvalidStateException;
+import dev.weft.Signal;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
 import dev.weft.Weft;
@@ -84,12 +85,12 @@ public final class Subprocess implements AutoCloseable {
      */
     public record Output(byte[] stdout, byte[] stderr, int exitCode) {
 
-        /** stdout decoded as UTF-8, or null. */
+        /** {@return stdout decoded as UTF-8, or null} */
         public String stdoutText() {
             return stdout == null ? null : new String(stdout, StandardCharsets.UTF_8);
         }
 
-        /** stderr decoded as UTF-8, or null. */
+        /** {@return stderr decoded as UTF-8, or null} */
         public String stderrText() {
             return stderr == null ? null : new String(stderr, StandardCharsets.UTF_8);
         }
@@ -263,17 +264,17 @@ public final class Subprocess implements AutoCloseable {
 
     // ------------------------------------------------------------------ state
 
-    /** The child's process id. */
+    /** {@return the child's process id} */
     public long pid() {
         return process.pid();
     }
 
-    /** The command as started ({@code [/bin/sh, -c, ...]} for {@link #shell}). */
+    /** {@return the command as started ({@code [/bin/sh, -c, ...]} for {@link #shell})} */
     public List<String> command() {
         return command;
     }
 
-    /** The JDK's handle of the child, e.g. for {@code descendants()}. */
+    /** {@return the JDK's handle of the child, e.g} for {@code descendants()}. */
     public ProcessHandle toHandle() {
         return process.toHandle();
     }

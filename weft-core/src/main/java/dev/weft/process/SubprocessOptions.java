@@ -63,17 +63,17 @@ public final class SubprocessOptions {
         this.maxOutput = maxOutput;
     }
 
-    /** All streams inherited, this JVM's directory and environment, limit 64 KiB, communicate cap 64 MiB. */
+    /** {@return all streams inherited, this JVM's directory and environment, limit 64 KiB, communicate cap 64 MiB} */
     public static SubprocessOptions defaults() {
         return DEFAULTS;
     }
 
-    /** {@link #defaults()} with stdin, stdout and stderr all piped. */
+    /** {@return {@link #defaults()} with stdin, stdout and stderr all piped} */
     public static SubprocessOptions piped() {
         return DEFAULTS.stdin(Redirect.PIPE).stdout(Redirect.PIPE).stderr(Redirect.PIPE);
     }
 
-    /** Where the child's stdin comes from. */
+    /** {@return where the child's stdin comes from} */
     public Redirect stdin() {
         return stdin;
     }
@@ -86,7 +86,7 @@ public final class SubprocessOptions {
         return new SubprocessOptions(r, stdout, stderr, cwd, env, extraEnv, limit, maxOutput);
     }
 
-    /** Where the child's stdout goes. */
+    /** {@return where the child's stdout goes} */
     public Redirect stdout() {
         return stdout;
     }
@@ -99,7 +99,7 @@ public final class SubprocessOptions {
         return new SubprocessOptions(stdin, r, stderr, cwd, env, extraEnv, limit, maxOutput);
     }
 
-    /** Where the child's stderr goes. */
+    /** {@return where the child's stderr goes} */
     public Redirect stderr() {
         return stderr;
     }
@@ -109,7 +109,7 @@ public final class SubprocessOptions {
         return new SubprocessOptions(stdin, stdout, Objects.requireNonNull(r), cwd, env, extraEnv, limit, maxOutput);
     }
 
-    /** The child's working directory, or null for this JVM's. */
+    /** {@return the child's working directory, or null for this JVM's} */
     public Path cwd() {
         return cwd;
     }
@@ -119,7 +119,7 @@ public final class SubprocessOptions {
         return new SubprocessOptions(stdin, stdout, stderr, dir, env, extraEnv, limit, maxOutput);
     }
 
-    /** The environment replacing this JVM's, or null to inherit it. */
+    /** {@return the environment replacing this JVM's, or null to inherit it} */
     public Map<String, String> env() {
         return env;
     }
@@ -130,7 +130,7 @@ public final class SubprocessOptions {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, copy, extraEnv, limit, maxOutput);
     }
 
-    /** Variables set on top of the inherited (or replaced) environment. */
+    /** {@return variables set on top of the inherited (or replaced) environment} */
     public Map<String, String> extraEnv() {
         return extraEnv;
     }
@@ -159,7 +159,7 @@ public final class SubprocessOptions {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, extraEnv, limit, maxOutput);
     }
 
-    /** The most bytes {@link Subprocess#communicate} collects from stdout, and from stderr. */
+    /** {@return the most bytes {@link Subprocess#communicate} collects from stdout, and from stderr} */
     public long maxOutput() {
         return maxOutput;
     }

@@ -473,7 +473,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
         }
     }
 
-    /** True once {@link #shutdown(boolean)} was called. */
+    /** {@return true once {@link #shutdown(boolean)} was called} */
     public boolean isShutDown() {
         synchronized (guard) {
             return state != State.OPEN;
@@ -492,19 +492,19 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
         }
     }
 
-    /** True if no item can be taken now ({@link #size()} is 0). */
+    /** {@return true if no item can be taken now ({@link #size()} is 0)} */
     public boolean isEmpty() {
         return size() == 0;
     }
 
-    /** True if a {@link #put} would wait now: the queue is bounded and has no free slot. */
+    /** {@return true if a {@link #put} would wait now: the queue is bounded and has no free slot} */
     public boolean isFull() {
         synchronized (guard) {
             return isFullLocked();
         }
     }
 
-    /** The bound given at construction; 0 for an unbounded queue. */
+    /** {@return the bound given at construction; 0 for an unbounded queue} */
     public int maxSize() {
         return maxSize;
     }

@@ -60,6 +60,7 @@ public final class Barrier {
     /**
      * Creates a barrier for {@code parties} tasks.
      *
+     * @param parties how many tasks must call {@link #await()} to pass
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public Barrier(int parties) {
@@ -171,19 +172,19 @@ public final class Barrier {
         }
     }
 
-    /** How many tasks must call {@link #await()} to pass. */
+    /** {@return how many tasks must call {@link #await()} to pass} */
     public int parties() {
         return parties;
     }
 
-    /** How many tasks wait in the current round. */
+    /** {@return how many tasks wait in the current round} */
     public int waiting() {
         synchronized (guard) {
             return arrived;
         }
     }
 
-    /** True if the barrier is broken (see {@link #abort()}). */
+    /** {@return true if the barrier is broken (see {@link #abort()})} */
     public boolean isBroken() {
         synchronized (guard) {
             return broken;

@@ -16,6 +16,7 @@ public final class BoundedSemaphore extends Semaphore {
     /**
      * Creates a semaphore with {@code permits} permits available and at most that many ever.
      *
+     * @param permits the permits available at the start, and the most there may ever be
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public BoundedSemaphore(int permits) {

@@ -8,7 +8,11 @@ package dev.weft.sync;
  */
 public class BrokenBarrierException extends IllegalStateException {
 
-    /** Creates the exception with a message saying why the barrier broke. */
+    /**
+     * Creates the exception with a message saying why the barrier broke.
+     *
+     * @param message why the barrier broke
+     */
     public BrokenBarrierException(String message) {
         super(message);
     }

@@ -61,12 +61,16 @@ public final class Condition {
         this(new Lock());
     }
 
-    /** Creates a condition over {@code lock} (several conditions may share one lock). */
+    /**
+     * Creates a condition over {@code lock} (several conditions may share one lock).
+     *
+     * @param lock the lock the condition waits with
+     */
     public Condition(Lock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
     }
 
-    /** The underlying lock. */
+    /** {@return the underlying lock} */
     public Lock underlyingLock() {
         return lock;
     }
@@ -81,12 +85,16 @@ public final class Condition {
         lock.release();
     }
 
-    /** Acquires the underlying lock for try-with-resources ({@link Lock#lock()}). */
+    /**
+     * Acquires the underlying lock for try-with-resources ({@link Lock#lock()}).
+     *
+     * @return the held lock, whose {@code close()} releases it
+     */
     public Lock.Held lock() {
         return lock.lock();
     }
 
-    /** True if the underlying lock is held. */
+    /** {@return true if the underlying lock is held} */
     public boolean isLocked() {
         return lock.isLocked();
     }
@@ -107,6 +115,8 @@ public final class Condition {
      * Like {@link #await()}, giving up after {@code timeout}: returns false if no signal came
      * in time. Either way the lock is held again when it returns (or throws).
      *
+     * @param timeout the longest wait for a signal
+     * @return true if a signal came, false if the time ran out
      * @throws CancelledException if the task is cancelled (the lock is re-acquired first)
      */
     public boolean await(Duration timeout) {
@@ -178,6 +188,7 @@ public final class Condition {
      * checks it, and while it is false {@link #await()}s and checks again. The predicate runs
      * while the lock is held. The caller must hold the lock. Always a cancellation point.
      *
+     * @param predicate what to wait for, checked with the lock held
      * @return the predicate's last value (true)
      * @throws InvalidStateException if the lock is not held
      * @throws CancelledException    if the calling task was cancelled (the lock is held again)
@@ -205,6 +216,7 @@ public final class Condition {
      * Wakes up to {@code n} waiting tasks, first come first served (asyncio's {@code notify(n)}).
      * The lock must be held. A waiter that withdrew meanwhile does not count.
      *
+     * @param n the most waiters to wake
      * @return how many waiters were woken
      * @throws InvalidStateException if the lock is not held
      */

@@ -62,7 +62,7 @@ public final class Event {
         }
     }
 
-    /** True if the event is set. */
+    /** {@return true if the event is set} */
     public boolean isSet() {
         synchronized (guard) {
             return set;

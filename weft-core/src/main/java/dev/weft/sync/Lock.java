@@ -125,7 +125,7 @@ public final class Lock {
         return next;
     }
 
-    /** True if the lock is held (by anyone). */
+    /** {@return true if the lock is held (by anyone)} */
     public boolean isLocked() {
         synchronized (guard) {
             return locked;
@@ -136,6 +136,7 @@ public final class Lock {
      * Acquires the lock and returns a handle whose {@link Held#close()} releases it, for
      * try-with-resources (asyncio's {@code async with lock}). Always a cancellation point.
      *
+     * @return the held lock, whose {@code close()} releases it
      * @throws CancelledException if the calling task is cancelled before it got the lock
      */
     public Held lock() {
@@ -146,6 +147,9 @@ public final class Lock {
     /**
      * Runs {@code body} while holding the lock and returns its result.
      *
+     * @param <T> the body's result type
+     * @param body what to run while holding the lock
+     * @return what the body returned
      * @throws CancelledException if the calling task is cancelled before it got the lock
      * @throws RuntimeException   what the body threw (checked exceptions wrapped in {@link TaskFailedException})
      */

@@ -54,6 +54,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     /**
      * Creates a semaphore with {@code permits} permits available.
      *
+     * @param permits the permits available at the start
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public Semaphore(int permits) {
@@ -148,14 +149,14 @@ public sealed class Semaphore permits BoundedSemaphore {
         }
     }
 
-    /** How many permits are available now (asyncio's {@code _value}). */
+    /** {@return how many permits are available now (asyncio's {@code _value})} */
     public int available() {
         synchronized (guard) {
             return available;
         }
     }
 
-    /** True if {@link #acquire()} would wait (asyncio's {@code locked()}): no permit is available. */
+    /** {@return true if {@link #acquire()} would wait (asyncio's {@code locked()}): no permit is available} */
     public boolean isLocked() {
         synchronized (guard) {
             return available == 0;
@@ -166,6 +167,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      * Takes a permit and returns a handle whose {@link Permit#close()} gives it back, for
      * try-with-resources (asyncio's {@code async with sem}). Always a cancellation point.
      *
+     * @return the permit, whose {@code close()} gives it back
      * @throws CancelledException if the calling task is cancelled before it got a permit
      */
     public Permit permit() {

@@ -105,7 +105,7 @@ public final class WaitList<V> {
         return line.isEmpty() ? null : line.removeFirst();
     }
 
-    /** Takes every ticket off the line, in order. Hold the guard; complete them after releasing it. */
+    /** {@return takes every ticket off the line, in order} Hold the guard; complete them after releasing it. */
     public List<Future<V>> pollAll() {
         assert Thread.holdsLock(guard) : "WaitList.pollAll() without holding the guard";
         List<Future<V>> all = new ArrayList<>(line);
@@ -113,13 +113,13 @@ public final class WaitList<V> {
         return all;
     }
 
-    /** How many tickets wait. Hold the guard. */
+    /** {@return how many tickets wait} Hold the guard. */
     public int size() {
         assert Thread.holdsLock(guard) : "WaitList.size() without holding the guard";
         return line.size();
     }
 
-    /** True if nobody waits. Hold the guard. */
+    /** {@return true if nobody waits} Hold the guard. */
     public boolean isEmpty() {
         assert Thread.holdsLock(guard) : "WaitList.isEmpty() without holding the guard";
         return line.isEmpty();

@@ -6,6 +6,13 @@ final class Args {
     private Args() {
     }
 
+    /** A bad command line: {@code ./weft example} prints the message and exits with status 2. */
+    static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
     /** The integer after {@code name}, or {@code fallback} when absent. */
     static int intOption(String[] args, String name, int fallback) {
         for (int i = 0; i < args.length - 1; i++) {
@@ -13,7 +20,7 @@ final class Args {
                 try {
                     return Integer.parseInt(args[i + 1]);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " needs a number, got " + args[i + 1], e);
+                    throw new UsageException(name + " needs a whole number, not '" + args[i + 1] + "'");
                 }
             }
         }
@@ -29,7 +36,7 @@ final class Args {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " needs a number, got " + v, e);
+            throw new UsageException(name + " needs a number, not '" + v + "'");
         }
     }
 
@@ -38,7 +45,7 @@ final class Args {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(name)) {
                 if (i == args.length - 1) {
-                    throw new IllegalArgumentException(name + " needs a value");
+                    throw new UsageException(name + " needs a value");
                 }
                 return args[i + 1];
             }

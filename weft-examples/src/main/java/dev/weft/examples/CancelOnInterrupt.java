@@ -5,6 +5,7 @@ import dev.weft.EventLoop;
 import dev.weft.Task;
 import dev.weft.Weft;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -69,52 +70,65 @@ public final class CancelOnInterrupt implements Example {
     @Override
     public void run(String[] args) {
         boolean weftRun = false;
+        double interruptAfter = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--interrupt-after" -> interruptAfter(Double.parseDouble(args[++i]));
+                case "--interrupt-after" -> {
+                    interruptAfter = Args.doubleOption(args, "--interrupt-after", -1);
+                    i++;
+                }
                 case "--weft-run" -> weftRun = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                default -> throw new Args.UsageException("unknown argument '" + args[i]
+                        + "' (takes --interrupt-after SECONDS and --weft-run)");
             }
         }
         System.out.println("pid " + ProcessHandle.current().pid() + ": press Ctrl-C (or kill -INT "
                 + ProcessHandle.current().pid() + ") within 4 s to cancel the tasks");
         if (weftRun) {
-            withWeftRun();
+            withWeftRun(interruptAfter);
         } else {
-            lowLevel();
+            lowLevel(interruptAfter);
         }
     }
 
     /** The seed, line by line, on a bare loop. */
-    private static void lowLevel() {
+    private static void lowLevel(double interruptAfter) {
         EventLoop loop = EventLoop.create();
         List<Task<Void>> tasks = List.of(
                 loop.spawn(() -> getHtml(2)), loop.spawn(() -> getHtml(3)), loop.spawn(() -> getHtml(4)));
         // except KeyboardInterrupt: the handler runs on a JVM signal thread; hand the work to the loop.
-        SignalHandler previous = Signal.handle(new Signal("INT"), sig -> loop.callSoonThreadsafe(() -> {
-            for (Task<?> task : loop.allTasks()) {
-                System.out.println(task.cancel());
-            }
-        }));
-        boolean interrupted = false;
+        AtomicBoolean interrupted = new AtomicBoolean();
+        SignalHandler previous = Signal.handle(new Signal("INT"), sig -> {
+            interrupted.set(true);
+            loop.callSoonThreadsafe(() -> {
+                for (Task<?> task : loop.allTasks()) {
+                    System.out.println(task.cancel());
+                }
+            });
+        });
+        interruptAfter(interruptAfter); // once the handler is in place
         try {
             loop.runUntilComplete(() -> Weft.wait(tasks));
         } catch (CancelledException e) {
-            interrupted = true;
             loop.stop();
             loop.runForever(); // one more pass: the cancelled tasks run their finally blocks
         } finally {
             loop.close();
             Signal.handle(new Signal("INT"), previous);
         }
-        if (interrupted) {
-            System.exit(130); // exit as an interrupted program does: 128 + SIGINT (2)
+        // Exit as an interrupted program does, 128 + SIGINT (2), whenever the signal came: also
+        // when the main task's wait was already over (every task cancelled) as its own
+        // cancellation arrived, so that nothing was left to throw CancelledException at it.
+        if (interrupted.get()) {
+            System.exit(130);
         }
     }
 
     /** The same with {@code Weft.run}: its SIGINT handler cancels main, then every other task. */
-    private static void withWeftRun() {
+    private static void withWeftRun(double interruptAfter) {
         Weft.run(() -> {
+            interruptAfter(interruptAfter); // Weft.run's handlers are in place
+
             List<Task<Void>> tasks = List.of(
                     Weft.spawn(() -> getHtml(2)), Weft.spawn(() -> getHtml(3)), Weft.spawn(() -> getHtml(4)));
             try {
@@ -126,8 +140,11 @@ public final class CancelOnInterrupt implements Example {
         });
     }
 
-    /** Sends this process a real SIGINT after {@code seconds}, as Ctrl-C would. */
+    /** Sends this process a real SIGINT after {@code seconds} (none if negative), as Ctrl-C would. */
     private static void interruptAfter(double seconds) {
+        if (seconds < 0) {
+            return;
+        }
         Thread.ofPlatform().daemon().name("interrupt-after").start(() -> {
             try {
                 Thread.sleep((long) (seconds * 1000));

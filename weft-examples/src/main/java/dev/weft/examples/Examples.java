@@ -35,7 +35,12 @@ public final class Examples {
         }
         for (Example e : all) {
             if (e.name().equals(args[0])) {
-                e.run(Arrays.copyOfRange(args, 1, args.length));
+                try {
+                    e.run(Arrays.copyOfRange(args, 1, args.length));
+                } catch (Args.UsageException bad) {
+                    System.err.println("weft example " + e.name() + ": " + bad.getMessage());
+                    System.exit(2);
+                }
                 return;
             }
         }

@@ -42,4 +42,18 @@ class NetworkExamplesTest {
         server.close();
         server.waitClosed();
     }
+
+    @Test
+    void httpxHttp2ExampleSharesOneHttp2ConnectionForItsPages() throws Exception {
+        try (LocalHttpBin bin = new LocalHttpBin(true);
+                dev.weft.http.client.ClientSession client = dev.weft.http.client.ClientSession.builder().http2(true)
+                        .tls(bin.clientTls()).build()) {
+            List<Task<String>> pages = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                pages.add(Weft.spawn(() -> HttpxHttp2.fetchPage(client, bin.url("/get"))));
+            }
+            assertEquals(java.util.Collections.nCopies(10, "HTTP/2"), Weft.gather(pages));
+            assertEquals(1, client.pool().connectionsOpened());
+        }
+    }
 }

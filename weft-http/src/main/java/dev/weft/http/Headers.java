@@ -51,7 +51,7 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return h;
     }
 
-    /** A copy that can be changed independently. */
+    /** {@return a copy that can be changed independently} */
     public Headers copy() {
         return new Headers(new ArrayList<>(fields));
     }
@@ -146,7 +146,7 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return false;
     }
 
-    /** The distinct names, in first-seen order, lower-cased. */
+    /** {@return the distinct names, in first-seen order, lower-cased} */
     public Set<String> names() {
         Set<String> out = new LinkedHashSet<>();
         for (int i = 0; i < fields.size(); i += 2) {
@@ -155,12 +155,12 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return out;
     }
 
-    /** The number of fields (a name with two values counts twice). */
+    /** {@return the number of fields (a name with two values counts twice)} */
     public int size() {
         return fields.size() / 2;
     }
 
-    /** True if there is no field. */
+    /** {@return true if there is no field} */
     public boolean isEmpty() {
         return fields.isEmpty();
     }

@@ -17,7 +17,7 @@ public class HttpProtocolException extends IOException {
         this.status = status;
     }
 
-    /** The status code that fits this violation. */
+    /** {@return the status code that fits this violation} */
     public int status() {
         return status;
     }

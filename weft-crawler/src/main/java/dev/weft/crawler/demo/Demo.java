@@ -72,7 +72,7 @@ public final class Demo {
             }
         }
 
-        /** @return 2,000 pages, 200 ms, 100 in flight, {@code demo.db} in the current folder */
+        /** {@return 2,000 pages, 200 ms, 100 in flight, {@code demo.db} in the current folder} */
         public static Settings defaults() {
             return new Settings(DemoSite.Options.DEFAULT_PAGES, DemoSite.Options.DEFAULT_LATENCY, DEFAULT_PER_HOST,
                     Path.of("demo.db"));

@@ -94,62 +94,69 @@ public final class DemoSite implements AutoCloseable {
             }
         }
 
-        /** @return 2,000 pages, 200 ms, 127.0.0.1, a free port, one host, seed 1, one loop */
+        /** {@return 2,000 pages, 200 ms, 127.0.0.1, a free port, one host, seed 1, one loop} */
         public static Options defaults() {
             return new Options(DEFAULT_PAGES, DEFAULT_LATENCY, "127.0.0.1", 0, 1, DEFAULT_SEED, 1);
         }
 
         /**
+         * {@return a copy with {@code n} pages}
+         *
          * @param n the pages
-         * @return a copy with {@code n} pages
          */
         public Options pages(int n) {
             return new Options(n, latency, host, port, hosts, seed, loops);
         }
 
         /**
+         * {@return a copy with latency {@code d}}
+         *
          * @param d the latency
-         * @return a copy with latency {@code d}
          */
         public Options latency(Duration d) {
             return new Options(pages, d, host, port, hosts, seed, loops);
         }
 
         /**
+         * {@return a copy bound to {@code h}}
+         *
          * @param h the address
-         * @return a copy bound to {@code h}
          */
         public Options host(String h) {
             return new Options(pages, latency, h, port, hosts, seed, loops);
         }
 
         /**
+         * {@return a copy on port {@code p}}
+         *
          * @param p the port
-         * @return a copy on port {@code p}
          */
         public Options port(int p) {
             return new Options(pages, latency, host, p, hosts, seed, loops);
         }
 
         /**
+         * {@return a copy on {@code n} loopback addresses}
+         *
          * @param n the number of hosts
-         * @return a copy on {@code n} loopback addresses
          */
         public Options hosts(int n) {
             return new Options(pages, latency, host, port, n, seed, loops);
         }
 
         /**
+         * {@return a copy generated from {@code s}}
+         *
          * @param s the seed
-         * @return a copy generated from {@code s}
          */
         public Options seed(long s) {
             return new Options(pages, latency, host, port, hosts, s, loops);
         }
 
         /**
+         * {@return a copy served by {@code n} loops}
+         *
          * @param n the loop threads
-         * @return a copy served by {@code n} loops
          */
         public Options loops(int n) {
             return new Options(pages, latency, host, port, hosts, seed, n);
@@ -169,8 +176,9 @@ public final class DemoSite implements AutoCloseable {
         }
 
         /**
+         * {@return the address of host {@code index}}
+         *
          * @param index 0 to {@code hosts - 1}
-         * @return the address of host {@code index}
          */
         public String address(int index) {
             Objects.checkIndex(index, hosts);
@@ -279,22 +287,22 @@ public final class DemoSite implements AutoCloseable {
             <body><h1>Not found</h1><p><a href="/">Back to the shop</a></p></body></html>
             """;
 
-    /** @return the options it was started with (the port as asked, see {@link #port()}) */
+    /** {@return the options it was started with (the port as asked, see {@link #port()})} */
     public Options options() {
         return options;
     }
 
-    /** @return the port every host listens on */
+    /** {@return the port every host listens on} */
     public int port() {
         return servers.get(0).port();
     }
 
-    /** @return the home page of the first host, e.g. {@code http://127.0.0.1:8080/} */
+    /** {@return the home page of the first host, e.g. {@code http://127.0.0.1:8080/}} */
     public String baseUrl() {
         return baseUrls().get(0);
     }
 
-    /** @return the home page of every host, in host order */
+    /** {@return the home page of every host, in host order} */
     public List<String> baseUrls() {
         List<String> urls = new ArrayList<>(servers.size());
         for (int i = 0; i < servers.size(); i++) {
@@ -304,17 +312,17 @@ public final class DemoSite implements AutoCloseable {
         return urls;
     }
 
-    /** @return the shop of the first host */
+    /** {@return the shop of the first host} */
     public Shop shop() {
         return shops.get(0);
     }
 
-    /** @return the shop of every host, in host order */
+    /** {@return the shop of every host, in host order} */
     public List<Shop> shops() {
         return shops;
     }
 
-    /** @return the requests answered (or being answered) since the start, every host together */
+    /** {@return the requests answered (or being answered) since the start, every host together} */
     public long requests() {
         return requests.get();
     }

@@ -17,12 +17,12 @@ import java.time.LocalDate;
 public record Product(int id, String name, int category, int listPage, long priceCents, int ratingTenths,
                       String imageUrl, LocalDate releaseDate) {
 
-    /** @return the price as the page shows it, e.g. {@code 123.45} */
+    /** {@return the price as the page shows it, e.g. {@code 123.45}} */
     public String price() {
         return priceCents / 100 + "." + String.format("%02d", priceCents % 100);
     }
 
-    /** @return the rating as the page shows it, e.g. {@code 4.2} */
+    /** {@return the rating as the page shows it, e.g. {@code 4.2}} */
     public String rating() {
         return ratingTenths / 10 + "." + ratingTenths % 10;
     }

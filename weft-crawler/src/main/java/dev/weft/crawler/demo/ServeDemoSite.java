@@ -28,6 +28,10 @@ public final class ServeDemoSite implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** The command, its options at their defaults (picocli sets them from the command line). */
+    public ServeDemoSite() {
+    }
+
     @Option(names = "--pages", paramLabel = "N", defaultValue = "2000",
             description = "pages answered with 200, all hosts together (default: ${DEFAULT-VALUE})")
     private int pages;

@@ -138,39 +138,40 @@ public final class Shop {
         return (a + b - 1) / b;
     }
 
-    /** @return the number of pages answered with 200 (robots.txt and the private section aside) */
+    /** {@return the number of pages answered with 200 (robots.txt and the private section aside)} */
     public int pages() {
         return pages;
     }
 
-    /** @return the seed the shop was generated from */
+    /** {@return the seed the shop was generated from} */
     public long seed() {
         return seed;
     }
 
-    /** @return the number of categories */
+    /** {@return the number of categories} */
     public int categories() {
         return categoryStart.length - 1;
     }
 
-    /** @return the number of products (ids 1 to this) */
+    /** {@return the number of products (ids 1 to this)} */
     public int products() {
         return products;
     }
 
-    /** @return the number of category list pages, all categories together */
+    /** {@return the number of category list pages, all categories together} */
     public int listPages() {
         return listPages;
     }
 
-    /** @return the number of help pages ({@code /help/1.html} …) */
+    /** {@return the number of help pages ({@code /help/1.html} …)} */
     public int helpPages() {
         return helpPages;
     }
 
     /**
+     * {@return its display name (plural)}
+     *
      * @param category a category index, 0 to {@link #categories()} - 1
-     * @return its display name (plural)
      */
     public String categoryName(int category) {
         checkCategory(category);
@@ -179,8 +180,9 @@ public final class Shop {
     }
 
     /**
+     * {@return the number of list pages of that category}
+     *
      * @param category a category index
-     * @return the number of list pages of that category
      */
     public int pagesOf(int category) {
         checkCategory(category);
@@ -188,9 +190,10 @@ public final class Shop {
     }
 
     /**
+     * {@return the ids of the products listed there, in order}
+     *
      * @param category a category index
      * @param page a page of it, from 1
-     * @return the ids of the products listed there, in order
      */
     public List<Integer> productsOn(int category, int page) {
         checkCategory(category);
@@ -207,8 +210,9 @@ public final class Shop {
     }
 
     /**
+     * {@return the product, computed from the seed}
+     *
      * @param id a product id, 1 to {@link #products()}
-     * @return the product, computed from the seed
      */
     public Product product(int id) {
         if (id < 1 || id > products) {
@@ -246,12 +250,12 @@ public final class Shop {
         }
     }
 
-    /** @return the ids of the products featured on the home page */
+    /** {@return the ids of the products featured on the home page} */
     public List<Integer> featured() {
         return spread(Math.min(FEATURED, products), 2);
     }
 
-    /** @return the ids of the products on {@code /coming-soon.html} */
+    /** {@return the ids of the products on {@code /coming-soon.html}} */
     public List<Integer> comingSoon() {
         return spread(Math.min(COMING_SOON, products), 1);
     }

@@ -36,20 +36,23 @@ public final class ShopPages {
     private final Shop shop;
 
     /**
+     * Renders the pages of {@code shop}.
+     *
      * @param shop the shop whose pages to render
      */
     public ShopPages(Shop shop) {
         this.shop = java.util.Objects.requireNonNull(shop, "shop");
     }
 
-    /** @return the shop rendered */
+    /** {@return the shop rendered} */
     public Shop shop() {
         return shop;
     }
 
     /**
+     * {@return the media type of the page at {@code path}}
+     *
      * @param path a URL path without query or fragment, e.g. {@code /product/7.html}
-     * @return the media type of the page at {@code path}
      */
     public static String contentType(String path) {
         return path.endsWith(".txt") ? "text/plain; charset=utf-8" : "text/html; charset=utf-8";

@@ -15,33 +15,37 @@ public final class ShopPaths {
     }
 
     /**
+     * {@return {@code /category/C/page/P.html}}
+     *
      * @param category a category index
      * @param page a page number, from 1
-     * @return {@code /category/C/page/P.html}
      */
     public static String listPage(int category, int page) {
         return "/category/" + category + "/page/" + page + ".html";
     }
 
     /**
+     * {@return {@code /product/ID.html}}
+     *
      * @param id a product id
-     * @return {@code /product/ID.html}
      */
     public static String product(int id) {
         return "/product/" + id + ".html";
     }
 
     /**
+     * {@return {@code /help/K.html}}
+     *
      * @param k a help page number, from 1
-     * @return {@code /help/K.html}
      */
     public static String help(int k) {
         return "/help/" + k + ".html";
     }
 
     /**
+     * {@return {@code /discontinued/ID.html}, a page that does not exist}
+     *
      * @param id a product id
-     * @return {@code /discontinued/ID.html}, a page that does not exist
      */
     public static String discontinued(int id) {
         return "/discontinued/" + id + ".html";

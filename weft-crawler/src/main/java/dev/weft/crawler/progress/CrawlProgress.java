@@ -26,6 +26,8 @@ public final class CrawlProgress implements CrawlListener {
     private final ProgressDisplay display;
 
     /**
+     * A listener that shows a crawl's progress on {@code display}.
+     *
      * @param display where to show the progress
      */
     public CrawlProgress(ProgressDisplay display) {
@@ -41,7 +43,7 @@ public final class CrawlProgress implements CrawlListener {
         return new CrawlProgress(ProgressDisplay.onStandardError());
     }
 
-    /** @return how often the crawler should report: a tenth of a second on a terminal, else a second */
+    /** {@return how often the crawler should report: a tenth of a second on a terminal, else a second} */
     public Duration interval() {
         return display.isTerminal() ? ProgressDisplay.TERMINAL_INTERVAL : Duration.ofSeconds(1);
     }

@@ -93,7 +93,7 @@ public final class ProgressDisplay {
                 PLAIN_INTERVAL);
     }
 
-    /** @return true if it redraws one line in place */
+    /** {@return true if it redraws one line in place} */
     public boolean isTerminal() {
         return terminal;
     }

@@ -27,7 +27,7 @@ public record ProgressFrame(long done, long total, long inFlight, long queued, l
         return Math.max(0, total - done) / pagesPerSecond;
     }
 
-    /** @return the share of known pages done, 0 to 1, or -1 if no total is known */
+    /** {@return the share of known pages done, 0 to 1, or -1 if no total is known} */
     public double fraction() {
         return total <= 0 ? -1 : Math.min(1, Math.max(0, (double) done / total));
     }

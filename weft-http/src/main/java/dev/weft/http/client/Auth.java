@@ -18,7 +18,13 @@ import java.util.Base64;
  */
 public record Auth(String headerValue) {
 
-    /** HTTP Basic (RFC 7617) with the user and password in UTF-8. */
+    /**
+     * HTTP Basic (RFC 7617) with the user and password in UTF-8.
+     *
+     * @param user the user name
+     * @param password the password
+     * @return the credentials
+     */
     public static Auth basic(String user, String password) {
         if (user.indexOf(':') >= 0) {
             throw new IllegalArgumentException("a basic-auth user name cannot contain ':'");
@@ -27,7 +33,12 @@ public record Auth(String headerValue) {
         return new Auth("Basic " + token);
     }
 
-    /** A bearer token (RFC 6750). */
+    /**
+     * A bearer token (RFC 6750).
+     *
+     * @param token the token, sent as {@code Authorization: Bearer token}
+     * @return the credentials
+     */
     public static Auth bearer(String token) {
         return new Auth("Bearer " + token);
     }

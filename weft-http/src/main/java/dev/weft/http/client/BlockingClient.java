@@ -30,10 +30,20 @@ public final class BlockingClient implements HttpMethods, AutoCloseable {
 
     private static final Logger LOG = Loggers.get(BlockingClient.class);
 
-    /** Code that runs on the client's loop with its session. */
+    /**
+     * Code that runs on the client's loop with its session.
+     *
+     * @param <T> the result type
+     */
     @FunctionalInterface
     public interface SessionCall<T> {
-        /** Runs with {@code session}; the result is handed to the waiting thread. */
+        /**
+         * Runs with {@code session}; the result is handed to the waiting thread.
+         *
+         * @param session the client's session
+         * @return the result for the waiting thread
+         * @throws Exception anything; it is rethrown to the waiting thread
+         */
         T call(ClientSession session) throws Exception;
     }
 
@@ -47,17 +57,22 @@ public final class BlockingClient implements HttpMethods, AutoCloseable {
         this.session = builder.build();
     }
 
-    /** A client with every default. */
+    /** {@return a client with every default} */
     public static BlockingClient create() {
         return new BlockingClient(ClientSession.builder());
     }
 
-    /** A client whose session is built from {@code builder}. */
+    /**
+     * A client whose session is built from {@code builder}.
+     *
+     * @param builder the session's settings
+     * @return the client
+     */
     public static BlockingClient of(ClientSession.Builder builder) {
         return new BlockingClient(builder);
     }
 
-    /** The session (use it only inside {@link #call}). */
+    /** {@return the session (use it only inside {@link #call})} */
     public ClientSession session() {
         return session;
     }
@@ -76,7 +91,14 @@ public final class BlockingClient implements HttpMethods, AutoCloseable {
         });
     }
 
-    /** Runs {@code body} on the client's loop and waits for its result; its IOExceptions come out as they are. */
+    /**
+     * Runs {@code body} on the client's loop and waits for its result; its IOExceptions come out as they are.
+     *
+     * @param <T> the result type
+     * @param body what to run with the session
+     * @return what the body returned
+     * @throws IOException an IOException the body threw, as it is
+     */
     public <T> T call(SessionCall<T> body) throws IOException {
         if (loop.inLoop()) {
             try {

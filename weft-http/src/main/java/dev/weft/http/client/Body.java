@@ -38,20 +38,25 @@ public abstract class Body {
         this.contentType = contentType;
     }
 
-    /** The Content-Type it is sent with, or null. */
+    /** {@return the Content-Type it is sent with, or null} */
     public final String contentType() {
         return contentType;
     }
 
-    /** The length in bytes, or -1 if unknown (then it is sent chunked). */
+    /** {@return the length in bytes, or -1 if unknown (then it is sent chunked)} */
     public abstract long contentLength();
 
-    /** True if {@link #writeTo} can be called more than once. */
+    /** {@return true if {@link #writeTo} can be called more than once} */
     public boolean replayable() {
         return true;
     }
 
-    /** Writes the body (the connection's task calls this; it may block on a file or stream). */
+    /**
+     * Writes the body (the connection's task calls this; it may block on a file or stream).
+     *
+     * @param out where the body goes
+     * @throws IOException if the body cannot be read or the connection fails
+     */
     public abstract void writeTo(OutputStream out) throws IOException;
 
     // ------------------------------------------------------------------ factories
@@ -113,7 +118,7 @@ public abstract class Body {
         return new StreamBody(in, contentType, length);
     }
 
-    /** Starts a {@code multipart/form-data} body (fields and files). */
+    /** {@return starts a {@code multipart/form-data} body (fields and files)} */
     public static Multipart multipart() {
         return new Multipart();
     }

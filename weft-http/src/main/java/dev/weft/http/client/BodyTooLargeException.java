@@ -22,12 +22,12 @@ public class BodyTooLargeException extends ClientException {
         this.limit = limit;
     }
 
-    /** The URL whose body was refused. */
+    /** {@return the URL whose body was refused} */
     public URI url() {
         return url;
     }
 
-    /** The limit in bytes that the body exceeds. */
+    /** {@return the limit in bytes that the body exceeds} */
     public long limit() {
         return limit;
     }

@@ -17,12 +17,12 @@ public class ClientConnectionException extends ClientException {
         this.port = port;
     }
 
-    /** The host that could not be reached. */
+    /** {@return the host that could not be reached} */
     public String host() {
         return host;
     }
 
-    /** Its port. */
+    /** {@return its port} */
     public int port() {
         return port;
     }

@@ -48,7 +48,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
         return new Builder(method, url);
     }
 
-    /** True for the methods RFC 9110 calls idempotent (safe to send twice). */
+    /** {@return true for the methods RFC 9110 calls idempotent (safe to send twice)} */
     public boolean idempotent() {
         return switch (method) {
             case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
@@ -199,7 +199,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** The request. */
+        /** {@return the request} */
         public ClientRequest build() {
             URI u = url;
             if (!query.isEmpty()) {

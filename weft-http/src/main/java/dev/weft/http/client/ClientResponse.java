@@ -149,22 +149,22 @@ public final class ClientResponse implements AutoCloseable {
 
     // ------------------------------------------------------------------ head
 
-    /** The status code, e.g. 200. */
+    /** {@return the status code, e.g} 200. */
     public int status() {
         return status;
     }
 
-    /** The reason phrase, e.g. {@code OK} (may be empty). */
+    /** {@return the reason phrase, e.g} {@code OK} (may be empty). */
     public String reason() {
         return reason;
     }
 
-    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /** {@return {@code HTTP/1.1} or {@code HTTP/1.0}} */
     public String version() {
         return version;
     }
 
-    /** The response headers (case-insensitive names). */
+    /** {@return the response headers (case-insensitive names)} */
     public Headers headers() {
         return headers;
     }
@@ -174,17 +174,17 @@ public final class ClientResponse implements AutoCloseable {
         return headers.get(name);
     }
 
-    /** The URL of this response: after redirects, the last one. */
+    /** {@return the URL of this response: after redirects, the last one} */
     public URI url() {
         return url;
     }
 
-    /** The method of the request that got this response. */
+    /** {@return the method of the request that got this response} */
     public String method() {
         return method;
     }
 
-    /** The redirect responses that led here, oldest first (their bodies were discarded). */
+    /** {@return the redirect responses that led here, oldest first (their bodies were discarded)} */
     public List<ClientResponse> history() {
         return history;
     }
@@ -193,12 +193,12 @@ public final class ClientResponse implements AutoCloseable {
         this.history = List.copyOf(h);
     }
 
-    /** The Content-Type, or null. */
+    /** {@return the Content-Type, or null} */
     public String contentType() {
         return headers.get("Content-Type");
     }
 
-    /** True for a status below 400 (aiohttp's {@code ok}). */
+    /** {@return true for a status below 400 (aiohttp's {@code ok})} */
     public boolean ok() {
         return status < 400;
     }
@@ -359,7 +359,7 @@ public final class ClientResponse implements AutoCloseable {
         return n < 0 ? new byte[0] : Arrays.copyOf(buf, n);
     }
 
-    /** True once the whole body was received (and the connection given back). */
+    /** {@return true once the whole body was received (and the connection given back)} */
     public boolean isReleased() {
         return released;
     }

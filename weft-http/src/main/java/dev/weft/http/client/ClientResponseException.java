@@ -23,22 +23,22 @@ public class ClientResponseException extends ClientException {
         this.headers = headers;
     }
 
-    /** The status code. */
+    /** {@return the status code} */
     public int status() {
         return status;
     }
 
-    /** The reason phrase. */
+    /** {@return the reason phrase} */
     public String reason() {
         return reason;
     }
 
-    /** The URL that answered. */
+    /** {@return the URL that answered} */
     public URI url() {
         return url;
     }
 
-    /** The response's headers. */
+    /** {@return the response's headers} */
     public Headers headers() {
         return headers;
     }

@@ -97,12 +97,12 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
                         : ExchangeLink.Http2Mode.OFF));
     }
 
-    /** A session with every default (aiohttp's {@code ClientSession()}). */
+    /** {@return a session with every default (aiohttp's {@code ClientSession()})} */
     public static ClientSession create() {
         return builder().build();
     }
 
-    /** A builder of sessions. */
+    /** {@return a builder of sessions} */
     public static Builder builder() {
         return new Builder();
     }
@@ -179,22 +179,22 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
 
     // ------------------------------------------------------------------ accessors
 
-    /** The connection pool (for its counters). */
+    /** {@return the connection pool (for its counters)} */
     public ConnectionPool pool() {
         return pool;
     }
 
-    /** The cookie jar. */
+    /** {@return the cookie jar} */
     public CookieJar cookieJar() {
         return cookieJar;
     }
 
-    /** The session's time limits. */
+    /** {@return the session's time limits} */
     public ClientTimeout timeout() {
         return timeout;
     }
 
-    /** True once closed. */
+    /** {@return true once closed} */
     public boolean isClosed() {
         return closed;
     }
@@ -288,6 +288,9 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          * TLS settings for https: a private CA ({@code TlsOptions.client().trustPem(path)}), a
          * client certificate, protocols. Default {@code TlsOptions.client()}: the JDK's trust
          * store, host names checked. {@link #insecure(boolean)} overrides the checks.
+         *
+         * @param options the TLS settings
+         * @return this builder
          */
         public Builder tls(dev.weft.net.TlsOptions options) {
             this.tlsOptions = Objects.requireNonNull(options);
@@ -300,73 +303,134 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
             return this;
         }
 
-        /** Most connections in use at once, all origins together (default 100; 0: no limit). */
+        /**
+         * Most connections in use at once, all origins together (default 100; 0: no limit).
+         *
+         * @param n the most connections, or 0 for no limit
+         * @return this builder
+         */
         public Builder limit(int n) {
             this.limit = n;
             return this;
         }
 
-        /** Most connections in use at once to one origin (default 0: no limit). */
+        /**
+         * Most connections in use at once to one origin (default 0: no limit).
+         *
+         * @param n the most connections per origin, or 0 for no limit
+         * @return this builder
+         */
         public Builder limitPerHost(int n) {
             this.limitPerHost = n;
             return this;
         }
 
-        /** How long an idle connection is kept for reuse (default 15 s). */
+        /**
+         * How long an idle connection is kept for reuse (default 15 s).
+         *
+         * @param d how long an idle connection is kept
+         * @return this builder
+         */
         public Builder keepAliveTimeout(Duration d) {
             this.keepAlive = Objects.requireNonNull(d);
             return this;
         }
 
-        /** The time limits of every request (default {@link ClientTimeout#defaults()}). */
+        /**
+         * The time limits of every request (default {@link ClientTimeout#defaults()}).
+         *
+         * @param t the time limits
+         * @return this builder
+         */
         public Builder timeout(ClientTimeout t) {
             this.timeout = Objects.requireNonNull(t);
             return this;
         }
 
-        /** A header sent with every request (unless the request sets it). */
+        /**
+         * A header sent with every request (unless the request sets it).
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder defaultHeader(String name, String value) {
             headers.add(name, value);
             return this;
         }
 
-        /** The cookie jar (default: a new {@link CookieJar}; {@link CookieJar#dummy()} keeps none). */
+        /**
+         * The cookie jar (default: a new {@link CookieJar}; {@link CookieJar#dummy()} keeps none).
+         *
+         * @param jar the cookie jar
+         * @return this builder
+         */
         public Builder cookieJar(CookieJar jar) {
             this.cookieJar = Objects.requireNonNull(jar);
             return this;
         }
 
-        /** Credentials for every request (dropped on redirects to another origin). */
+        /**
+         * Credentials for every request (dropped on redirects to another origin).
+         *
+         * @param a the credentials
+         * @return this builder
+         */
         public Builder auth(Auth a) {
             this.auth = a;
             return this;
         }
 
-        /** An HTTP proxy for every request, e.g. {@code http://user:pass@proxy:3128}. */
+        /**
+         * An HTTP proxy for every request, e.g. {@code http://user:pass@proxy:3128}.
+         *
+         * @param proxyUrl the proxy's URL, with credentials if it needs them
+         * @return this builder
+         */
         public Builder proxy(String proxyUrl) {
             this.proxy = proxyUrl == null ? null : ClientRequest.toUri(proxyUrl);
             return this;
         }
 
-        /** How many redirects to follow (default 10). */
+        /**
+         * How many redirects to follow (default 10).
+         *
+         * @param n the most redirects followed
+         * @return this builder
+         */
         public Builder maxRedirects(int n) {
             this.maxRedirects = n;
             return this;
         }
 
-        /** Allows following redirects from https to http (default false: refused). */
+        /**
+         * Allows following redirects from https to http (default false: refused).
+         *
+         * @param allow true to follow redirects from https to http
+         * @return this builder
+         */
         public Builder allowInsecureRedirects(boolean allow) {
             this.allowInsecureRedirects = allow;
             return this;
         }
 
-        /** Whether to ask for and undo gzip, deflate and brotli (default true). */
+        /**
+         * Whether to ask for and undo gzip, deflate and brotli (default true).
+         *
+         * @param on true to ask for compressed bodies and undo the compression
+         * @return this builder
+         */
         public Builder autoDecompress(boolean on) {
             this.autoDecompress = on;
             return this;
         }
 
-        /** Caps on decompressed bodies (default {@link DecompressionLimits#defaults()}). */
+        /**
+         * Caps on decompressed bodies (default {@link DecompressionLimits#defaults()}).
+         *
+         * @param l the caps
+         * @return this builder
+         */
         public Builder decompressionLimits(DecompressionLimits l) {
             this.decompressionLimits = Objects.requireNonNull(l);
             return this;
@@ -377,6 +441,9 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          * {@code 100 Continue} before sending it anyway (default 1 s, as curl; RFC 9110 section
          * 10.1.1 asks for a bounded wait, since servers and proxies that ignore the expectation
          * never answer it). Zero sends the body at once.
+         *
+         * @param d the longest wait for {@code 100 Continue}
+         * @return this builder
          */
         public Builder expectContinueTimeout(Duration d) {
             if (d.isNegative()) {
@@ -393,6 +460,9 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          * connection is closed. {@link ClientResponse#bodyStream()} is not capped (a decoded
          * stream still obeys {@link DecompressionLimits}). {@code Long.MAX_VALUE}: no limit but
          * the JVM's (about 2 GiB per array). See {@link ClientSession#DEFAULT_MAX_BODY_SIZE}.
+         *
+         * @param bytes the most bytes of one body kept in memory
+         * @return this builder
          */
         public Builder maxBodySize(long bytes) {
             if (bytes < 0) {
@@ -402,19 +472,34 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
             return this;
         }
 
-        /** Limits on response heads (default: the codec's, with no body limit). */
+        /**
+         * Limits on response heads (default: the codec's, with no body limit).
+         *
+         * @param l the limits
+         * @return this builder
+         */
         public Builder httpLimits(HttpLimits l) {
             this.limits = Objects.requireNonNull(l);
             return this;
         }
 
-        /** Adds a trace listener. */
+        /**
+         * Adds a trace listener.
+         *
+         * @param l the listener
+         * @return this builder
+         */
         public Builder trace(TraceListener l) {
             listeners.add(Objects.requireNonNull(l));
             return this;
         }
 
-        /** Makes every request throw {@link ClientResponseException} for a status of 400 or more. */
+        /**
+         * Makes every request throw {@link ClientResponseException} for a status of 400 or more.
+         *
+         * @param on true to throw for a status of 400 or more
+         * @return this builder
+         */
         public Builder raiseForStatus(boolean on) {
             this.raiseForStatus = on;
             return this;
@@ -423,19 +508,27 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
         /**
          * Turns off TLS certificate and host-name verification (aiohttp's {@code ssl=False}).
          * Only for tests and machines you control.
+         *
+         * @param on true to turn the checks off
+         * @return this builder
          */
         public Builder insecure(boolean on) {
             this.insecure = on;
             return this;
         }
 
-        /** The resolver for host names (default {@link Resolver#system()}). */
+        /**
+         * The resolver for host names (default {@link Resolver#system()}).
+         *
+         * @param r the resolver
+         * @return this builder
+         */
         public Builder resolver(Resolver r) {
             this.resolver = Objects.requireNonNull(r);
             return this;
         }
 
-        /** The session. */
+        /** {@return the session} */
         public ClientSession build() {
             return new ClientSession(this);
         }

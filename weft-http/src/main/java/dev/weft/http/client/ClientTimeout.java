@@ -34,12 +34,12 @@ public record ClientTimeout(Duration total, Duration connect, Duration sockConne
     private static final ClientTimeout DEFAULTS = new ClientTimeout(Duration.ofMinutes(5), null,
             Duration.ofSeconds(30), null, null);
 
-    /** aiohttp's defaults: total 5 minutes, socket connect 30 s, nothing else. */
+    /** {@return aiohttp's defaults: total 5 minutes, socket connect 30 s, nothing else} */
     public static ClientTimeout defaults() {
         return DEFAULTS;
     }
 
-    /** No limit at all. */
+    /** {@return no limit at all} */
     public static ClientTimeout none() {
         return new ClientTimeout(null, null, null, null, null);
     }

@@ -30,7 +30,7 @@ public class ClientTimeoutException extends SocketTimeoutException {
         this.kind = kind;
     }
 
-    /** Which limit expired. */
+    /** {@return which limit expired} */
     public Kind kind() {
         return kind;
     }

@@ -364,47 +364,47 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Idle connections now. */
+    /** {@return idle connections now} */
     public int idleConnections() {
         synchronized (guard) {
             return idleCount;
         }
     }
 
-    /** Connections in use now (being opened included). */
+    /** {@return connections in use now (being opened included)} */
     public int connectionsInUse() {
         synchronized (guard) {
             return totalInUse;
         }
     }
 
-    /** Requests waiting for a slot now. */
+    /** {@return requests waiting for a slot now} */
     public int waiting() {
         synchronized (guard) {
             return line.size();
         }
     }
 
-    /** Connections opened so far. */
+    /** {@return connections opened so far} */
     public long connectionsOpened() {
         synchronized (guard) {
             return opened;
         }
     }
 
-    /** Times an idle connection was reused so far. */
+    /** {@return times an idle connection was reused so far} */
     public long connectionsReused() {
         synchronized (guard) {
             return reusedCount;
         }
     }
 
-    /** The total limit (0: none). */
+    /** {@return the total limit (0: none)} */
     public int limit() {
         return limit;
     }
 
-    /** The per-origin limit (0: none). */
+    /** {@return the per-origin limit (0: none)} */
     public int limitPerHost() {
         return limitPerHost;
     }

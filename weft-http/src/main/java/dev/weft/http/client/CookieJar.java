@@ -100,7 +100,7 @@ public final class CookieJar {
         this.maxTotal = maxTotal;
     }
 
-    /** A jar that keeps nothing (aiohttp's {@code DummyCookieJar}). */
+    /** {@return a jar that keeps nothing (aiohttp's {@code DummyCookieJar})} */
     public static CookieJar dummy() {
         return new CookieJar(InstantSource.system(), false, DEFAULT_MAX_PER_DOMAIN, DEFAULT_MAX_TOTAL);
     }
@@ -229,7 +229,7 @@ public final class CookieJar {
         return out;
     }
 
-    /** Every cookie not yet expired. */
+    /** {@return every cookie not yet expired} */
     public synchronized List<Cookie> cookies() {
         Instant now = clock.instant();
         cookies.removeIf(c -> c.expiredAt(now));

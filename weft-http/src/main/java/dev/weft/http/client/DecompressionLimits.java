@@ -14,7 +14,7 @@ public record DecompressionLimits(long maxBytes, int maxRatio, long ratioCheckAf
 
     private static final DecompressionLimits DEFAULTS = new DecompressionLimits(100L << 20, 1000, 1L << 20);
 
-    /** 100 MiB, ratio 1000:1 checked after 1 MiB (deflate cannot exceed about 1032:1). */
+    /** {@return 100 MiB, ratio 1000:1 checked after 1 MiB (deflate cannot exceed about 1032:1)} */
     public static DecompressionLimits defaults() {
         return DEFAULTS;
     }

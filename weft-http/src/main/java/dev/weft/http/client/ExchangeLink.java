@@ -25,6 +25,8 @@ final class ExchangeLink implements Link {
 
     /** How many times a request goes out on HTTP/2 connections that refuse it (GOAWAY, REFUSED_STREAM). */
     private static final int MAX_H2_ATTEMPTS = 5;
+    /** How long a new HTTP/2 connection's first request waits for the server's SETTINGS, without a connect limit. */
+    private static final Duration SETTINGS_WAIT = Duration.ofSeconds(10);
 
     private final ConnectionPool pool;
     private final Connector connector;
@@ -141,6 +143,12 @@ final class ExchangeLink implements Link {
                 Exchange e = exchangeFor(c, priorKnowledge);
                 if (e instanceof Http1Exchange && !c.reused()) {
                     h2.markHttp1(origin);
+                }
+                if (e instanceof Http2Exchange x) {
+                    // the requests waiting for this connection see the server's real stream limit, not
+                    // the 100 assumed until its SETTINGS come (one round trip): no needless second connection
+                    ClientTimeout t = call.timeout();
+                    x.awaitServerSettings(call.deadline().cap(t.connect() != null ? t.connect() : SETTINGS_WAIT));
                 }
                 return e;
             } finally {

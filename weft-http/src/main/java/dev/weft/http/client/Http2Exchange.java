@@ -43,6 +43,11 @@ final class Http2Exchange implements Exchange {
         this.settings = settings;
     }
 
+    /** Waits (at most {@code timeout}) for the server's first SETTINGS on a new connection. */
+    void awaitServerSettings(java.time.Duration timeout) {
+        c.h2().connection().awaitRemoteSettings(timeout);
+    }
+
     @Override
     public Outcome send(HopRequest request, Call call) throws IOException {
         String method = request.method();

@@ -62,7 +62,7 @@ public final class Multipart {
         return this;
     }
 
-    /** The body. */
+    /** {@return the body} */
     public Body build() {
         List<Part> snapshot = List.copyOf(parts);
         return new Body("multipart/form-data; boundary=" + boundary) {

@@ -40,19 +40,19 @@ public record Origin(String scheme, String host, int port, Origin proxy) {
         return new Origin(scheme, host, port, proxy);
     }
 
-    /** True for https. */
+    /** {@return true for https} */
     public boolean secure() {
         return scheme.equals("https");
     }
 
-    /** {@code host:port} as in a Host header (brackets around IPv6; port omitted if default). */
+    /** {@return {@code host:port} as in a Host header (brackets around IPv6; port omitted if default)} */
     public String hostHeader() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         boolean defaultPort = port == (secure() ? 443 : 80);
         return defaultPort ? h : h + ":" + port;
     }
 
-    /** {@code host:port} always with the port (the CONNECT authority). */
+    /** {@return {@code host:port} always with the port (the CONNECT authority)} */
     public String authority() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }

@@ -47,12 +47,12 @@ public final class PooledConnection {
         this.onClose = onClose;
     }
 
-    /** Where it leads. */
+    /** {@return where it leads} */
     public Origin origin() {
         return origin;
     }
 
-    /** The stream (null only for the pool's own unit tests). */
+    /** {@return the stream (null only for the pool's own unit tests)} */
     public Connection connection() {
         return connection;
     }
@@ -65,12 +65,12 @@ public final class PooledConnection {
         return connection.writer();
     }
 
-    /** How many requests it carried before the current one (0: a fresh connection). */
+    /** {@return how many requests it carried before the current one (0: a fresh connection)} */
     public int previousRequests() {
         return requests;
     }
 
-    /** True if it carried a request before the current one. */
+    /** {@return true if it carried a request before the current one} */
     public boolean reused() {
         return requests > 0;
     }

@@ -30,7 +30,11 @@ public final class Retry {
 
     private static final Logger LOG = Loggers.get(Retry.class);
 
-    /** One attempt of something that may fail with an {@link IOException}. */
+    /**
+     * One attempt of something that may fail with an {@link IOException}.
+     *
+     * @param <T> the attempt's result type
+     */
     @FunctionalInterface
     public interface Attempt<T> {
         /** Makes the attempt. */

@@ -14,7 +14,7 @@ public class TooManyRedirectsException extends ClientException {
         this.chain = List.copyOf(chain);
     }
 
-    /** The URLs visited, in order. */
+    /** {@return the URLs visited, in order} */
     public List<URI> chain() {
         return chain;
     }

@@ -94,22 +94,22 @@ public abstract class BodyReader {
         }
     }
 
-    /** True once the whole body was read. */
+    /** {@return true once the whole body was read} */
     public final boolean isComplete() {
         return done;
     }
 
-    /** Bytes delivered so far. */
+    /** {@return bytes delivered so far} */
     public final long bytesRead() {
         return delivered;
     }
 
-    /** Trailer fields of a chunked body (empty otherwise, or before the end). */
+    /** {@return trailer fields of a chunked body (empty otherwise, or before the end)} */
     public Headers trailers() {
         return new Headers();
     }
 
-    /** A blocking InputStream view; use from the connection's task. */
+    /** {@return a blocking InputStream view; use from the connection's task} */
     public final InputStream asInputStream() {
         return new InputStream() {
             @Override

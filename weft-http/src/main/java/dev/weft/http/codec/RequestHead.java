@@ -27,12 +27,12 @@ public record RequestHead(String method, String target, String version, Headers 
         return H2_PREFACE_HEAD.clone();
     }
 
-    /** True if this is the start of the HTTP/2 connection preface (h2c with prior knowledge). */
+    /** {@return true if this is the start of the HTTP/2 connection preface (h2c with prior knowledge)} */
     public boolean isH2Preface() {
         return method.equals("PRI") && target.equals("*") && version.equals("HTTP/2.0");
     }
 
-    /** True if the connection may carry another request after this one (RFC 9112 section 9.3). */
+    /** {@return true if the connection may carry another request after this one (RFC 9112 section 9.3)} */
     public boolean keepAlive() {
         if (headers.hasToken("Connection", "close")) {
             return false;

@@ -12,7 +12,7 @@ import dev.weft.http.Headers;
  */
 public record ResponseHead(String version, int status, String reason, Headers headers) {
 
-    /** True if the connection may carry another exchange after this one. */
+    /** {@return true if the connection may carry another exchange after this one} */
     public boolean keepAlive() {
         if (headers.hasToken("Connection", "close")) {
             return false;

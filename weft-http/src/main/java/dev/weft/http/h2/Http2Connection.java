@@ -148,6 +148,8 @@ public final class Http2Connection implements AutoCloseable {
     private int goAwayReceivedLastId = -1;
     private IOException failure;
     private final Future<Void> closed;
+    /** Completed by the peer's first SETTINGS, or when the connection closes. */
+    private final Future<Void> remoteSettings;
     private final ArrayDeque<Future<Void>> slotWaiters = new ArrayDeque<>();
     private int reservedSlots;
     private final ArrayDeque<Future<Void>> windowWaiters = new ArrayDeque<>();
@@ -180,6 +182,7 @@ public final class Http2Connection implements AutoCloseable {
         this.handler = handler;
         this.loop = EventLoop.running();
         this.closed = new Future<>(loop);
+        this.remoteSettings = new Future<>(loop);
         this.reader = new FrameReader(io, options.maxHeaderBlockBytes(), options.maxContinuationFrames());
         this.reader.setMaxFrameSize(options.maxFrameSize());
         this.encoder = new HpackEncoder(4096);
@@ -517,6 +520,26 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     /**
+     * Waits for the peer's first SETTINGS (its real stream limit, where {@link #availableStreams()}
+     * assumed 100 until then), at most {@code timeout}, or until the connection closes. A
+     * cancellation point.
+     *
+     * @param timeout the longest wait
+     * @return true if they came
+     */
+    public boolean awaitRemoteSettings(Duration timeout) {
+        checkLoop();
+        if (!remoteSettingsReceived && state != State.CLOSED) {
+            try {
+                remoteSettings.await(timeout);
+            } catch (TimeoutException e) {
+                return false;
+            }
+        }
+        return remoteSettingsReceived;
+    }
+
+    /**
      * Waits until the connection is closed. A cancellation point.
      */
     public void awaitClosed() {
@@ -759,6 +782,7 @@ public final class Http2Connection implements AutoCloseable {
             answered();
             if (first) {
                 grantSlots();
+                remoteSettings.trySetResult(null);
             }
         }
 
@@ -1523,6 +1547,7 @@ public final class Http2Connection implements AutoCloseable {
             readerStopped = true;
             readerTask.cancel("the HTTP/2 connection closed");
         }
+        remoteSettings.trySetResult(null);
         closed.trySetResult(null);
     }
 

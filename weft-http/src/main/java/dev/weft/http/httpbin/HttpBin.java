@@ -81,7 +81,7 @@ public final class HttpBin {
     private HttpBin() {
     }
 
-    /** A router with every httpbin endpoint. */
+    /** {@return a router with every httpbin endpoint} */
     public static Router router() {
         Router r = new Router();
         r.get("/", req -> Response.html(INDEX));

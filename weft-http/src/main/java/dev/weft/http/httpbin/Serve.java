@@ -22,25 +22,35 @@ public final class Serve {
     private Serve() {
     }
 
-    /** Entry point. */
+    /**
+     * Entry point.
+     *
+     * @param args {@code httpbin|static [DIR] [--port P] [--host H]}
+     */
     public static void main(String[] args) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            usage(0);
+        if (args.length == 0) {
+            usage(2, "which service? httpbin or static");
+        }
+        if (args[0].equals("--help") || args[0].equals("-h")) {
+            usage(0, null);
         }
         String what = args[0];
+        if (!what.equals("httpbin") && !what.equals("static")) {
+            usage(2, "unknown service '" + what + "'");
+        }
         String host = "127.0.0.1";
         int port = 8080;
         Path dir = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--port", "-p" -> port = Integer.parseInt(value(args, ++i));
-                case "--host" -> host = value(args, ++i);
+                case "--port", "-p" -> port = port(value(args, ++i, args[i - 1]));
+                case "--host" -> host = value(args, ++i, "--host");
+                case "--help", "-h" -> usage(0, null);
                 default -> {
                     if (what.equals("static") && dir == null && !args[i].startsWith("-")) {
                         dir = Path.of(args[i]);
                     } else {
-                        System.err.println("unknown argument: " + args[i]);
-                        usage(2);
+                        usage(2, "unknown argument '" + args[i] + "'");
                     }
                 }
             }
@@ -51,14 +61,11 @@ public final class Serve {
         } else if (what.equals("static")) {
             Path root = dir == null ? Path.of(".") : dir;
             if (!Files.isDirectory(root)) {
-                System.err.println("not a directory: " + root);
-                usage(2);
+                usage(2, "not a directory: " + root);
             }
             router = new Router().staticFiles("/", root);
         } else {
-            System.err.println("unknown service: " + what);
-            usage(2);
-            return;
+            throw new AssertionError(what);
         }
         String h = host;
         int p = port;
@@ -72,16 +79,33 @@ public final class Serve {
         }
     }
 
-    private static String value(String[] args, int i) {
+    private static String value(String[] args, int i, String option) {
         if (i >= args.length) {
-            usage(2);
+            usage(2, option + " needs a value");
         }
         return args[i];
     }
 
-    private static void usage(int status) {
+    private static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        usage(2, "--port needs a port number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    private static void usage(int status, String error) {
+        if (error != null) {
+            System.err.println("weft serve: " + error);
+        }
         System.err.println("usage: ./weft serve httpbin [--port P] [--host H]\n"
-                + "       ./weft serve static DIR [--port P] [--host H]");
+                + "       ./weft serve static DIR [--port P] [--host H]   (DIR/index.html answers /)\n"
+                + "       ./weft serve demo-site [--pages N] [--latency MS] [--port P] [--export DIR]");
         System.exit(status);
     }
 }

@@ -60,17 +60,17 @@ public final class FormData {
         return v == null ? List.of() : Collections.unmodifiableList(v);
     }
 
-    /** The field names, in order. */
+    /** {@return the field names, in order} */
     public Set<String> names() {
         return Collections.unmodifiableSet(fields.keySet());
     }
 
-    /** The fields as an ordered multimap. */
+    /** {@return the fields as an ordered multimap} */
     public Map<String, List<String>> fields() {
         return Collections.unmodifiableMap(fields);
     }
 
-    /** The uploaded files, in order. */
+    /** {@return the uploaded files, in order} */
     public List<FilePart> files() {
         return Collections.unmodifiableList(files);
     }

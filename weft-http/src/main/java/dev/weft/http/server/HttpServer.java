@@ -105,12 +105,12 @@ public final class HttpServer implements AutoCloseable {
         return new HttpServer(handler, host, port, options);
     }
 
-    /** The bound port. */
+    /** {@return the bound port} */
     public int port() {
         return server.port();
     }
 
-    /** The bound address. */
+    /** {@return the bound address} */
     public SocketAddress address() {
         return server.address();
     }
@@ -155,7 +155,7 @@ public final class HttpServer implements AutoCloseable {
         return n;
     }
 
-    /** Connections accepted since the start. */
+    /** {@return connections accepted since the start} */
     public int acceptedConnections() {
         return server.acceptedConnections();
     }

@@ -96,7 +96,7 @@ public final class HttpServerOptions {
         return d;
     }
 
-    /** The defaults listed above. */
+    /** {@return the defaults listed above} */
     public static HttpServerOptions defaults() {
         return DEFAULTS;
     }
@@ -114,7 +114,7 @@ public final class HttpServerOptions {
         return o;
     }
 
-    /** True if HTTP/2 is served too (ALPN {@code h2} over TLS, h2c with prior knowledge). */
+    /** {@return true if HTTP/2 is served too (ALPN {@code h2} over TLS, h2c with prior knowledge)} */
     public boolean http2() {
         return http2;
     }
@@ -132,7 +132,7 @@ public final class HttpServerOptions {
         return o;
     }
 
-    /** TLS settings when serving https, or null for plain http. */
+    /** {@return TLS settings when serving https, or null for plain http} */
     public dev.weft.net.TlsOptions tls() {
         return tls;
     }
@@ -148,7 +148,7 @@ public final class HttpServerOptions {
         return o;
     }
 
-    /** The parsing limits. */
+    /** {@return the parsing limits} */
     public HttpLimits limits() {
         return limits;
     }
@@ -159,7 +159,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog);
     }
 
-    /** The time a whole request head may take to arrive (from the accept, or from its first byte on a kept connection). */
+    /** {@return the time a whole request head may take to arrive (from the accept, or from its first byte on a kept connection)} */
     public Duration headerTimeout() {
         return headerTimeout;
     }
@@ -170,7 +170,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** How long a kept connection may wait for the first byte of its next request. */
+    /** {@return how long a kept connection may wait for the first byte of its next request} */
     public Duration keepAliveTimeout() {
         return keepAliveTimeout;
     }
@@ -181,7 +181,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The longest wait for the next bytes of a request body. */
+    /** {@return the longest wait for the next bytes of a request body} */
     public Duration bodyTimeout() {
         return bodyTimeout;
     }
@@ -192,7 +192,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The slowest average rate a request body may arrive at, in bytes per second (0: none). */
+    /** {@return the slowest average rate a request body may arrive at, in bytes per second (0: none)} */
     public long bodyMinRate() {
         return bodyMinRate;
     }
@@ -208,7 +208,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog, bytesPerSecond);
     }
 
-    /** The longest a response write may wait for the peer to read. */
+    /** {@return the longest a response write may wait for the peer to read} */
     public Duration writeTimeout() {
         return writeTimeout;
     }
@@ -219,7 +219,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The cap on connections served at once. */
+    /** {@return the cap on connections served at once} */
     public int maxConnections() {
         return maxConnections;
     }
@@ -230,7 +230,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The loops that serve connections, or null for the starting loop. */
+    /** {@return the loops that serve connections, or null for the starting loop} */
     public LoopGroup loops() {
         return loops;
     }
@@ -241,7 +241,7 @@ public final class HttpServerOptions {
                 serverHeader, maxDiscardBytes, backlog);
     }
 
-    /** The {@code Server} header value, or null. */
+    /** {@return the {@code Server} header value, or null} */
     public String serverHeader() {
         return serverHeader;
     }
@@ -252,7 +252,7 @@ public final class HttpServerOptions {
                 maxDiscardBytes, backlog);
     }
 
-    /** The most unread body bytes dropped to keep a connection. */
+    /** {@return the most unread body bytes dropped to keep a connection} */
     public long maxDiscardBytes() {
         return maxDiscardBytes;
     }
@@ -263,7 +263,7 @@ public final class HttpServerOptions {
                 serverHeader, n, backlog);
     }
 
-    /** The listen backlog. */
+    /** {@return the listen backlog} */
     public int backlog() {
         return backlog;
     }

@@ -18,7 +18,7 @@ public class HttpStatusException extends RuntimeException {
         this.status = status;
     }
 
-    /** The status to answer with. */
+    /** {@return the status to answer with} */
     public int status() {
         return status;
     }

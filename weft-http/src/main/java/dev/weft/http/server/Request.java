@@ -63,32 +63,32 @@ public final class Request {
 
     // ------------------------------------------------------------------ the request line
 
-    /** The method, e.g. {@code GET}. */
+    /** {@return the method, e.g} {@code GET}. */
     public String method() {
         return head.method();
     }
 
-    /** The request target exactly as sent, e.g. {@code /search?q=a%20b}. */
+    /** {@return the request target exactly as sent, e.g} {@code /search?q=a%20b}. */
     public String rawTarget() {
         return head.target();
     }
 
-    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /** {@return {@code HTTP/1.1} or {@code HTTP/1.0}} */
     public String version() {
         return head.version();
     }
 
-    /** The percent-decoded path, e.g. {@code /files/a b.txt}. */
+    /** {@return the percent-decoded path, e.g} {@code /files/a b.txt}. */
     public String path() {
         return path;
     }
 
-    /** The path as sent (still percent-encoded). */
+    /** {@return the path as sent (still percent-encoded)} */
     public String rawPath() {
         return rawPath;
     }
 
-    /** The query string as sent (without {@code ?}), or an empty string. */
+    /** {@return the query string as sent (without {@code ?}), or an empty string} */
     public String rawQuery() {
         return rawQuery == null ? "" : rawQuery;
     }
@@ -126,7 +126,7 @@ public final class Request {
         return pathParams.get(name);
     }
 
-    /** Every path parameter of the matched route. */
+    /** {@return every path parameter of the matched route} */
     public Map<String, String> pathParams() {
         return pathParams;
     }
@@ -137,7 +137,7 @@ public final class Request {
 
     // ------------------------------------------------------------------ headers
 
-    /** The header fields (do not change them). */
+    /** {@return the header fields (do not change them)} */
     public Headers headers() {
         return head.headers();
     }
@@ -147,7 +147,7 @@ public final class Request {
         return head.headers().get(name);
     }
 
-    /** The {@code Content-Type} without parameters, lower case (e.g. {@code application/json}), or null. */
+    /** {@return the {@code Content-Type} without parameters, lower case (e.g} {@code application/json}), or null. */
     public String contentType() {
         String ct = header("Content-Type");
         if (ct == null) {
@@ -157,7 +157,7 @@ public final class Request {
         return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /** The charset of the {@code Content-Type}, or UTF-8 if none is given or it is unknown. */
+    /** {@return the charset of the {@code Content-Type}, or UTF-8 if none is given or it is unknown} */
     public Charset charset() {
         String ct = header("Content-Type");
         return ct == null ? StandardCharsets.UTF_8 : charsetOf(ct, StandardCharsets.UTF_8);
@@ -175,12 +175,12 @@ public final class Request {
         }
     }
 
-    /** The declared body length: {@code Content-Length}, 0 without a body, -1 if chunked. */
+    /** {@return the declared body length: {@code Content-Length}, 0 without a body, -1 if chunked} */
     public long contentLength() {
         return body.declaredLength();
     }
 
-    /** The cookies of the {@code Cookie} header. */
+    /** {@return the cookies of the {@code Cookie} header} */
     public Map<String, String> cookies() {
         if (cookies == null) {
             Map<String, String> out = new LinkedHashMap<>();
@@ -206,7 +206,7 @@ public final class Request {
         return cookies().get(name);
     }
 
-    /** The {@code Host} header, or the local address if there is none. */
+    /** {@return the {@code Host} header, or the local address if there is none} */
     public String host() {
         String h = header("Host");
         if (h != null && !h.isEmpty()) {
@@ -218,7 +218,7 @@ public final class Request {
         return "localhost";
     }
 
-    /** The full URL: {@code http://} + host + target. */
+    /** {@return the full URL: {@code http://} + host + target} */
     public String url() {
         String t = head.target();
         if (t.startsWith("http://") || t.startsWith("https://")) {
@@ -227,12 +227,12 @@ public final class Request {
         return "http://" + host() + t;
     }
 
-    /** The client's address. */
+    /** {@return the client's address} */
     public SocketAddress remoteAddress() {
         return remote;
     }
 
-    /** The address the request came in on. */
+    /** {@return the address the request came in on} */
     public SocketAddress localAddress() {
         return local;
     }

@@ -216,27 +216,27 @@ public final class Response {
 
     // ------------------------------------------------------------------ getters
 
-    /** The status code. */
+    /** {@return the status code} */
     public int status() {
         return status;
     }
 
-    /** The reason phrase, or null for the standard one. */
+    /** {@return the reason phrase, or null for the standard one} */
     public String reason() {
         return reason;
     }
 
-    /** The header fields (changeable until the response is sent). */
+    /** {@return the header fields (changeable until the response is sent)} */
     public Headers headers() {
         return headers;
     }
 
-    /** The body bytes, or null for a file or streamed body. */
+    /** {@return the body bytes, or null for a file or streamed body} */
     public byte[] body() {
         return body;
     }
 
-    /** The body length (of a file: the part sent), or -1 if it is streamed. */
+    /** {@return the body length (of a file: the part sent), or -1 if it is streamed} */
     public long contentLength() {
         if (body != null) {
             return body.length;

@@ -89,7 +89,13 @@ public final class Router implements Handler {
      * Serves the files under {@code root} at {@code prefix} ({@code GET}/{@code HEAD}):
      * {@code /static/css/site.css} → {@code root/css/site.css}. Paths with {@code .} or
      * {@code ..} segments (also percent-encoded), empty segments, backslashes or NUL, and
-     * symbolic links that lead out of the root are answered with 404, as are directories.
+     * symbolic links that lead out of the root are answered with 404, as are directories. A path
+     * that ends with {@code /} ({@code /static/}, or {@code /} for a root mount) is its
+     * directory's {@code index.html}, if there is one.
+     *
+     * @param prefix the path the files are served under, e.g. {@code /static} or {@code /}
+     * @param root the directory whose files are served
+     * @return this router
      */
     public Router staticFiles(String prefix, Path root) {
         String[] p = split(prefix);
@@ -215,6 +221,9 @@ public final class Router implements Handler {
         Path p = m.root;
         for (int i = m.prefix.length; i < segs.length; i++) {
             String s = segs[i];
+            if (s.isEmpty() && i == segs.length - 1) {
+                s = "index.html"; // a path ending with / names its directory's index.html
+            }
             if (s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0
                     || s.indexOf('\0') >= 0 || s.indexOf(':') >= 0) {
                 return notFound();

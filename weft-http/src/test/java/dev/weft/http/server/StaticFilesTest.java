@@ -44,6 +44,8 @@ class StaticFilesTest {
             assertArrayEquals(big, b.body());
             assertEquals("application/octet-stream", b.header("Content-Type"));
             assertEquals("<h1>hi</h1>", w.get("/static/inside.txt").text(), "a link inside the root is fine");
+            assertEquals("<h1>hi</h1>", w.get("/static/").text(), "a directory's index.html");
+            assertEquals(404, w.get("/static/css/").status(), "a directory without index.html");
             Wire.Resp head = w.send("HEAD /static/big.bin HTTP/1.1\r\nHost: x\r\n\r\n").read("HEAD");
             assertEquals("200000", head.header("Content-Length"));
             assertEquals(0, head.body().length);
