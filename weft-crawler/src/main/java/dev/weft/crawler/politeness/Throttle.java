@@ -8,7 +8,8 @@ package dev.weft.crawler.politeness;
  *   <li><b>slow down</b> (a 429 or 503, a timeout, or latency rising to three times its best
  *       and 500 ms above it): halve the concurrency (at least 1) and double the delay (at least
  *       250 ms, at most 60 s) — at most once per {@code max(delay, 1 s)}, so that a burst of
- *       failures of requests sent together counts once;</li>
+ *       failures of requests sent together counts once; the latency is then measured afresh,
+ *       from requests sent after the slow-down only;</li>
  *   <li><b>speed up</b> after each success: one more request in flight after {@code limit}
  *       successes in a row (one per "round"), and 50 ms less delay, down to the floor.</li>
  * </ul>
@@ -101,6 +102,13 @@ public final class Throttle {
      * @param now          the loop's clock
      */
     public void onSuccess(long latencyNanos, long now) {
+        // A request sent before the last slow-down tells how the host coped with the old pace, not
+        // with the new one: it neither slows the host down again nor speeds it back up (TCP reacts
+        // once per window). Without this, the answers still in flight at a slow-down kept the
+        // average high and doubled the delay again and again, to tens of seconds after one burst.
+        if (now - latencyNanos < lastSlowDown) {
+            return;
+        }
         latencyEwma = latencyEwma < 0 ? latencyNanos : EWMA_WEIGHT * latencyNanos + (1 - EWMA_WEIGHT) * latencyEwma;
         bestLatency = Math.min(bestLatency, latencyEwma);
         if (latencyEwma > 3 * bestLatency && latencyEwma > bestLatency + LATENCY_MARGIN_NANOS) {
@@ -126,6 +134,7 @@ public final class Throttle {
             return false;
         }
         lastSlowDown = now;
+        latencyEwma = -1; // measured afresh, at the new pace
         slowDowns++;
         successes = 0;
         limit = Math.max(1, limit / 2);

@@ -70,4 +70,37 @@ class ThrottleTest {
         assertTrue(t.slowDowns() >= 1);
         assertTrue(t.limit() < 4);
     }
+
+    @Test
+    void answersToRequestsSentBeforeASlowDownDoNotSlowTheHostDownAgain() {
+        Throttle t = new Throttle(0, 10);
+        for (int i = 0; i < 5; i++) {
+            t.onSuccess(200 * MS, i * S);
+        }
+        // A burst: ten requests sent together at 10 s, answered slowly, one after another.
+        for (int i = 0; i < 10; i++) {
+            t.onSuccess(2 * S + i * 300 * MS, 12 * S + i * 300 * MS);
+        }
+        assertEquals(1, t.slowDowns(), "one burst, one slow-down");
+        assertEquals(250 * MS, t.delayNanos());
+        // At the new pace the host answers in 200 ms again: it speeds back up, it is not slowed again.
+        for (int i = 0; i < 5; i++) {
+            t.onSuccess(200 * MS, 16 * S + i * S);
+        }
+        assertEquals(1, t.slowDowns());
+        assertEquals(0, t.delayNanos(), "back to the floor");
+    }
+
+    @Test
+    void aHostThatStaysSlowAtTheNewPaceIsSlowedDownAgain() {
+        Throttle t = new Throttle(0, 10);
+        for (int i = 0; i < 5; i++) {
+            t.onSuccess(200 * MS, i * S);
+        }
+        t.onSuccess(3 * S, 10 * S);
+        assertEquals(1, t.slowDowns());
+        t.onSuccess(3 * S, 14 * S); // sent at 11 s, after the slow-down
+        assertEquals(2, t.slowDowns());
+        assertEquals(500 * MS, t.delayNanos());
+    }
 }

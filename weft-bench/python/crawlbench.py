@@ -1,0 +1,485 @@
+"""Drives the crawl benchmark (docs/benchmarks.md section 6).
+
+    python3 crawlbench.py [throughput|latency|scale|store|all] --raw RAW_DIR --results RESULTS_DIR \
+        --java JAVA --weft-cp CP --bench-cp CP [--c4j-cp CP] [--scrapy-python PY] [--quick] [--jvm-arg ARG ...]
+
+(normally through ./weft bench crawl [--quick]).
+
+  throughput  the demo shop exported with 20,000 pages (ServeDemoSite --export), served by one nginx
+              process (Debian's nginx, no latency, access log off), crawled from its home page by
+              Weft (`./weft crawl`, the CLI), a Scrapy spider (crawl_scrapy.py) and crawler4j
+              (weft-bench/peers/crawler4j), each at concurrency 64, robots.txt obeyed, every link of
+              the site followed, each page's title stored into SQLite. CRAWL_RUNS rounds (default 2),
+              contenders interleaved, a fresh process and database per run. pages/s (200 pages stored
+              / the crawl's own time, and / the process's wall time) and CPU seconds per 1,000 pages
+              (the process's user + system time, all threads, start-up included).
+  latency     the demo shop as 50 shops of 200 pages on 127.0.0.1 ... 127.0.0.50 (ServeDemoSite --hosts 50,
+              its own JVM, 2 loops, warmed up by one unrecorded Weft crawl), every response 200 ms late;
+              10,000 pages crawled at concurrency 500, 10 per host, no delay: Weft vs the same Scrapy
+              spider. Wall time vs the ideal 10,000 / 500 x 0.2 s = 4 s.
+  scale       dev.weft.bench.crawl.FrontierScale: 10,000,000 URLs over 10,000 hosts into the seen set
+              and the frontier (1,000,000 of them also into SQLite's frontier table): heap after each
+              million, bytes per URL in memory and on disk, none lost.
+  store       dev.weft.bench.crawl.StoreThroughput: page rows/s into SQLite, PostgreSQL and MariaDB in
+              the crawler's batches (a throwaway database each, dropped afterwards).
+
+Prints Markdown tables; writes RESULTS_DIR/crawl.json and appends to RESULTS_DIR/history.jsonl.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+ARGS = None
+GOALS = {"scrapy": 20.0, "crawler4j": 2.0}
+
+
+def log(msg):
+    print("# " + msg, file=sys.stderr, flush=True)
+
+
+def loadavg():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def cpu_ticks(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except OSError:
+        return 0
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(host, port, proc, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answers on {host}:{port}")
+
+
+def java(cp, main, *args, extra=()):
+    return [ARGS.java, *ARGS.jvm_arg, "--enable-native-access=ALL-UNNAMED", *extra, "-cp", cp, main, *args]
+
+
+def shown(cmd):
+    """The command for the log, with its class path elided."""
+    out = list(cmd)
+    for i, a in enumerate(out[:-1]):
+        if a == "-cp":
+            out[i + 1] = "…"
+    return " ".join(out)
+
+
+def run_timed(cmd, prefix, timeout):
+    """Runs cmd to its end; returns (wall s, CPU s of the process and its children, exit code)."""
+    t0 = time.monotonic()
+    with open(prefix + ".out", "w") as out, open(prefix + ".err", "w") as err:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=os.path.dirname(prefix))
+        timer = threading.Timer(timeout, p.kill)
+        timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.monotonic() - t0, ru.ru_utime + ru.ru_stime, p.returncode
+
+
+def count_ok(db):
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT COUNT(*) FROM pages WHERE status = 200").fetchone()[0]
+
+
+def weft_crawl_seconds(db):
+    """The crawl's own time: its crawl row's started_at to finished_at."""
+    with sqlite3.connect(db) as c:
+        started, finished = c.execute("SELECT started_at, finished_at FROM crawl WHERE id = 1").fetchone()
+    parse = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return (parse(finished) - parse(started)).total_seconds()
+
+
+# ---------------------------------------------------------------- contenders
+
+
+def contender_cmds(name, urls, db, workdir, conc, per_host):
+    """(command, how to read its crawl time) for one contender's crawl of urls into db."""
+    if name == "weft":
+        cmd = java(ARGS.weft_cp, "dev.weft.crawler.cli.CrawlCommand", *urls, "--out", "sqlite:" + db,
+                   "--concurrency", str(conc), "--per-host", str(per_host), "--delay", "0", "--sort-query", "-q")
+        return cmd, lambda: weft_crawl_seconds(db)
+    if name == "scrapy":
+        result = db + ".json"
+        cmd = [ARGS.scrapy_python, os.path.join(HERE, "crawl_scrapy.py"), "--db", db, "--result", result,
+               "--concurrency", str(conc), "--per-host", str(per_host), *urls]
+        return cmd, lambda: json.load(open(result))["crawl_s"]
+    if name == "crawler4j":
+        cmd = java(ARGS.c4j_cp, "dev.weft.bench.crawl.Crawler4jBench", urls[0], os.path.join(workdir, "c4j-frontier"),
+                   db, str(conc))
+        out = os.path.join(workdir, "crawler4j.out")
+        return cmd, lambda: json.loads(open(out).read().strip().splitlines()[-1])["crawl_s"]
+    raise ValueError(name)
+
+
+def crawl_once(name, rnd, urls, conc, per_host, server_pid, timeout):
+    workdir = os.path.join(ARGS.raw, f"{name}-{rnd}")
+    os.makedirs(workdir, exist_ok=True)
+    db = os.path.join(workdir, "pages.db")
+    cmd, crawl_seconds = contender_cmds(name, urls, db, workdir, conc, per_host)
+    server0 = cpu_ticks(server_pid)
+    la = loadavg()
+    log(f"{name} round {rnd}: {shown(cmd)}")
+    wall, cpu, rc = run_timed(cmd, os.path.join(workdir, name), timeout)
+    server_cpu = (cpu_ticks(server_pid) - server0) / CLK_TCK
+    row = {"contender": name, "round": rnd, "rc": rc, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+           "server_cpu_s": round(server_cpu, 3), "loadavg_before": la, "loadavg_after": loadavg()}
+    try:
+        row["ok_pages"] = count_ok(db)
+        row["crawl_s"] = round(crawl_seconds(), 3)
+    except Exception as e:  # a failed run keeps its row, with the reason
+        row["error"] = repr(e)
+        log(f"{name} round {rnd} failed: {e!r} (see {workdir})")
+        return row
+    n = row["ok_pages"]
+    row["pages_per_s"] = round(n / row["crawl_s"], 1) if row["crawl_s"] > 0 else None
+    row["pages_per_wall_s"] = round(n / wall, 1)
+    row["cpu_s_per_1000"] = round(cpu / n * 1000, 3) if n else None
+    row["util"] = round(cpu / wall, 2)
+    log(f"{name}: {n} pages, crawl {row['crawl_s']} s, wall {wall:.1f} s, CPU {cpu:.1f} s, "
+        f"{row['pages_per_s']} pages/s, load {row['loadavg_after']}")
+    for f in ("pages.db-wal", "pages.db-shm"):
+        if os.path.exists(os.path.join(workdir, f)):
+            os.remove(os.path.join(workdir, f))
+    shutil.rmtree(os.path.join(workdir, "c4j-frontier"), ignore_errors=True)
+    return row
+
+
+def peers_available():
+    names = ["weft"]
+    if ARGS.c4j_cp:
+        names.append("crawler4j")
+    else:
+        log("crawler4j is not built: no crawler4j rows")
+    try:
+        subprocess.run([ARGS.scrapy_python, "-c", "import scrapy"], check=True, capture_output=True)
+        names.append("scrapy")
+    except (OSError, subprocess.CalledProcessError):
+        log(f"{ARGS.scrapy_python} cannot import scrapy (apt-get install python3-scrapy): no Scrapy rows")
+    return names
+
+
+def median_of(rows, key):
+    vals = [r[key] for r in rows if r.get(key) is not None and "error" not in r]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "—"
+    return f"{v:,.{digits}f}"
+
+
+# ---------------------------------------------------------------- throughput
+
+
+NGINX_CONF = """daemon off;
+master_process off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000; keepalive_timeout 60;
+  types {{ text/html html; text/plain txt; }}
+  default_type application/octet-stream;
+  client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;
+  uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;
+  server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+"""
+
+
+def bench_throughput():
+    pages = 2_000 if ARGS.quick else 20_000
+    runs = 1 if ARGS.quick else int(os.environ.get("CRAWL_RUNS", "2"))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        log("nginx is missing (apt-get install nginx): no throughput benchmark")
+        return None
+    # The export is 20,000 files (83 MiB): a temporary folder, removed afterwards.
+    site_tmp = tempfile.mkdtemp(prefix="weft-crawlbench-")
+    os.chmod(site_tmp, 0o755)
+    site = os.path.join(site_tmp, "site")
+    log(f"exporting the demo site ({pages} pages) into {site}")
+    subprocess.run(java(ARGS.weft_cp, "dev.weft.crawler.demo.ServeDemoSite", "--export", site, "--pages", str(pages)),
+                   check=True, stdout=subprocess.DEVNULL)
+    ngdir = os.path.join(ARGS.raw, "nginx")
+    os.makedirs(os.path.join(ngdir, "tmp"), exist_ok=True)
+    port = free_port()
+    conf = os.path.join(ngdir, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF.format(dir=ngdir, port=port, root=site))
+    server = subprocess.Popen([nginx, "-c", conf, "-p", ngdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = []
+    try:
+        wait_port("127.0.0.1", port, server)
+        url = f"http://127.0.0.1:{port}/"
+        names = peers_available()
+        for rnd in range(1, runs + 1):
+            order = names[(rnd - 1) % len(names):] + names[:(rnd - 1) % len(names)]
+            for name in order:
+                rows.append(crawl_once(name, rnd, [url], 64, 64, server.pid, timeout=3600))
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(site_tmp, ignore_errors=True)
+    return summarise_throughput(rows, pages, runs)
+
+
+def summarise_throughput(rows, pages, runs):
+    by = {}
+    for r in rows:
+        by.setdefault(r["contender"], []).append(r)
+    med = {n: {k: median_of(rs, k) for k in ("pages_per_s", "pages_per_wall_s", "cpu_s_per_1000", "ok_pages",
+                                               "crawl_s", "wall_s", "cpu_s", "server_cpu_s", "util")}
+           for n, rs in by.items()}
+    print(f"\n## crawl throughput: demo site, {pages:,} pages, nginx, concurrency 64, SQLite "
+          f"(median of {runs} run(s) each, interleaved)\n")
+    print("| contender | 200 pages stored | crawl s | pages/s | ratio (Weft ÷ peer) | process wall s | pages/s by wall"
+          " | CPU s | CPU s / 1,000 pages | ratio (peer ÷ Weft) | CPU/wall | nginx CPU s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    w = med.get("weft", {})
+    verdicts = []
+    for n in ("weft", "scrapy", "crawler4j"):
+        if n not in med:
+            continue
+        m = med[n]
+        ratio = cpu_ratio = None
+        if n != "weft" and w.get("pages_per_s") and m.get("pages_per_s"):
+            ratio = w["pages_per_s"] / m["pages_per_s"]
+            if w.get("cpu_s_per_1000") and m.get("cpu_s_per_1000"):
+                cpu_ratio = m["cpu_s_per_1000"] / w["cpu_s_per_1000"]
+            goal = GOALS[n]
+            verdicts.append(f"Weft ≥ {goal:g}× {n}'s pages/s: {'met' if ratio >= goal else 'NOT met'} ({ratio:.1f}×)")
+        print(f"| {n} | {fmt(m['ok_pages'], 0)} | {fmt(m['crawl_s'], 2)} | {fmt(m['pages_per_s'])} | "
+              f"{'1' if n == 'weft' else fmt(ratio, 1) + '×'} | {fmt(m['wall_s'], 2)} | {fmt(m['pages_per_wall_s'])} | "
+              f"{fmt(m['cpu_s'], 2)} | {fmt(m['cpu_s_per_1000'], 3)} | {'1' if n == 'weft' else fmt(cpu_ratio, 1) + '×'} | "
+              f"{fmt(m['util'], 2)} | {fmt(m['server_cpu_s'], 2)} |")
+    print()
+    for r in rows:
+        print(f"- {r['contender']} round {r['round']}: " + ", ".join(
+            f"{k} {r[k]}" for k in ("ok_pages", "crawl_s", "wall_s", "cpu_s", "pages_per_s", "loadavg_before",
+                                    "loadavg_after", "error") if k in r))
+    print()
+    for v in verdicts:
+        print("- " + v)
+    return {"pages": pages, "runs": rows, "median": med, "verdicts": verdicts}
+
+
+# ---------------------------------------------------------------- latency
+
+
+def bench_latency():
+    hosts = 10 if ARGS.quick else 50
+    pages = 200 * hosts
+    port = free_port()
+    workdir = os.path.join(ARGS.raw, "latency-site")
+    os.makedirs(workdir, exist_ok=True)
+    cmd = java(ARGS.weft_cp, "dev.weft.crawler.demo.ServeDemoSite", "--pages", str(pages), "--latency", "200",
+               "--hosts", str(hosts), "--loops", "2", "--port", str(port))
+    log("latency site: " + shown(cmd))
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "site.err"), "w"),
+                              text=True)
+    rows = []
+    try:
+        first = server.stdout.readline()
+        urls = re.findall(r"http://\S+", first)
+        if len(urls) != hosts:
+            raise RuntimeError(f"the demo site said: {first!r}")
+        names = [n for n in peers_available() if n != "crawler4j"]  # crawler4j has no per-host limit
+        # The site is a JVM too: one unrecorded crawl first, so that no contender meets it cold.
+        warm = crawl_once("weft", "latency-warm-up", urls, 500, 10, server.pid, timeout=1800)
+        log(f"site warmed up ({warm.get('crawl_s')} s crawl, not recorded)")
+        runs = 1 if ARGS.quick else int(os.environ.get("CRAWL_RUNS", "2"))
+        for rnd in range(1, runs + 1):
+            for name in (names if rnd % 2 else names[::-1]):
+                rows.append(crawl_once(name, f"latency-{rnd}", urls, 500, 10, server.pid, timeout=1800))
+    finally:
+        server.terminate()
+        server.wait()
+    # Each host's share at 10 in flight, or all pages at 500 in flight, whichever is longer: 4 s for
+    # 10,000 pages on 50 hosts.
+    ideal = max(pages / 500, pages / hosts / 10) * 0.2
+    print(f"\n## crawl latency-bound: {pages:,} pages on {hosts} hosts, 200 ms per response, concurrency 500, "
+          f"10 per host (ideal {ideal:.1f} s)\n")
+    print("| contender | round | 200 pages | requests (incl. robots.txt, 404s) | crawl s | vs ideal | critical path s | "
+          "process wall s | CPU s | site CPU s |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['contender']} | {r['round']} | error: {r['error']} |")
+            continue
+        db = os.path.join(ARGS.raw, f"{r['contender']}-{r['round']}", "pages.db")
+        reqs, path = requests_and_critical_path(r["contender"], db, hosts)
+        r["requests"], r["critical_path_s"] = reqs, path
+        r["vs_ideal"] = round(r["crawl_s"] / ideal - 1, 4)
+        print(f"| {r['contender']} | {r['round']} | {r['ok_pages']:,} | {fmt(reqs, 0)} | {r['crawl_s']:.2f} | "
+              f"{r['vs_ideal'] * 100:+.1f} % | {fmt(path, 1)} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | "
+              f"{r['server_cpu_s']:.2f} |")
+    best = [r for r in rows if r["contender"] == "weft" and "error" not in r]
+    verdict = None
+    if best:
+        m = statistics.median(r["crawl_s"] for r in best)
+        verdict = (f"Weft within 15 % of the ideal {ideal:.1f} s: {'met' if m <= ideal * 1.15 else 'NOT met'} "
+                   f"(median {m:.2f} s, {(m / ideal - 1) * 100:+.1f} %)")
+        print("\n- " + verdict)
+    return {"pages": pages, "hosts": hosts, "ideal_s": ideal, "runs": rows, "verdict": verdict}
+
+
+def requests_and_critical_path(name, db, hosts):
+    """Requests the crawl made, and the least time one host's share of them takes at 10 in flight."""
+    if name != "weft":
+        try:
+            res = json.load(open(db + ".json"))
+            return res.get("requests"), None
+        except OSError:
+            return None, None
+    with sqlite3.connect(db) as c:
+        per_host = c.execute("SELECT substr(url, 1, instr(substr(url, 8), '/') + 7), COUNT(*) FROM pages "
+                             "WHERE error IS NULL OR error NOT LIKE 'robots:%' GROUP BY 1").fetchall()
+    total = sum(n for _, n in per_host) + len(per_host)  # + one robots.txt per host
+    path = max(((n + 1 + 9) // 10) * 0.2 for _, n in per_host) if per_host else None
+    return total, path
+
+
+# ---------------------------------------------------------------- scale and store
+
+
+def run_json_lines(cmd, name):
+    prefix = os.path.join(ARGS.raw, name)
+    log(f"{name}: {shown(cmd)}")
+    wall, cpu, rc = run_timed(cmd, prefix, 3600)
+    lines = []
+    for line in open(prefix + ".out"):
+        line = line.strip()
+        if line.startswith("{"):
+            lines.append(json.loads(line))
+    if rc != 0:
+        log(f"{name} exited with {rc}: see {prefix}.err")
+    return lines, wall, cpu
+
+
+def bench_scale():
+    n = 1_000_000 if ARGS.quick else 10_000_000
+    disk = 100_000 if ARGS.quick else 1_000_000
+    db = os.path.join(ARGS.raw, "frontier-scale.db")
+    lines, wall, cpu = run_json_lines(java(ARGS.bench_cp, "dev.weft.bench.crawl.FrontierScale", str(n), "10000",
+                                           str(disk), db, extra=("-Xmx256m",)), "scale")
+    print(f"\n## crawl scale: {n:,} URLs over 10,000 hosts into the seen set and frontier (-Xmx256m)\n")
+    print("| URLs admitted | heap after full GC | of which the seen set | heap without the seen set | URLs in memory |"
+          " URLs/s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    mib = lambda b: f"{b / 2**20:,.1f} MiB"
+    for l in lines:
+        if l["phase"] in ("start", "admitted"):
+            print(f"| {l['urls']:,} | {mib(l['heap_used'])} | {mib(l['sieve_bytes'])} | {mib(l['heap_without_sieve'])} |"
+                  f" {l['in_memory']:,} | {fmt(l['per_s'], 0)} |")
+    done = next((l for l in lines if l["phase"] == "done"), None)
+    if done:
+        print(f"\n- seen set: {done['sieve_bytes_per_url']:.1f} bytes per URL in memory ({mib(done['sieve_bytes'])} "
+              f"for {done['urls']:,}), {done['missing']} missing on lookup, {done['lookup_per_s']:,.0f} lookups/s")
+        print(f"- frontier on disk (SQLite): {done['disk_bytes_per_url']:.0f} bytes per queued URL "
+              f"({done['disk_rows']:,} rows, {done['disk_rows_per_s']:,.0f} rows/s in batches of 4,000)")
+        adm = [l for l in lines if l["phase"] == "admitted"]
+        one = next((l for l in adm if l["urls"] == n // 10), None)
+        if one and adm:
+            last = adm[-1]
+            print(f"- heap after {one['urls']:,} vs {last['urls']:,} URLs: {mib(one['heap_used'])} vs "
+                  f"{mib(last['heap_used'])} ({last['heap_used'] / one['heap_used']:.2f}×); without the seen set "
+                  f"{mib(one['heap_without_sieve'])} vs {mib(last['heap_without_sieve'])} "
+                  f"({last['heap_without_sieve'] / one['heap_without_sieve']:.2f}×)")
+    return {"urls": n, "lines": lines, "wall_s": wall, "cpu_s": cpu}
+
+
+def bench_store():
+    pages = 20_000 if ARGS.quick else 100_000
+    lines, wall, cpu = run_json_lines(java(ARGS.bench_cp, "dev.weft.bench.crawl.StoreThroughput", str(pages),
+                                           "sqlite,postgresql,mariadb", ARGS.raw), "store")
+    print(f"\n## crawl store throughput: {pages:,} page rows per store, 200 per transaction (the crawler's batches)\n")
+    print("| store | pages/s | s | bytes per page stored |")
+    print("| --- | ---: | ---: | ---: |")
+    for l in lines:
+        if "error" in l:
+            print(f"| {l['store']} | error: {l['error']} | | |")
+        else:
+            print(f"| {l['store']} | {l['pages_per_s']:,.0f} | {l['seconds']:.2f} | {l['bytes_per_page']:,.0f} |")
+    return {"lines": lines, "wall_s": wall, "cpu_s": cpu}
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser()
+    p.add_argument("what", nargs="?", default="all", choices=["throughput", "latency", "scale", "store", "all"])
+    p.add_argument("--raw", required=True)
+    p.add_argument("--results", required=True)
+    p.add_argument("--java", required=True)
+    p.add_argument("--weft-cp", required=True)
+    p.add_argument("--bench-cp", required=True)
+    p.add_argument("--c4j-cp", default="")
+    p.add_argument("--scrapy-python", default="/usr/bin/python3")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--jvm-arg", action="append", default=[])
+    ARGS = p.parse_args()
+    ARGS.raw = os.path.abspath(ARGS.raw)
+    os.makedirs(ARGS.raw, exist_ok=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    summary = {"bench": "crawl", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "quick": ARGS.quick, "loadavg_before": loadavg(), "cpus": os.cpu_count()}
+    if ARGS.what in ("throughput", "all"):
+        summary["throughput"] = bench_throughput()
+    if ARGS.what in ("latency", "all"):
+        summary["latency"] = bench_latency()
+    if ARGS.what in ("store", "all"):
+        summary["store"] = bench_store()
+    if ARGS.what in ("scale", "all"):
+        summary["scale"] = bench_scale()
+    summary["loadavg_after"] = loadavg()
+    print(f"\nload average before {summary['loadavg_before']}, after {summary['loadavg_after']}; "
+          f"raw output in {ARGS.raw}")
+    os.makedirs(ARGS.results, exist_ok=True)
+    with open(os.path.join(ARGS.results, "crawl.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    with open(os.path.join(ARGS.results, "history.jsonl"), "a") as f:
+        f.write(json.dumps(summary) + "\n")
+
+
+if __name__ == "__main__":
+    main()
