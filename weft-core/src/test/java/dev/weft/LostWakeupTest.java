@@ -153,6 +153,21 @@ class LostWakeupTest {
     }
 
     @Test
+    void aSelectorFailureUnderTheMainTaskIsWhatRunThrows() {
+        // Runner.run used to drop a RuntimeException of runUntilComplete: the caller saw "result
+        // is not set yet" instead of the selector's failure. The selector is made to fail for real
+        // (closed under the running loop: its next select throws ClosedSelectorException).
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Weft.run(() -> {
+            EventLoop loop = EventLoop.running();
+            java.lang.reflect.Field io = EventLoop.class.getDeclaredField("io");
+            io.setAccessible(true);
+            ((IoRegistry) io.get(loop)).close();
+            Weft.sleep(Duration.ofSeconds(30)); // the loop selects, and the selector fails
+        }));
+        assertInstanceOf(java.nio.channels.ClosedSelectorException.class, e, "the selector's own failure: " + e);
+    }
+
+    @Test
     void closingALoopGroupCancelsItsLiveTasksAndRunsTheirFinallyBlocks() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(4);
