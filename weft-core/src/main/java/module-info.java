@@ -1,7 +1,7 @@
 /**
  * Weft's core: event loops that schedule their tasks' virtual threads, futures and task
- * groups ({@code dev.weft}), parallel maps ({@code dev.weft.exec}), streams, TLS and UDP
- * ({@code dev.weft.net}), subprocesses and signals ({@code dev.weft.process}), queues
+ * groups and signal handlers ({@code dev.weft}), parallel maps ({@code dev.weft.exec}), streams, TLS
+ * and UDP ({@code dev.weft.net}), subprocesses ({@code dev.weft.process}), queues
  * ({@code dev.weft.queue}) and synchronisation primitives ({@code dev.weft.sync}).
  *
  * <p>The fast path needs {@code java.lang} opened to this module: on the module path run the
@@ -10,7 +10,7 @@
  */
 module dev.weft.core {
     requires org.slf4j;
-    requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM handlers on the loop
+    requires jdk.unsupported; // sun.misc.Signal, used by dev.weft.Signals only: handlers on the loop, Weft.run's Ctrl-C
     requires jdk.jfr;         // debug mode's report of virtual threads pinned to their loop
 
     exports dev.weft;

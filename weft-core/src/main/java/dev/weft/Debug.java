@@ -30,6 +30,8 @@ public final class Debug {
     private static final AtomicLong STUCK_REPORTS = new AtomicLong();
     private static final AtomicLong PINNED_REPORTS = new AtomicLong();
     private static final AtomicLong UNRETRIEVED = new AtomicLong();
+    private static final AtomicLong LENT = new AtomicLong();
+    private static final AtomicBoolean FIRST_LEND_REPORTED = new AtomicBoolean();
 
     private Debug() {
     }
@@ -49,11 +51,38 @@ public final class Debug {
     static void reportStuck(EventLoop loop, String what, Thread thread, long nanos) {
         Throwable where = new Throwable("stack of " + what + " while it holds the loop");
         where.setStackTrace(thread != null ? thread.getStackTrace() : new StackTraceElement[0]);
-        LOG.warn("{} has held {} for {} ms and is still running", what, loop,
-                Duration.ofNanos(nanos).toMillis(), where);
+        Thread.State state = thread != null ? thread.getState() : Thread.State.RUNNABLE;
+        boolean blocked = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                || state == Thread.State.BLOCKED;
+        // In compatibility mode a task blocked in a JDK call holds the loop; the fast path would
+        // have freed it, so the report says how to turn it on. A busy (RUNNABLE) step is the
+        // program's own: no JVM option helps there.
+        String remedy = blocked ? SchedulerBridge.remedy() : "";
+        LOG.warn("{} has held {} for {} ms and is still running{}{}", what, loop,
+                Duration.ofNanos(nanos).toMillis(), remedy.isEmpty() ? "" : ", blocked in a JDK call.\n", remedy, where);
         // Counted once the stack is taken and logged: whoever waits for the count (a test's
         // spinning task) may stop holding the loop from then on.
         STUCK_REPORTS.incrementAndGet();
+    }
+
+    /**
+     * Compatibility mode: the loop let {@code task} go on its own after it held the loop
+     * blocked in a JDK call (see {@code Task.Baton}). The first time in the JVM this is a
+     * warning with the task's name, its stack and the remedy; afterwards a debug record.
+     */
+    static void reportLent(EventLoop loop, Task<?> task, StackTraceElement[] stack, long nanos) {
+        LENT.incrementAndGet();
+        if (!FIRST_LEND_REPORTED.compareAndSet(false, true)) {
+            LOG.debug("task '{}' blocked in a JDK call for {} ms: {} goes on without it until its next call into Weft",
+                    task.name(), Duration.ofNanos(nanos).toMillis(), loop);
+            return;
+        }
+        Throwable where = new Throwable("stack of task '" + task.name() + "', blocked in a JDK call");
+        where.setStackTrace(stack);
+        LOG.warn("Task '{}' held {} for {} ms, blocked in a JDK call. So that the loop's other tasks are not held up,"
+                + " it now runs beside the loop until its next call into Weft: data it shares with them is not"
+                + " protected meanwhile (later tasks let go like this are logged at DEBUG).\n{}",
+                task.name(), loop, Duration.ofNanos(nanos).toMillis(), SchedulerBridge.remedy(), where);
     }
 
     static void countUnretrieved() {
@@ -91,6 +120,11 @@ public final class Debug {
     /** {@return how many pinned blocking calls were reported} */
     public static long pinnedReports() {
         return PINNED_REPORTS.get();
+    }
+
+    /** How many times a loop in compatibility mode went on without a task blocked in a JDK call. */
+    static long lentTasks() {
+        return LENT.get();
     }
 
     /** {@return how many never-retrieved exceptions were reported} */

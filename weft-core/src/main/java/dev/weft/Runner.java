@@ -4,36 +4,37 @@ import dev.weft.internal.Loggers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * What {@link Weft#run} does (asyncio's {@code asyncio.run}/{@code Runner}):
  * <ol>
- *   <li>spawn the main task on a fresh loop, with SIGINT and SIGTERM handlers that cancel it
- *       and a SIGUSR1 handler that prints a {@link TaskDump} to standard error
+ *   <li>spawn the main task on a fresh loop and listen, through {@link Signals}, for SIGINT and
+ *       SIGTERM, which cancel it, and SIGUSR1, which prints a {@link TaskDump} to standard error
  *       ({@code kill -USR1 <pid>}; SIGQUIT belongs to the JVM's own thread dump, and SIGUSR2 to
  *       its thread suspension, which JFR's sampler uses);</li>
  *   <li>run the loop until the main task is done;</li>
  *   <li>cancel every task still alive and run the loop until they have finished, so their
  *       {@code finally} blocks run;</li>
- *   <li>close the loop, restore the previous signal handlers, and — if a signal ended the
- *       run — re-raise it, so the JVM exits the way a Java user expects (130, 143).</li>
+ *   <li>close the loop, give the signals back, and — if a signal ended the run — re-raise it,
+ *       so the JVM exits the way a Java user expects (130, 143).</li>
  * </ol>
+ *
+ * <p><b>Signals reach the program whatever holds the loop.</b> The cancellation is requested
+ * from the JVM's signal thread directly (not queued on the loop, which a task may be holding):
+ * it interrupts the main task, and also the task that holds the loop if that one is blocked in
+ * a JDK call (pinned on the fast path; holding the loop in compatibility mode). A second
+ * SIGINT or SIGTERM while the first one's clean-up still runs goes to the handler Weft replaced:
+ * the JVM exits at once with 128 + n, as Python's second Ctrl-C raises {@code KeyboardInterrupt}.
  */
 final class Runner {
 
     private static final Logger LOG = Loggers.get(Runner.class);
-    private static final List<Runner> ACTIVE = new CopyOnWriteArrayList<>();
-    private static final String[] SIGNALS = {"INT", "TERM", "USR1"};
-    private static final Object SIGNAL_LOCK = new Object();
-    private static SignalHandler[] previous;
 
     private final EventLoop loop;
     private volatile Task<?> main;
-    private volatile String signalled;
+    /** The first SIGINT or SIGTERM, once one arrived. Guarded by {@code this}. */
+    private Signal signalled;
 
     private Runner(EventLoop loop) {
         this.loop = loop;
@@ -48,11 +49,11 @@ final class Runner {
             throw new InvalidStateException("Weft.run() cannot be called from a running event loop");
         }
         Runner runner = new Runner(loop);
-        String signal;
+        Signal signal;
         try {
             Task<T> main = loop.spawn("main", body);
             runner.main = main;
-            installSignals(runner);
+            Signals.runStarted(runner);
             RuntimeException loopFailure = null;
             try {
                 loop.runUntilComplete(main);
@@ -71,13 +72,13 @@ final class Runner {
                     }
                     loopFailure.addSuppressed(e);
                 } finally {
-                    uninstallSignals(runner);
+                    Signals.runEnded(runner);
                 }
             }
             if (loopFailure != null) {
                 throw loopFailure;
             }
-            signal = runner.signalled;
+            signal = runner.signalled();
             if (signal == null || !main.isCancelled()) {
                 return main.result();
             }
@@ -85,31 +86,8 @@ final class Runner {
             loop.close();
         }
         LOG.debug("re-raising SIG{} after clean-up", signal);
-        reRaise(signal);
+        Signals.reRaise(signal);
         throw new CancelledException("interrupted by SIG" + signal);
-    }
-
-    /**
-     * Hands signal {@code name} to the handler now installed (the JVM's own, which exits with
-     * status 128 + n, or the program's), on this thread. {@code Signal.raise} alone is
-     * asynchronous: its handler runs on a new thread, and this thread's exception out of
-     * {@code main} won the race (exit status 1 and a stack trace instead of 130). Only a native
-     * disposition (SIG_DFL, SIG_IGN), which has no Java handler to call, is raised.
-     */
-    private static void reRaise(String name) {
-        Signal sig = new Signal(name);
-        SignalHandler current;
-        try {
-            current = Signal.handle(sig, SignalHandler.SIG_IGN); // read the installed handler...
-            Signal.handle(sig, current);                         // ...and put it back
-        } catch (IllegalArgumentException e) {
-            return;
-        }
-        if (current == SignalHandler.SIG_DFL || current == SignalHandler.SIG_IGN) {
-            Signal.raise(sig);
-        } else {
-            current.handle(sig);
-        }
     }
 
     private void cancelRemaining() {
@@ -134,63 +112,47 @@ final class Runner {
         }
     }
 
-    private void onSignal(String name) {
-        signalled = name;
-        Task<?> m = main;
-        loop.callSoonThreadsafe(() -> {
-            if (m != null) {
-                m.cancel("SIG" + name);
-            }
-        });
+    private synchronized Signal signalled() {
+        return signalled;
     }
 
-    private static void installSignals(Runner runner) {
-        if (Boolean.getBoolean("weft.noSignals")) {
+    /** The JVM's signal thread (through {@link Signals}): SIGINT, SIGTERM or SIGUSR1 arrived. */
+    void onSignal(Signal signal) {
+        if (signal == Signal.USR1) {
+            System.err.print(TaskDump.of(loop));
+            System.err.flush();
             return;
         }
-        synchronized (SIGNAL_LOCK) {
-            if (ACTIVE.isEmpty()) {
-                previous = new SignalHandler[SIGNALS.length];
-                for (int i = 0; i < SIGNALS.length; i++) {
-                    String name = SIGNALS[i];
-                    try {
-                        previous[i] = Signal.handle(new Signal(name), s -> {
-                            if (SignalHandlers.dispatchIfRegistered(name)) {
-                                return; // a user handler (EventLoop.addSignalHandler) takes precedence
-                            }
-                            for (Runner r : ACTIVE) {
-                                if (name.equals("USR1")) {
-                                    System.err.print(TaskDump.of(r.loop));
-                                    System.err.flush();
-                                } else {
-                                    r.onSignal(name);
-                                }
-                            }
-                        });
-                    } catch (IllegalArgumentException e) {
-                        LOG.debug("cannot handle SIG{}: {}", name, e.toString());
-                    }
-                }
+        synchronized (this) {
+            if (signalled != null) {
+                // The first one asked the program to stop and it has not stopped yet.
+                System.err.println("Weft: SIG" + signal + " again while the clean-up of SIG" + signalled
+                        + " runs: exiting now, without waiting for the tasks");
+                System.err.flush();
+                Signals.forwardToPrevious(signal);
+                return;
             }
-            ACTIVE.add(runner);
+            signalled = signal;
+        }
+        Task<?> m = main;
+        if (m != null) {
+            // Directly, not through the loop: a task may hold it. cancel() is safe from any thread.
+            m.cancel("SIG" + signal);
+        }
+        Task<?> holder = blockedHolder();
+        if (holder != null && holder != m) {
+            LOG.debug("SIG{}: cancelling task '{}', blocked while it holds {}", signal, holder.name(), loop);
+            holder.cancel("SIG" + signal);
         }
     }
 
-    private static void uninstallSignals(Runner runner) {
-        synchronized (SIGNAL_LOCK) {
-            if (!ACTIVE.remove(runner) || !ACTIVE.isEmpty() || previous == null) {
-                return;
+    /** The task that holds the loop while blocked in a JDK call, or null (see {@link Task#blockedHoldingLoop}). */
+    private Task<?> blockedHolder() {
+        for (Task<?> t : loop.allTasks()) {
+            if (t.blockedHoldingLoop()) {
+                return t;
             }
-            for (int i = 0; i < SIGNALS.length; i++) {
-                if (previous[i] != null) {
-                    try {
-                        Signal.handle(new Signal(SIGNALS[i]), previous[i]);
-                    } catch (IllegalArgumentException e) {
-                        LOG.debug("cannot restore SIG{}", SIGNALS[i]);
-                    }
-                }
-            }
-            previous = null;
         }
+        return null;
     }
 }

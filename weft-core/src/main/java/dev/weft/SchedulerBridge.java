@@ -12,21 +12,25 @@ import java.util.concurrent.Executor;
  * package-private constructor {@code java.lang.ThreadBuilders.VirtualThreadBuilder(Executor)}
  * does exactly that; it is reachable when the JVM runs with
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED} ({@code =dev.weft.core} on the module
- * path; see {@link #addOpensFlag()}) (the {@code ./weft} launcher and the
- * executable jar's {@code Add-Opens} manifest entry both arrange it). When the OpenJDK's public
+ * path; see {@link #addOpensFlag()}). The {@code ./weft} launcher passes it; an application
+ * passes it as its build tool allows ({@code docs/using-weft.md}), or, started with
+ * {@code java -jar}, names it in its own jar's manifest ({@code Add-Opens: java.base/java.lang}). When the OpenJDK's public
  * {@code Thread.VirtualThreadScheduler} arrives, this class is the only one to change.
  *
  * <p>When the hook is missing, {@link #available()} is false, {@link #unavailableReason()} says
  * why, and {@link Task} falls back to ordinary virtual threads that pass one loop baton
  * between them (see {@code Task.Baton}): Weft's own waits still yield the loop, but a blocking
- * JDK call inside a task then holds it.
+ * JDK call inside a task holds it until the loop lends the task its freedom.
  *
  * <p>Thread-safety: all methods are safe from any thread.
  */
 final class SchedulerBridge {
 
+    private static final String NOT_OPENED = "java.lang is not opened to Weft";
     private static final MethodHandle NEW_BUILDER;
     private static final String UNAVAILABLE_REASON;
+    /** True when the fast path is off only because java.lang is not opened to Weft. */
+    private static final boolean OPENS_WOULD_HELP;
 
     static {
         MethodHandle handle = null;
@@ -47,7 +51,7 @@ final class SchedulerBridge {
                 }
             } catch (IllegalAccessException e) {
                 handle = null;
-                reason = "java.lang is not opened to Weft";
+                reason = NOT_OPENED;
             } catch (Throwable e) {
                 handle = null;
                 reason = "the JDK's virtual-thread builder hook is missing (" + e + ")";
@@ -55,6 +59,7 @@ final class SchedulerBridge {
         }
         NEW_BUILDER = handle;
         UNAVAILABLE_REASON = reason;
+        OPENS_WOULD_HELP = NOT_OPENED.equals(reason);
     }
 
     private SchedulerBridge() {
@@ -65,11 +70,52 @@ final class SchedulerBridge {
         return NEW_BUILDER != null;
     }
 
-    /** The one-line notice printed once when the fast path is off. */
+    /**
+     * The one-line notice printed once when the fast path is off: what compatibility mode means
+     * and, when the JVM option is the cure, the option itself (for the module path when Weft is
+     * loaded as the module {@code dev.weft.core}).
+     */
     static String notice() {
-        return "Weft: running tasks in compatibility mode (" + UNAVAILABLE_REASON + "): blocking JDK calls inside"
-                + " a task hold its loop. For the fast path run the JVM with"
-                + " " + addOpensFlag() + " (the ./weft launcher and the jar manifest do this).";
+        String what = "Weft: running tasks in compatibility mode (" + UNAVAILABLE_REASON + "): a task blocked in a JDK"
+                + " call (a java.net socket, Thread.sleep, JDBC) holds its loop for up to "
+                + Task.Baton.LEND_AFTER_NANOS / 1_000_000 + " ms, then runs beside the loop until its next call into"
+                + " Weft.";
+        if (!OPENS_WOULD_HELP) {
+            return what;
+        }
+        return what + " For the fast path, start the JVM with " + addOpensFlag()
+                + (weftIsNamedModule() ? "" : " (with java -jar: 'Add-Opens: java.base/java.lang' in your jar's manifest)")
+                + "; for Maven, Gradle and IDEs see Weft's guide \"Using Weft in your project\".";
+    }
+
+    /**
+     * The remedy, tool by tool, for reports of a task that held its loop in compatibility mode
+     * (several lines; empty when the option would not help).
+     */
+    static String remedy() {
+        if (available() || !OPENS_WOULD_HELP) {
+            return "";
+        }
+        String flag = addOpensFlag();
+        String opens = flag.substring("--add-opens ".length());
+        StringBuilder b = new StringBuilder()
+                .append("Weft runs in compatibility mode (").append(UNAVAILABLE_REASON).append("). On the fast path a")
+                .append(" blocking JDK call in a task frees the loop. Start the JVM with ").append(flag).append(":\n")
+                .append("  java:          java ").append(flag).append(" ...\n")
+                .append("  Maven tests:   maven-surefire-plugin <argLine>").append(flag).append("</argLine>\n")
+                .append("  mvn exec:java: a line '").append(flag).append("' in .mvn/jvm.config\n")
+                .append("  Gradle:        tasks.test { jvmArgs(\"--add-opens\", \"").append(opens).append("\") },")
+                .append(" application { applicationDefaultJvmArgs = listOf(\"--add-opens\", \"").append(opens)
+                .append("\") }\n");
+        if (!weftIsNamedModule()) {
+            b.append("  java -jar:     'Add-Opens: java.base/java.lang' in your application jar's manifest\n");
+        }
+        return b.append("  anywhere:      JDK_JAVA_OPTIONS=\"").append(flag).append("\"")
+                .toString();
+    }
+
+    private static boolean weftIsNamedModule() {
+        return SchedulerBridge.class.getModule().isNamed();
     }
 
     /**

@@ -220,6 +220,10 @@ public final class Task<T> extends Future<T> {
      * Every Weft blocking operation calls this first.
      */
     void checkpoint() {
+        Baton b = baton;
+        if (b != null && b.lent) {
+            b.rejoin();
+        }
         if (cancelPending && takeCancel()) {
             throw new CancelledException(lastCancelMessage());
         }
@@ -342,6 +346,9 @@ public final class Task<T> extends Future<T> {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            if (b != null && b.lent) {
+                b.rejoin(); // finish on the loop, as every task does
+            }
             boolean cancelAtEnd;
             String message;
             synchronized (cancelLock) {
@@ -433,6 +440,39 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * True when this task holds its loop while its thread is blocked in a JDK call: on the fast
+     * path a call that pinned it to the loop thread, in compatibility mode any blocking call
+     * made before the loop let the task go (see {@link Baton}). Such a task can only be freed by
+     * an interrupt. Any thread; a racy snapshot.
+     */
+    boolean blockedHoldingLoop() {
+        if (loop.stepThread() != thread || !blocked(thread)) {
+            return false;
+        }
+        return baton == null || baton.stepping;
+    }
+
+    private static boolean blocked(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
+    }
+
+    /**
+     * Compatibility path, called by {@link EventLoop#inLoop()} off the loop: if the calling
+     * thread is a task of {@code loop} that the loop let go during a blocking JDK call, it
+     * rejoins the loop (waits for its turn) and true is returned.
+     */
+    static boolean rejoinIfLent(EventLoop loop) {
+        Task<?> me = current();
+        if (me == null || me.loop != loop || me.baton == null || !me.baton.lent
+                || Thread.currentThread() != me.thread) {
+            return false;
+        }
+        me.baton.rejoin();
+        return true;
+    }
+
     /** Compatibility path: woken from a Weft wait, but its request for the baton is not queued yet. */
     boolean wokenButNotQueued() {
         Baton b = baton;
@@ -477,14 +517,38 @@ public final class Task<T> extends Future<T> {
     /**
      * Compatibility path: the task is an ordinary virtual thread and may run only while it holds
      * its loop's baton. The loop thread grants the baton and waits until it comes back.
+     *
+     * <p><b>Lending.</b> Without the scheduler hook Weft does not see a blocking JDK call (a
+     * {@code java.net} socket, {@code Thread.sleep}, JDBC) begin or end: the task keeps the baton
+     * through it, and the loop, with every other task, would wait as long as the call lasts —
+     * for ever when the call waits for another task of the same loop (two tasks talking over a
+     * socket, a server task in {@code accept()} and its client). So while the loop waits for
+     * the baton it looks at the task's thread every {@link #PROBE_NANOS}: once the thread has
+     * been blocked for {@link #LEND_AFTER_NANOS} in a call the program made (not inside Weft's
+     * own code), the loop <em>lends</em> the task its freedom and goes on with its other work.
+     * The task then runs beside the loop, as a plain virtual thread, until its next call into
+     * Weft (any wait or checkpoint, and {@link EventLoop#inLoop()}) or its end, where it
+     * <em>rejoins</em>: it waits for the baton like any woken task. Weft's own state is
+     * thread-safe across that; data the program shares between tasks is not protected while
+     * the task runs lent, which the first lend reports with the remedy (the JVM option that
+     * turns the fast path on, where a blocking call simply frees the loop).
      */
     final class Baton implements Runnable {
+        /** How often the loop looks at a task that holds the baton. */
+        static final long PROBE_NANOS = 1_000_000;
+        /** How long a task may hold the baton blocked in a JDK call before the loop goes on without it. */
+        static final long LEND_AFTER_NANOS = 10_000_000;
+
         private volatile boolean granted;
         private volatile boolean held;
         private volatile Thread loopThread;
 
         /** True while parked in a Weft wait without the baton (see {@link #wokenButNotQueued()}). */
         volatile boolean idle = true;
+        /** True while the task runs a step it was granted: from the grant until it gives the baton back. */
+        volatile boolean stepping;
+        /** True from a lend (see the class comment) until the task is granted the baton again. */
+        volatile boolean lent;
 
         /** Task thread: asks the loop for the baton and waits until granted. */
         void acquire() {
@@ -493,6 +557,16 @@ public final class Task<T> extends Future<T> {
             // this very task, so "am I on the loop?" could answer yes for a thread that is not.
             loop.scheduleFromOutside(this);
             awaitGrant();
+        }
+
+        /**
+         * Task thread, lent: waits for the baton again, in turn with the loop's other ready work.
+         * Gives it back first, in case the loop still waits in {@link #handOff} (a lend whose
+         * check the task outran): to a loop that went on, that is a harmless extra wake-up.
+         */
+        void rejoin() {
+            release();
+            acquire();
         }
 
         /**
@@ -523,18 +597,21 @@ public final class Task<T> extends Future<T> {
                     interrupted = true;
                 }
             }
+            lent = false;
+            stepping = true;
             if (interrupted) {
                 thread.interrupt();
             }
         }
 
-        /** Task thread: gives the baton back to the loop thread. */
+        /** Task thread: gives the baton back to the loop thread (a no-op for the loop when lent). */
         void release() {
+            stepping = false;
             held = false;
             LockSupport.unpark(loopThread);
         }
 
-        /** Loop thread: grants the baton and waits until the task gives it back. */
+        /** Loop thread: grants the baton and waits until the task gives it back, or lends it. */
         @Override
         public void run() {
             loop.runTaskStep(Task.this, this::handOff);
@@ -545,9 +622,47 @@ public final class Task<T> extends Future<T> {
             held = true;
             granted = true;
             LockSupport.unpark(thread);
+            long blockedSince = 0;
+            boolean blockedBefore = false;
             while (held) {
-                LockSupport.park(this);
+                LockSupport.parkNanos(this, PROBE_NANOS);
+                if (!held) {
+                    return;
+                }
+                if (!stepping || !blocked(thread)) {
+                    blockedBefore = false;
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (!blockedBefore) {
+                    blockedBefore = true;
+                    blockedSince = now;
+                } else if (now - blockedSince >= LEND_AFTER_NANOS) {
+                    StackTraceElement[] stack = lend();
+                    if (stack != null) {
+                        Debug.reportLent(loop, Task.this, stack, now - blockedSince);
+                        return;
+                    }
+                    blockedBefore = false; // inside Weft's own code, or it moved: look again later
+                }
             }
+        }
+
+        /**
+         * Loop thread, in {@link #handOff}: lends the task (see the class comment) if it is
+         * blocked in a call the program made, and returns its stack then (null: not lent). The flag is published first and the thread looked
+         * at again afterwards: a task still blocked in the program's call then will see the flag
+         * at its next call into Weft, whatever happens next. If it moved meanwhile it may have
+         * passed that check already, so the lend stands but the loop keeps waiting: the task
+         * gives the baton back at its rejoin (which releases first) or its next Weft wait.
+         */
+        private StackTraceElement[] lend() {
+            if (!(held && stepping && BlockedCall.madeByTheProgram(thread.getStackTrace()))) {
+                return null;
+            }
+            lent = true;
+            StackTraceElement[] stack = thread.getStackTrace();
+            return held && stepping && blocked(thread) && BlockedCall.madeByTheProgram(stack) ? stack : null;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.EventLoop;
 import dev.weft.LoopGroup;
+import dev.weft.Signal;
 import dev.weft.Weft;
 import dev.weft.sync.Event;
 import java.util.concurrent.atomic.AtomicInteger;

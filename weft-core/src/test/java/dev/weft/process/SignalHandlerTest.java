@@ -3,6 +3,7 @@ package dev.weft.process;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.EventLoop;
+import dev.weft.Signal;
 import dev.weft.sync.Event;
 import dev.weft.testing.WeftTest;
 import java.util.concurrent.atomic.AtomicReference;

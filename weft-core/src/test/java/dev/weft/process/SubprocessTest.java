@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.weft.CancelledException;
 import dev.weft.InvalidStateException;
+import dev.weft.Signal;
 import dev.weft.Task;
 import dev.weft.Weft;
 import dev.weft.net.LimitOverrunException;

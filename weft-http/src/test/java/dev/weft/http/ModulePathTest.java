@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,30 @@ class ModulePathTest {
             }
             """;
 
+    /** A task of the module application waits in a plain accept() that no client answers. */
+    private static final String ACCEPT = """
+            package app;
+
+            import dev.weft.Weft;
+            import java.net.InetAddress;
+            import java.net.ServerSocket;
+
+            public class Accept {
+                public static void main(String[] args) {
+                    Weft.run(() -> {
+                        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                            System.out.println("accepting");
+                            System.out.flush();
+                            server.accept().close();
+                        } finally {
+                            System.out.println("cleaned up");
+                            System.out.flush();
+                        }
+                    });
+                }
+            }
+            """;
+
     @TempDir
     Path dir;
 
@@ -107,6 +133,44 @@ class ModulePathTest {
         assertFalse(run.output.contains("ALL-UNNAMED"), run.output);
     }
 
+    @Test
+    void withoutTheFlagAModularApplicationBlockedInAcceptStopsOnSigtermWithin5Seconds() throws Exception {
+        Path app = compileApp();
+        List<Path> mp = new ArrayList<>(modulePath());
+        mp.add(app);
+        Process p = new ProcessBuilder(tool("java"), "--module-path", joined(mp), "-m", "app/app.Accept")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            List<String> out = new ArrayList<>();
+            String line;
+            while ((line = r.readLine()) != null && !line.equals("accepting")) {
+                out.add(line);
+            }
+            assertEquals("accepting", line, String.join("\n", out));
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+            long sent = System.nanoTime();
+            // A deadline for a failure, not a wait: a passing run ends when the JVM exits.
+            boolean exited = p.waitFor(5, TimeUnit.SECONDS);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            while ((line = r.readLine()) != null) {
+                out.add(line);
+            }
+            String all = String.join("\n", out);
+            assertTrue(exited, "still running 5 s after SIGTERM:\n" + all);
+            System.out.println("[ModulePathTest] exited " + ms + " ms after SIGTERM");
+            assertEquals(143, p.exitValue(), all);
+            assertTrue(all.contains("cleaned up"), all);
+            assertTrue(all.contains("start the JVM with --add-opens java.base/java.lang=dev.weft.core"), all);
+            assertFalse(all.contains("ALL-UNNAMED"), all);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static ModuleDescriptor descriptor(String name) {
         return ModuleFinder.of(modulePath().toArray(Path[]::new)).find(name).orElseThrow().descriptor();
     }
@@ -135,9 +199,11 @@ class ModulePathTest {
         Files.createDirectories(src.resolve("app"));
         Files.writeString(src.resolve("module-info.java"), MODULE_INFO);
         Files.writeString(src.resolve("app/Main.java"), MAIN);
+        Files.writeString(src.resolve("app/Accept.java"), ACCEPT);
         Path out = dir.resolve("mods/app");
         Run javac = exec(List.of(tool("javac"), "-d", out.toString(), "--module-path", joined(modulePath()),
-                src.resolve("module-info.java").toString(), src.resolve("app/Main.java").toString()));
+                src.resolve("module-info.java").toString(), src.resolve("app/Main.java").toString(),
+                src.resolve("app/Accept.java").toString()));
         assertEquals(0, javac.exit, "javac: " + javac.output);
         return out;
     }

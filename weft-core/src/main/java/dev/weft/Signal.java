@@ -1,10 +1,10 @@
-package dev.weft.process;
+package dev.weft;
 
 import java.util.Locale;
 
 /**
- * The POSIX signals Weft knows by name, for {@link Subprocess#sendSignal} and
- * {@link dev.weft.EventLoop#addSignalHandler(Signal, Runnable)} (Python's {@code signal.SIGTERM} and co.).
+ * The POSIX signals Weft knows by name, for {@link EventLoop#addSignalHandler(Signal, Runnable)}
+ * and {@code Subprocess.sendSignal} (Python's {@code signal.SIGTERM} and co.).
  *
  * <p>{@link #number()} is the number on this platform (asked from the JVM, so SIGUSR1 is 10 on
  * Linux and 30 on macOS); it is -1 if the JVM does not know the signal here.
@@ -18,9 +18,9 @@ public enum Signal {
     QUIT,
     /** Kill: ends a process at once; cannot be caught. */
     KILL,
-    /** User-defined signal 1. */
+    /** User-defined signal 1 ({@link Weft#run} prints a task dump on it). */
     USR1,
-    /** User-defined signal 2 (Weft.run prints a task dump on it). */
+    /** User-defined signal 2 (the JVM uses it to suspend threads, for JFR's sampler). */
     USR2,
     /** Terminate: the polite request to exit. */
     TERM,
@@ -31,18 +31,14 @@ public enum Signal {
     /** Terminal window size changed. */
     WINCH;
 
-    /** {@return the name without the {@code SIG} prefix, as {@code kill -s} and {@code sun.misc.Signal} take it} */
+    /** {@return the name without the {@code SIG} prefix, as {@code kill -s} and the JVM take it} */
     public String shortName() {
         return name();
     }
 
     /** {@return this signal's number on this platform, or -1 if unknown here} */
     public int number() {
-        try {
-            return new sun.misc.Signal(name()).getNumber();
-        } catch (IllegalArgumentException e) {
-            return -1;
-        }
+        return Signals.number(this);
     }
 
     /** {@return true for the signals no process can catch or ignore (SIGKILL, SIGSTOP)} */
@@ -54,6 +50,8 @@ public enum Signal {
      * The signal called {@code name}, with or without the {@code SIG} prefix, in any case
      * ({@code "TERM"}, {@code "SIGterm"}).
      *
+     * @param name the signal's name
+     * @return the signal
      * @throws IllegalArgumentException for an unknown name
      */
     public static Signal of(String name) {
