@@ -49,7 +49,8 @@ import org.slf4j.Logger;
  *
  * <p><b>Threads.</b> The loop runs on the thread that calls {@link #runForever()} (or on its own
  * thread inside a {@link LoopGroup}). Its fields are grouped by who may touch them; loop-only
- * methods begin with {@code assert inLoop()} (Netty's habit; the tests run with {@code -ea}).
+ * methods begin with {@code assert holdsLoop()} (Netty's {@code assert inEventLoop()}; the
+ * tests run with {@code -ea}).
  * A task step of the loop counts as the loop: {@link #inLoop()} is true on its virtual thread.
  * Safe from any thread: {@link #callSoon}, {@link #callSoonThreadsafe}, {@link #callLater},
  * {@link #callAt}, {@link #execute}, {@link #spawn}, {@link #stop}, {@link #time()},
@@ -179,6 +180,16 @@ public final class EventLoop implements Executor, AutoCloseable {
         Thread t = Thread.currentThread();
         return t == thread || t == runningThread
                 || (t.isVirtual() && !SchedulerBridge.available() && Task.rejoinIfLent(this));
+    }
+
+    /**
+     * True when the calling thread runs this loop now: its thread, or the task whose step is
+     * running. Unlike {@link #inLoop()}, it never changes anything, so {@code assert}s call this
+     * one: an assert must not act.
+     */
+    boolean holdsLoop() {
+        Thread t = Thread.currentThread();
+        return t == thread || t == runningThread;
     }
 
     // ------------------------------------------------------------------ time
@@ -711,7 +722,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void drainInbox() {
-        assert inLoop() : "the inbox is drained on the loop thread";
+        assert holdsLoop() : "the inbox is drained on the loop thread";
         Runnable r;
         while ((r = inbox.poll()) != null) {
             ready.add(r);
@@ -944,7 +955,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Loop thread: names the item being run, for reports. */
     String describeRunning(Runnable item) {
-        assert inLoop() : "reports name the running item on the loop thread";
+        assert holdsLoop() : "reports name the running item on the loop thread";
         Task<?> t = runningTask;
         return t != null ? "task '" + t.name() + "'" : "callback " + item;
     }

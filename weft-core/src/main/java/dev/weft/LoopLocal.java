@@ -40,7 +40,7 @@ public final class LoopLocal<T> {
      */
     @SuppressWarnings("unchecked")
     public T get(EventLoop loop) {
-        assert loop.inLoop() : "a LoopLocal is read on its loop's thread or by one of its tasks";
+        assert loop.holdsLoop() : "a LoopLocal is read on its loop's thread or by one of its tasks";
         Object[] values = loop.locals;
         if (index < values.length) {
             Object v = values[index];
