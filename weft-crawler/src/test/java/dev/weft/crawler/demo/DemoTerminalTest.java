@@ -68,4 +68,45 @@ class DemoTerminalTest {
         assertFalse(progress.contains("\r"), progress);
         assertTrue(progress.lines().anyMatch(l -> l.startsWith("crawl ") && l.contains(" pages")), progress);
     }
+
+    /** Ctrl-C in the middle of the demo: it says how far it got, what is stored is in demo.db, exit 130. */
+    @Test
+    void ctrlCStopsTheDemoSayingHowFarItGot() throws Exception {
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path story = dir.resolve("story.txt");
+        Process p = new ProcessBuilder(jvm, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), Demo.class.getName(), "--pages", "2000", "--latency", "200",
+                "--per-host", "10").directory(dir.toFile()).redirectOutput(story.toFile()).start();
+        java.io.BufferedReader progress = p.errorReader();
+        StringBuilder shown = new StringBuilder();
+        String line;
+        while ((line = progress.readLine()) != null && !(line.startsWith("crawl ") && !line.contains(" 0/"))) {
+            shown.append(line).append('\n'); // until a progress line with pages done
+        }
+        assertTrue(line != null, "the demo ended before it could be interrupted:\n" + shown + Files.readString(story));
+        Thread drain = new Thread(() -> {
+            try {
+                progress.transferTo(java.io.Writer.nullWriter());
+            } catch (java.io.IOException e) {
+                // the child is gone
+            }
+        });
+        drain.start();
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the demo did not stop");
+        String said = Files.readString(story);
+        assertEquals(130, p.exitValue(), said);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Interrupted after [0-9.]+ s: ([0-9,]+) pages stored in demo.db")
+                .matcher(said);
+        assertTrue(m.find(), said);
+        long stored;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("demo.db"));
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM pages")) {
+            rs.next();
+            stored = rs.getLong(1);
+        }
+        assertEquals(Long.parseLong(m.group(1).replace(",", "")), stored, "everything it counted is in demo.db");
+        assertTrue(stored > 0 && stored < 2000, "stopped midway: " + stored);
+    }
 }
