@@ -196,6 +196,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t == thread || t == runningThread;
     }
 
+    static {
+        // The transports of dev.weft.net assert the same side-effect-free check.
+        dev.weft.internal.LoopAsserts.install(l -> ((EventLoop) l).holdsLoop());
+    }
+
     // ------------------------------------------------------------------ time
 
     /** {@return the loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary} */

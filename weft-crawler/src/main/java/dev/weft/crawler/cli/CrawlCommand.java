@@ -152,6 +152,9 @@ public final class CrawlCommand implements Callable<Integer> {
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+        // The MariaDB driver logs a refused login or an unknown database as a WARN line of its
+        // own before the crawl reports the same error in words: once is enough.
+        System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc", verbose ? "warn" : "error");
         System.exit(execute(args));
     }
 
