@@ -129,7 +129,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** {@return creates a loop on the real monotonic clock} */
+    /**
+     * Creates a loop on the real monotonic clock.
+     *
+     * @return the new loop, not running yet
+     */
     public static EventLoop create() {
         return new EventLoop(Clock.system());
     }
@@ -139,7 +143,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * flight, time jumps to the next timer, so an hour of {@code Weft.sleep} passes in
      * microseconds. For tests of time-dependent code; see {@code dev.weft.testing}.
      *
-     * @return the event loop
+     * @return the new loop, not running yet
      */
     public static EventLoop createWithVirtualClock() {
         return new EventLoop(Clock.virtual());
@@ -219,8 +223,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Runs {@code callback} on the loop soon, after what is already queued. Safe from any thread.
      *
-     * @param callback the callback
-     * @return the handle
+     * @param callback what to run on the loop
+     * @return a handle that can cancel it before it runs
      */
     public Handle callSoon(Callback callback) {
         Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
@@ -231,8 +235,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Same as {@link #callSoon}; the name says it is meant for other threads (asyncio's name).
      *
-     * @param callback the callback
-     * @return the handle
+     * @param callback what to run on the loop
+     * @return a handle that can cancel it before it runs
      */
     public Handle callSoonThreadsafe(Callback callback) {
         return callSoon(callback);
@@ -242,8 +246,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * Runs {@code callback} on the loop after {@code delay}. Safe from any thread.
      *
      * @param delay how long to wait
-     * @param callback the callback
-     * @return the timer handle
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
      */
     public TimerHandle callLater(Duration delay, Callback callback) {
         return callLater(delay.toNanos(), callback);
@@ -253,8 +257,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * Runs {@code callback} after {@code seconds} seconds (asyncio's {@code call_later}).
      *
      * @param seconds the time in seconds
-     * @param callback the callback
-     * @return the timer handle
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
      */
     public TimerHandle callLater(double seconds, Callback callback) {
         return callLater((long) (seconds * 1e9), callback);
@@ -268,8 +272,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * Runs {@code callback} when {@link #time()} reaches {@code when} (asyncio's {@code call_at}).
      *
      * @param when the loop time to run it at
-     * @param callback the callback
-     * @return the timer handle
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
      */
     public TimerHandle callAt(double when, Callback callback) {
         return callAtNanos((long) (when * 1e9), callback);
@@ -278,9 +282,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Runs {@code callback} when {@link #nanoTime()} reaches {@code deadlineNanos}.
      *
-     * @param deadlineNanos the deadline nanos
-     * @param callback the callback
-     * @return the timer handle
+     * @param deadlineNanos the loop time to run it at, in nanoseconds
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
      */
     public TimerHandle callAtNanos(long deadlineNanos, Callback callback) {
         Objects.requireNonNull(callback, "callback");
@@ -423,8 +427,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * What the callback throws goes to the exception handler; the reader stays registered.
      * Loop thread or any thread.
      *
-     * @param channel the channel
-     * @param callback the callback
+     * @param channel the channel to watch
+     * @param callback what to run on the loop each time it is readable
      */
     public void addReader(SelectableChannel channel, Callback callback) {
         onLoop(() -> io.register(channel, SelectionKey.OP_READ, callback));
@@ -443,8 +447,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Calls {@code callback} on the loop whenever {@code channel} is writable (or connected).
      *
-     * @param channel the channel
-     * @param callback the callback
+     * @param channel the channel to watch
+     * @param callback what to run on the loop each time it is writable
      */
     public void addWriter(SelectableChannel channel, Callback callback) {
         onLoop(() -> io.register(channel, SelectionKey.OP_WRITE, callback));
@@ -526,7 +530,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      *
      * @param <T> the result type
      * @param body the task's body
-     * @return the result
+     * @return what the body returned
      */
     public <T> T runUntilComplete(Coroutine<T> body) {
         return runUntilComplete(spawn(body));

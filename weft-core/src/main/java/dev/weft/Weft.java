@@ -47,7 +47,7 @@ public final class Weft {
      *
      * @param <T> the result type
      * @param main the main task's body
-     * @return its result (asyncio's {@code asyncio.run})
+     * @return what {@code main} returned
      * @throws InvalidStateException if called from inside a task or a running loop
      */
     public static <T> T run(Coroutine<T> main) {
@@ -67,9 +67,9 @@ public final class Weft {
      * Runs {@code main} on a given, not yet running loop (for a virtual clock or debug mode), then closes it.
      *
      * @param <T> the result type
-     * @param loop the loop
+     * @param loop a loop that is not running yet; closed afterwards
      * @param main the main task's body
-     * @return the result
+     * @return what {@code main} returned
      */
     public static <T> T run(EventLoop loop, Coroutine<T> main) {
         return Runner.run(main, loop);
@@ -549,7 +549,7 @@ public final class Weft {
      *
      * @param <F> the type of the futures
      * @param futures the futures to wait for
-     * @return the wait result
+     * @return the futures, all done
      */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<F> futures) {
         return wait(futures, ReturnWhen.ALL_COMPLETED, null);
@@ -562,8 +562,8 @@ public final class Weft {
      *
      * @param <T> the result type
      * @param timeout the time limit
-     * @param future the future to wait for
-     * @return the result
+     * @param future the future to wait for, cancelled when time is up
+     * @return the future's result
      */
     public static <T> T waitFor(Duration timeout, Future<T> future) {
         Task<?> me = Task.current();
@@ -588,8 +588,8 @@ public final class Weft {
      *
      * @param <T> the result type
      * @param timeout the time limit
-     * @param body the task's body
-     * @return the result
+     * @param body the body, run in the calling task
+     * @return what the body returned
      */
     public static <T> T waitFor(Duration timeout, Coroutine<T> body) {
         return TimeoutScope.waitFor(timeout, body);
@@ -618,9 +618,9 @@ public final class Weft {
      * (a body that never suspends returns its value, as with {@code asyncio.timeout(0)}).
      *
      * @param <T> the result type
-     * @param timeout the time limit
-     * @param body the task's body
-     * @return the result
+     * @param timeout how long the body may take
+     * @param body the body, run in the calling task
+     * @return what the body returned
      * @throws TimeoutException if the deadline passed
      */
     public static <T> T withTimeout(Duration timeout, Coroutine<T> body) {
@@ -645,7 +645,7 @@ public final class Weft {
      * @param <F> the type of the futures
      * @param <T> the result type
      * @param futures the futures to wait for
-     * @return the iterable
+     * @return the futures in the order they finish
      */
     public static <T, F extends Future<T>> Iterable<F> asCompleted(Collection<F> futures) {
         return asCompleted(futures, null);
@@ -658,8 +658,8 @@ public final class Weft {
      * @param <F> the type of the futures
      * @param <T> the result type
      * @param futures the futures to wait for
-     * @param timeout the time limit
-     * @return the iterable
+     * @param timeout how long all of them may take (null: no limit)
+     * @return the futures in the order they finish
      */
     public static <T, F extends Future<T>> Iterable<F> asCompleted(Collection<F> futures, Duration timeout) {
         List<F> fs = new ArrayList<>(new LinkedHashSet<>(futures));
@@ -719,8 +719,8 @@ public final class Weft {
      * task waiting on it) leaves {@code future} running.
      *
      * @param <T> the result type
-     * @param future the future to wait for
-     * @return the future
+     * @param future the future to protect
+     * @return a future that follows {@code future}; cancelling it leaves {@code future} running
      */
     public static <T> Future<T> shield(Future<T> future) {
         Future<T> outer = new Future<>(future.loop != null ? future.loop : EventLoop.current());
@@ -743,7 +743,7 @@ public final class Weft {
      *
      * @param <T> the result type
      * @param fn the call
-     * @return the result
+     * @return what {@code fn} returned
      */
     public static <T> T toThread(Coroutine<T> fn) {
         return EventLoop.running().runInExecutor(null, fn).await();
