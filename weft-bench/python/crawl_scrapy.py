@@ -1,4 +1,4 @@
-"""The Scrapy peer of `./weft bench crawl` (docs/benchmarks.md section 6).
+"""The Scrapy peer of `./weft bench crawl` (docs/benchmarks.md section 7).
 
 A spider that does the work Weft's crawler does in the benchmark: starts from the seed URLs,
 obeys robots.txt, follows every link of the seeds' hosts, and stores each page's URL, status

@@ -1,4 +1,4 @@
-"""Drives the crawl benchmark (docs/benchmarks.md section 6).
+"""Drives the crawl benchmark (docs/benchmarks.md section 7).
 
     python3 crawlbench.py [throughput|latency|scale|store|all] --raw RAW_DIR --results RESULTS_DIR \
         --java JAVA --weft-cp CP --bench-cp CP [--c4j-cp CP] [--scrapy-python PY] [--quick] [--jvm-arg ARG ...]

@@ -9,6 +9,11 @@ package dev.weft;
  */
 @FunctionalInterface
 public interface Coroutine<T> {
-    /** Runs the body and returns its result. */
+    /**
+     * Runs the body and returns its result.
+     *
+     * @return its result
+     * @throws Exception what the code throws
+     */
     T call() throws Exception;
 }

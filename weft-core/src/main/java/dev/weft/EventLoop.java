@@ -49,7 +49,8 @@ import org.slf4j.Logger;
  *
  * <p><b>Threads.</b> The loop runs on the thread that calls {@link #runForever()} (or on its own
  * thread inside a {@link LoopGroup}). Its fields are grouped by who may touch them; loop-only
- * methods begin with {@code assert inLoop()} (Netty's habit; the tests run with {@code -ea}).
+ * methods begin with {@code assert holdsLoop()} (Netty's {@code assert inEventLoop()}; the
+ * tests run with {@code -ea}).
  * A task step of the loop counts as the loop: {@link #inLoop()} is true on its virtual thread.
  * Safe from any thread: {@link #callSoon}, {@link #callSoonThreadsafe}, {@link #callLater},
  * {@link #callAt}, {@link #execute}, {@link #spawn}, {@link #stop}, {@link #time()},
@@ -128,7 +129,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** {@return creates a loop on the real monotonic clock} */
+    /**
+     * Creates a loop on the real monotonic clock.
+     *
+     * @return the new loop, not running yet
+     */
     public static EventLoop create() {
         return new EventLoop(Clock.system());
     }
@@ -137,6 +142,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      * Creates a loop on a virtual clock: whenever nothing is ready and no executor job is in
      * flight, time jumps to the next timer, so an hour of {@code Weft.sleep} passes in
      * microseconds. For tests of time-dependent code; see {@code dev.weft.testing}.
+     *
+     * @return the new loop, not running yet
      */
     public static EventLoop createWithVirtualClock() {
         return new EventLoop(Clock.virtual());
@@ -151,6 +158,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * The loop of the calling task or loop thread.
      *
+     * @return the loop of the calling task or loop thread
      * @throws InvalidStateException outside any loop
      */
     public static EventLoop running() {
@@ -178,6 +186,21 @@ public final class EventLoop implements Executor, AutoCloseable {
                 || (t.isVirtual() && !SchedulerBridge.available() && Task.rejoinIfLent(this));
     }
 
+    /**
+     * True when the calling thread runs this loop now: its thread, or the task whose step is
+     * running. Unlike {@link #inLoop()}, it never changes anything, so {@code assert}s call this
+     * one: an assert must not act.
+     */
+    boolean holdsLoop() {
+        Thread t = Thread.currentThread();
+        return t == thread || t == runningThread;
+    }
+
+    static {
+        // The transports of dev.weft.net assert the same side-effect-free check.
+        dev.weft.internal.LoopAsserts.install(l -> ((EventLoop) l).holdsLoop());
+    }
+
     // ------------------------------------------------------------------ time
 
     /** {@return the loop's clock in seconds (asyncio's {@code loop.time()}); monotonic, origin arbitrary} */
@@ -197,24 +220,46 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     // ------------------------------------------------------------------ scheduling callbacks
 
-    /** Runs {@code callback} on the loop soon, after what is already queued. Safe from any thread. */
+    /**
+     * Runs {@code callback} on the loop soon, after what is already queued. Safe from any thread.
+     *
+     * @param callback what to run on the loop
+     * @return a handle that can cancel it before it runs
+     */
     public Handle callSoon(Callback callback) {
         Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
         schedule(h);
         return h;
     }
 
-    /** Same as {@link #callSoon}; the name says it is meant for other threads (asyncio's name). */
+    /**
+     * Same as {@link #callSoon}; the name says it is meant for other threads (asyncio's name).
+     *
+     * @param callback what to run on the loop
+     * @return a handle that can cancel it before it runs
+     */
     public Handle callSoonThreadsafe(Callback callback) {
         return callSoon(callback);
     }
 
-    /** Runs {@code callback} on the loop after {@code delay}. Safe from any thread. */
+    /**
+     * Runs {@code callback} on the loop after {@code delay}. Safe from any thread.
+     *
+     * @param delay how long to wait
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
+     */
     public TimerHandle callLater(Duration delay, Callback callback) {
         return callLater(delay.toNanos(), callback);
     }
 
-    /** Runs {@code callback} after {@code seconds} seconds (asyncio's {@code call_later}). */
+    /**
+     * Runs {@code callback} after {@code seconds} seconds (asyncio's {@code call_later}).
+     *
+     * @param seconds the time in seconds
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
+     */
     public TimerHandle callLater(double seconds, Callback callback) {
         return callLater((long) (seconds * 1e9), callback);
     }
@@ -223,12 +268,24 @@ public final class EventLoop implements Executor, AutoCloseable {
         return callAtNanos(clock.nanoTime() + Math.max(0, delayNanos), callback);
     }
 
-    /** Runs {@code callback} when {@link #time()} reaches {@code when} (asyncio's {@code call_at}). */
+    /**
+     * Runs {@code callback} when {@link #time()} reaches {@code when} (asyncio's {@code call_at}).
+     *
+     * @param when the loop time to run it at
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
+     */
     public TimerHandle callAt(double when, Callback callback) {
         return callAtNanos((long) (when * 1e9), callback);
     }
 
-    /** Runs {@code callback} when {@link #nanoTime()} reaches {@code deadlineNanos}. */
+    /**
+     * Runs {@code callback} when {@link #nanoTime()} reaches {@code deadlineNanos}.
+     *
+     * @param deadlineNanos the loop time to run it at, in nanoseconds
+     * @param callback what to run on the loop
+     * @return a handle that can cancel the timer
+     */
     public TimerHandle callAtNanos(long deadlineNanos, Callback callback) {
         Objects.requireNonNull(callback, "callback");
         TimerHandle h = new TimerHandle(this, deadlineNanos, timers.nextSequence(), callback);
@@ -274,12 +331,25 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     // ------------------------------------------------------------------ tasks
 
-    /** Spawns a task running {@code body} on this loop (asyncio's {@code loop.create_task}). */
+    /**
+     * Spawns a task running {@code body} on this loop (asyncio's {@code loop.create_task}).
+     *
+     * @param <T> the result type
+     * @param body the task's body
+     * @return the task
+     */
     public <T> Task<T> spawn(Coroutine<T> body) {
         return spawn(null, body);
     }
 
-    /** Spawns a named task. Safe from any thread, also before the loop runs. */
+    /**
+     * Spawns a named task. Safe from any thread, also before the loop runs.
+     *
+     * @param <T> the result type
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public <T> Task<T> spawn(String name, Coroutine<T> body) {
         Objects.requireNonNull(body, "body");
         if (state == State.CLOSED) {
@@ -291,12 +361,23 @@ public final class EventLoop implements Executor, AutoCloseable {
         return task;
     }
 
-    /** Spawns a task running a body without result. */
+    /**
+     * Spawns a task running a body without result.
+     *
+     * @param body the task's body
+     * @return the task
+     */
     public Task<Void> spawn(VoidCoroutine body) {
         return spawn(null, body.asCoroutine());
     }
 
-    /** Spawns a named task running a body without result. */
+    /**
+     * Spawns a named task running a body without result.
+     *
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public Task<Void> spawn(String name, VoidCoroutine body) {
         return spawn(name, body.asCoroutine());
     }
@@ -345,22 +426,40 @@ public final class EventLoop implements Executor, AutoCloseable {
      * {@code add_reader}); replaces a previous reader. The channel is made non-blocking.
      * What the callback throws goes to the exception handler; the reader stays registered.
      * Loop thread or any thread.
+     *
+     * @param channel the channel to watch
+     * @param callback what to run on the loop each time it is readable
      */
     public void addReader(SelectableChannel channel, Callback callback) {
         onLoop(() -> io.register(channel, SelectionKey.OP_READ, callback));
     }
 
-    /** Stops watching {@code channel} for reading; returns false if it was not watched. */
+    /**
+     * Stops watching {@code channel} for reading; returns false if it was not watched.
+     *
+     * @param channel the channel
+     * @return false if it was not watched
+     */
     public boolean removeReader(SelectableChannel channel) {
         return unregisterSoon(channel, SelectionKey.OP_READ);
     }
 
-    /** Calls {@code callback} on the loop whenever {@code channel} is writable (or connected). */
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (or connected).
+     *
+     * @param channel the channel to watch
+     * @param callback what to run on the loop each time it is writable
+     */
     public void addWriter(SelectableChannel channel, Callback callback) {
         onLoop(() -> io.register(channel, SelectionKey.OP_WRITE, callback));
     }
 
-    /** Stops watching {@code channel} for writing; returns false if it was not watched. */
+    /**
+     * Stops watching {@code channel} for writing; returns false if it was not watched.
+     *
+     * @param channel the channel
+     * @return false if it was not watched
+     */
     public boolean removeWriter(SelectableChannel channel) {
         return unregisterSoon(channel, SelectionKey.OP_WRITE);
     }
@@ -410,6 +509,9 @@ public final class EventLoop implements Executor, AutoCloseable {
      * Runs until {@code future} is done and returns its result (asyncio's
      * {@code run_until_complete}).
      *
+     * @param <T> the result type
+     * @param future the future to wait for
+     * @return its result (asyncio's {@code run_until_complete})
      * @throws InvalidStateException if the loop was stopped before the future was done
      */
     public <T> T runUntilComplete(Future<T> future) {
@@ -423,12 +525,22 @@ public final class EventLoop implements Executor, AutoCloseable {
         return future.result();
     }
 
-    /** Spawns {@code body} as a task and runs until it is done. */
+    /**
+     * Spawns {@code body} as a task and runs until it is done.
+     *
+     * @param <T> the result type
+     * @param body the task's body
+     * @return what the body returned
+     */
     public <T> T runUntilComplete(Coroutine<T> body) {
         return runUntilComplete(spawn(body));
     }
 
-    /** Spawns {@code body} as a task and runs until it is done. */
+    /**
+     * Spawns {@code body} as a task and runs until it is done.
+     *
+     * @param body the task's body
+     */
     public void runUntilComplete(VoidCoroutine body) {
         runUntilComplete(spawn(body));
     }
@@ -619,7 +731,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void drainInbox() {
-        assert inLoop() : "the inbox is drained on the loop thread";
+        assert holdsLoop() : "the inbox is drained on the loop thread";
         Runnable r;
         while ((r = inbox.poll()) != null) {
             ready.add(r);
@@ -664,6 +776,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Runs {@code fn} on {@code executor} (null: the loop's default pool) and returns a future
      * of its result bound to this loop (asyncio's {@code run_in_executor}). Safe from any thread.
+     *
+     * @param <T> the result type
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn the call
+     * @return a future of its result bound to this loop (asyncio's {@code run_in_executor})
      */
     public <T> Future<T> runInExecutor(Executor executor, Coroutine<T> fn) {
         Executor ex = executor != null ? executor : defaultExecutor();
@@ -783,6 +900,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Sets what happens to exceptions nobody else can receive (a failing callback, say):
      * by default they are logged with SLF4J at ERROR.
+     *
+     * @param handler the handler
      */
     public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
         this.exceptionHandler = handler;
@@ -801,7 +920,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         LOG.error("Exception in {}", context, t);
     }
 
-    /** Turns debug mode on or off (also on with the environment variable {@code WEFT_DEBUG=1}). */
+    /**
+     * Turns debug mode on or off (also on with the environment variable {@code WEFT_DEBUG=1}).
+     *
+     * @param on true to turn it on
+     */
     public void setDebug(boolean on) {
         this.debug = on;
         if (on) {
@@ -814,7 +937,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return debug;
     }
 
-    /** Steps and callbacks that hold the loop at least this long are reported in debug mode (default 100 ms). */
+    /**
+     * Steps and callbacks that hold the loop at least this long are reported in debug mode (default 100 ms).
+     *
+     * @param d the duration
+     */
     public void setSlowCallbackDuration(Duration d) {
         this.slowCallbackNanos = d.toNanos();
     }
@@ -837,7 +964,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Loop thread: names the item being run, for reports. */
     String describeRunning(Runnable item) {
-        assert inLoop() : "reports name the running item on the loop thread";
+        assert holdsLoop() : "reports name the running item on the loop thread";
         Task<?> t = runningTask;
         return t != null ? "task '" + t.name() + "'" : "callback " + item;
     }

@@ -7,7 +7,11 @@ package dev.weft;
  */
 public class InvalidStateException extends IllegalStateException {
 
-    /** Creates the exception with a message naming the violation. */
+    /**
+     * Creates the exception with a message naming the violation.
+     *
+     * @param message the detail message
+     */
     public InvalidStateException(String message) {
         super(message);
     }

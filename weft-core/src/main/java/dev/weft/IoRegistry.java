@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * goes straight to {@link #processKey}; the selected-key set is never filled.
  *
  * <p><b>Threads.</b> Everything here is the loop thread's (a task step of the loop counts:
- * {@link EventLoop#inLoop()}), and the methods assert it, except {@link #wakeup()},
+ * {@code EventLoop.holdsLoop()}), and the methods assert it, except {@link #wakeup()},
  * {@link #validKey} and {@link #close()} (the loop is not running then).
  */
 final class IoRegistry {
@@ -67,7 +67,7 @@ final class IoRegistry {
 
     /** Reports the keys that are ready now, without waiting. Loop thread only. */
     void pollNow() throws IOException {
-        assert loop.inLoop() : "the selector is polled on the loop thread";
+        assert loop.holdsLoop() : "the selector is polled on the loop thread";
         selector.selectNow(onReady);
     }
 
@@ -76,7 +76,7 @@ final class IoRegistry {
      * (0: no limit), and reports the ready keys. Loop thread only.
      */
     void poll(long timeoutMillis) throws IOException {
-        assert loop.inLoop() : "the selector is polled on the loop thread";
+        assert loop.holdsLoop() : "the selector is polled on the loop thread";
         if (timeoutMillis == 0) {
             selector.select(onReady);
         } else {
@@ -91,7 +91,7 @@ final class IoRegistry {
 
     /** True if any channel is registered (cancelled keys not yet flushed included). Loop thread only. */
     boolean hasChannels() {
-        assert loop.inLoop() : "the selector's keys are read on the loop thread";
+        assert loop.holdsLoop() : "the selector's keys are read on the loop thread";
         return !selector.keys().isEmpty();
     }
 
@@ -100,7 +100,7 @@ final class IoRegistry {
      * {@link #awaitReady}). Loop thread only; runs inside a poll.
      */
     private void processKey(SelectionKey key) {
-        assert loop.inLoop() : "ready keys are handled on the loop thread";
+        assert loop.holdsLoop() : "ready keys are handled on the loop thread";
         Interest interest = (Interest) key.attachment();
         try {
             int readyOps = key.readyOps();
@@ -141,7 +141,7 @@ final class IoRegistry {
 
     /** The channel's key on this selector, registering it (non-blocking) if needed. Loop thread only. */
     private SelectionKey keyOf(SelectableChannel channel) throws IOException {
-        assert loop.inLoop() : "channels are registered on the loop thread";
+        assert loop.holdsLoop() : "channels are registered on the loop thread";
         SelectionKey key = channel.keyFor(selector);
         if (key != null && key.isValid()) {
             return key;
@@ -195,7 +195,7 @@ final class IoRegistry {
      * left to watch. Loop thread only.
      */
     void unregister(SelectionKey key, int op) {
-        assert loop.inLoop() : "channels are unregistered on the loop thread";
+        assert loop.holdsLoop() : "channels are unregistered on the loop thread";
         if (!key.isValid()) {
             return;
         }
@@ -238,7 +238,7 @@ final class IoRegistry {
      * @throws AsynchronousCloseException if the channel was closed (through {@link #closeChannel}) meanwhile
      */
     boolean awaitReady(Task<?> me, SelectableChannel channel, int op, long timeoutNanos) throws IOException {
-        assert loop.inLoop() && Task.current() == me : "a task waits for its channel on its own loop";
+        assert loop.holdsLoop() && Task.current() == me : "a task waits for its channel on its own loop";
         me.checkpoint();
         SelectionKey key;
         try {
@@ -309,7 +309,7 @@ final class IoRegistry {
      * released at once. Loop thread only.
      */
     void closeChannel(SelectableChannel channel) throws IOException {
-        assert loop.inLoop() : "a registered channel is closed on the loop thread";
+        assert loop.holdsLoop() : "a registered channel is closed on the loop thread";
         SelectionKey key = channel.keyFor(selector);
         if (key != null) {
             Interest interest = (Interest) key.attachment();

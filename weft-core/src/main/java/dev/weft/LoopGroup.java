@@ -27,7 +27,11 @@ public final class LoopGroup implements AutoCloseable {
     /** How long {@link #close()} lets the cancelled tasks finish, in seconds. */
     public static final int CLOSE_GRACE_SECONDS = 10;
 
-    /** Starts {@code size} loops. */
+    /**
+     * Starts {@code size} loops.
+     *
+     * @param size the size
+     */
     public LoopGroup(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("size must be at least 1, was " + size);
@@ -100,7 +104,12 @@ public final class LoopGroup implements AutoCloseable {
         return loops.size();
     }
 
-    /** The loop at {@code index}. */
+    /**
+     * The loop at {@code index}.
+     *
+     * @param index the index
+     * @return the loop at {@code index}
+     */
     public EventLoop loop(int index) {
         return loops.get(index);
     }
@@ -110,12 +119,25 @@ public final class LoopGroup implements AutoCloseable {
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
 
-    /** Spawns a task on the next loop. */
+    /**
+     * Spawns a task on the next loop.
+     *
+     * @param <T> the result type
+     * @param body the task's body
+     * @return the task
+     */
     public <T> Task<T> spawn(Coroutine<T> body) {
         return next().spawn(body);
     }
 
-    /** Spawns a named task on the next loop. */
+    /**
+     * Spawns a named task on the next loop.
+     *
+     * @param <T> the result type
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public <T> Task<T> spawn(String name, Coroutine<T> body) {
         return next().spawn(name, body);
     }

@@ -23,15 +23,24 @@ public final class LoopLocal<T> {
     private final int index = NEXT_INDEX.getAndIncrement();
     private final Supplier<? extends T> initial;
 
-    /** A loop-local value created on first use in each loop by {@code initial}. */
+    /**
+     * A loop-local value created on first use in each loop by {@code initial}.
+     *
+     * @param initial the initial
+     */
     public LoopLocal(Supplier<? extends T> initial) {
         this.initial = Objects.requireNonNull(initial, "initial");
     }
 
-    /** The value for {@code loop}, created on first use. Loop thread or one of its tasks only. */
+    /**
+     * The value for {@code loop}, created on first use. Loop thread or one of its tasks only.
+     *
+     * @param loop the loop
+     * @return the result
+     */
     @SuppressWarnings("unchecked")
     public T get(EventLoop loop) {
-        assert loop.inLoop() : "a LoopLocal is read on its loop's thread or by one of its tasks";
+        assert loop.holdsLoop() : "a LoopLocal is read on its loop's thread or by one of its tasks";
         Object[] values = loop.locals;
         if (index < values.length) {
             Object v = values[index];

@@ -33,6 +33,7 @@ public final class Readiness {
      * Parks the calling task until {@code channel} is readable (for a server channel: has a
      * connection to accept).
      *
+     * @param channel the channel
      * @throws AsynchronousCloseException if the channel is closed while waiting
      * @throws CancelledException if the task is cancelled
      */
@@ -43,13 +44,21 @@ public final class Readiness {
     /**
      * Like {@link #awaitReadable(SelectableChannel)} with a time limit.
      *
+     * @param channel the channel
+     * @param timeout the time limit
      * @return false if {@code timeout} passed first
+     * @throws IOException if an I/O error occurs
      */
     public static boolean awaitReadable(SelectableChannel channel, Duration timeout) throws IOException {
         return await(channel, SelectionKey.OP_READ, Math.max(0, timeout.toNanos()));
     }
 
-    /** Parks the calling task until {@code channel} is writable (for a connecting socket: connected or failed). */
+    /**
+     * Parks the calling task until {@code channel} is writable (for a connecting socket: connected or failed).
+     *
+     * @param channel the channel
+     * @throws IOException if an I/O error occurs
+     */
     public static void awaitWritable(SelectableChannel channel) throws IOException {
         await(channel, SelectionKey.OP_WRITE, -1);
     }
@@ -57,7 +66,10 @@ public final class Readiness {
     /**
      * Like {@link #awaitWritable(SelectableChannel)} with a time limit.
      *
+     * @param channel the channel
+     * @param timeout the time limit
      * @return false if {@code timeout} passed first
+     * @throws IOException if an I/O error occurs
      */
     public static boolean awaitWritable(SelectableChannel channel, Duration timeout) throws IOException {
         return await(channel, SelectionKey.OP_WRITE, Math.max(0, timeout.toNanos()));
@@ -66,6 +78,9 @@ public final class Readiness {
     /**
      * Closes {@code channel}, waking the tasks of the current loop that wait on it (they get an
      * {@link AsynchronousCloseException}). Outside a loop it simply closes the channel.
+     *
+     * @param channel the channel
+     * @throws IOException if an I/O error occurs
      */
     public static void close(SelectableChannel channel) throws IOException {
         EventLoop loop = EventLoop.current();

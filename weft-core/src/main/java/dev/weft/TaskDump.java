@@ -14,7 +14,12 @@ public final class TaskDump {
     private TaskDump() {
     }
 
-    /** The dump of {@code loop}'s unfinished tasks. Safe from any thread. */
+    /**
+     * The dump of {@code loop}'s unfinished tasks. Safe from any thread.
+     *
+     * @param loop the loop
+     * @return the dump of {@code loop}'s unfinished tasks
+     */
     public static String of(EventLoop loop) {
         List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
         tasks.sort(Comparator.comparing(Task::name));

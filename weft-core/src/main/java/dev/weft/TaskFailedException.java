@@ -7,7 +7,11 @@ package dev.weft;
  */
 public class TaskFailedException extends RuntimeException {
 
-    /** Wraps the checked {@code cause}. */
+    /**
+     * Wraps the checked {@code cause}.
+     *
+     * @param cause the cause
+     */
     public TaskFailedException(Throwable cause) {
         super(cause.toString(), cause);
     }
@@ -16,6 +20,9 @@ public class TaskFailedException extends RuntimeException {
      * Throws the cause if it is an {@link java.io.IOException}, the usual way back to a caller
      * that declares one; otherwise returns this exception:
      * {@code catch (TaskFailedException e) { throw e.rethrowIoCause(); }}.
+     *
+     * @return this exception, when its cause is not an {@code IOException}
+     * @throws java.io.IOException the cause, when it is one
      */
     public TaskFailedException rethrowIoCause() throws java.io.IOException {
         if (getCause() instanceof java.io.IOException io) {

@@ -42,7 +42,13 @@ public final class TaskGroup implements AutoCloseable {
      */
     @FunctionalInterface
     public interface GroupBody<T> {
-        /** Runs with the open group. */
+        /**
+         * Runs with the open group.
+         *
+         * @param group the group
+         * @return the result
+         * @throws Exception what the code throws
+         */
         T run(TaskGroup group) throws Exception;
     }
 
@@ -71,6 +77,9 @@ public final class TaskGroup implements AutoCloseable {
      * child fails, the body (when it is waiting) is cancelled too. Returns the body's result
      * once every child is done.
      *
+     * @param <T> the result type
+     * @param body the task's body
+     * @return the result
      * @throws TaskGroupException with every child failure (and the body's, if it failed)
      */
     public static <T> T run(GroupBody<T> body) {
@@ -128,12 +137,25 @@ public final class TaskGroup implements AutoCloseable {
     private volatile boolean cancelOwnerOnFailure;
     private volatile boolean ownerCancelledByGroup;
 
-    /** Spawns a child task in this group. */
+    /**
+     * Spawns a child task in this group.
+     *
+     * @param <T> the result type
+     * @param body the task's body
+     * @return the task
+     */
     public <T> Task<T> spawn(Coroutine<T> body) {
         return spawn(null, body);
     }
 
-    /** Spawns a named child task in this group. */
+    /**
+     * Spawns a named child task in this group.
+     *
+     * @param <T> the result type
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public <T> Task<T> spawn(String name, Coroutine<T> body) {
         Objects.requireNonNull(body, "body");
         Task<T> child;
@@ -151,12 +173,23 @@ public final class TaskGroup implements AutoCloseable {
         return child;
     }
 
-    /** Spawns a child without result. */
+    /**
+     * Spawns a child without result.
+     *
+     * @param body the task's body
+     * @return the task
+     */
     public Task<Void> spawn(VoidCoroutine body) {
         return spawn(null, body.asCoroutine());
     }
 
-    /** Spawns a named child without result. */
+    /**
+     * Spawns a named child without result.
+     *
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public Task<Void> spawn(String name, VoidCoroutine body) {
         return spawn(name, body.asCoroutine());
     }

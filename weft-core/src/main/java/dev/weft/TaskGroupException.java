@@ -9,9 +9,15 @@ import java.util.List;
  */
 public class TaskGroupException extends RuntimeException {
 
+    /** The failures of the group's tasks, in the order they happened. */
     private final List<Throwable> exceptions;
 
-    /** Creates the group exception for {@code exceptions} (at least one). */
+    /**
+     * Creates the group exception for {@code exceptions} (at least one).
+     *
+     * @param message the detail message
+     * @param exceptions the exceptions
+     */
     public TaskGroupException(String message, List<Throwable> exceptions) {
         super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? "" : "s") + ")",
                 exceptions.getFirst());

@@ -8,12 +8,21 @@ package dev.weft;
  */
 public class TimeoutException extends RuntimeException {
 
-    /** Creates a timeout with a message naming what timed out. */
+    /**
+     * Creates a timeout with a message naming what timed out.
+     *
+     * @param message the detail message
+     */
     public TimeoutException(String message) {
         super(message);
     }
 
-    /** Creates a timeout with a message and the cancellation it replaced. */
+    /**
+     * Creates a timeout with a message and the cancellation it replaced.
+     *
+     * @param message the detail message
+     * @param cause the cause
+     */
     public TimeoutException(String message, Throwable cause) {
         super(message, cause);
     }

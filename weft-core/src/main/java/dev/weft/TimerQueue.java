@@ -45,7 +45,7 @@ final class TimerQueue {
 
     /** Adds a timer. Loop thread only. */
     void add(TimerHandle timer) {
-        assert loop.inLoop() : "timers are added on the loop thread";
+        assert loop.holdsLoop() : "timers are added on the loop thread";
         heap.add(timer);
     }
 
@@ -56,7 +56,7 @@ final class TimerQueue {
 
     /** The live timer with the earliest deadline, or null; drops cancelled ones on the way. Loop thread only. */
     TimerHandle next() {
-        assert loop.inLoop() : "timers are read on the loop thread";
+        assert loop.holdsLoop() : "timers are read on the loop thread";
         int cancelled = cancelledInHeap.get();
         if (cancelled > PURGE_THRESHOLD && cancelled > heap.size() / 2) {
             heap.removeIf(Handle::isCancelled);
@@ -72,7 +72,7 @@ final class TimerQueue {
 
     /** Moves every live timer whose deadline is {@code now} or earlier to {@code ready}, in order. Loop thread only. */
     void moveDueTo(long now, ArrayDeque<Runnable> ready) {
-        assert loop.inLoop() : "timers fire on the loop thread";
+        assert loop.holdsLoop() : "timers fire on the loop thread";
         TimerHandle h;
         while ((h = heap.peek()) != null) {
             if (h.isCancelled()) {

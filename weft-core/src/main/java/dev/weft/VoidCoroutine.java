@@ -14,7 +14,11 @@ package dev.weft;
  */
 @FunctionalInterface
 public interface VoidCoroutine {
-    /** Runs the body. */
+    /**
+     * Runs the body.
+     *
+     * @throws Exception what the code throws
+     */
     void run() throws Exception;
 
     /** {@return adapts this body to a {@link Coroutine} that returns null} */

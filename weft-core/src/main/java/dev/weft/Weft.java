@@ -45,18 +45,32 @@ public final class Weft {
      * (SIGINT) and SIGTERM cancel the main task; once it is finished the signal is re-raised so
      * that the JVM exits as usual (status 130 or 143).
      *
+     * @param <T> the result type
+     * @param main the main task's body
+     * @return what {@code main} returned
      * @throws InvalidStateException if called from inside a task or a running loop
      */
     public static <T> T run(Coroutine<T> main) {
         return Runner.run(main, EventLoop.create());
     }
 
-    /** Runs a main body without a result (see {@link #run(Coroutine)}). */
+    /**
+     * Runs a main body without a result (see {@link #run(Coroutine)}).
+     *
+     * @param main the main task's body
+     */
     public static void run(VoidCoroutine main) {
         Runner.run(main.asCoroutine(), EventLoop.create());
     }
 
-    /** Runs {@code main} on a given, not yet running loop (for a virtual clock or debug mode), then closes it. */
+    /**
+     * Runs {@code main} on a given, not yet running loop (for a virtual clock or debug mode), then closes it.
+     *
+     * @param <T> the result type
+     * @param loop a loop that is not running yet; closed afterwards
+     * @param main the main task's body
+     * @return what {@code main} returned
+     */
     public static <T> T run(EventLoop loop, Coroutine<T> main) {
         return Runner.run(main, loop);
     }
@@ -71,24 +85,114 @@ public final class Weft {
         Runner.run(main.asCoroutine(), loop);
     }
 
+    /**
+     * {@link #run(Coroutine)} for a caller that wants the body's checked exception back as it
+     * was thrown: {@code Weft.run} carries a checked exception out wrapped in a
+     * {@link TaskFailedException} (its methods throw unchecked exceptions only), this one
+     * rethrows it with its own type, which Java infers from the body.
+     *
+     * <pre>{@code
+     * try {
+     *     String page = Weft.runChecked(() -> session.get(url).text());
+     * } catch (IOException e) {
+     *     System.err.println("cannot fetch " + url + ": " + e.getMessage());
+     * }
+     * }</pre>
+     *
+     * <p>Only what the body itself throws is unwrapped. A checked exception that reaches the body
+     * already wrapped (a child task's, through {@link #gather} say) stays a
+     * {@code TaskFailedException}, as the body saw it. A body that throws two kinds of checked
+     * exception throws their common supertype ({@code Exception} at worst).
+     *
+     * @param <T> the result type
+     * @param <X> the checked exception the body throws (inferred)
+     * @param main the main task's body
+     * @return what the body returned
+     * @throws X what the body threw, unwrapped
+     * @throws InvalidStateException if called from inside a task or a running loop
+     */
+    public static <T, X extends Exception> T runChecked(CheckedCoroutine<T, X> main) throws X {
+        try {
+            return run(() -> {
+                try {
+                    return main.call();
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new BodyException(e);
+                }
+            });
+        } catch (BodyException e) {
+            @SuppressWarnings("unchecked")
+            X thrown = (X) e.getCause(); // what main.call() threw: an X, or it would not compile
+            throw thrown;
+        }
+    }
+
+    /**
+     * {@link #runChecked(CheckedCoroutine)} for a main body without a result.
+     *
+     * @param <X> the checked exception the body throws (inferred)
+     * @param main the main task's body
+     * @throws X what the body threw, unwrapped
+     * @throws InvalidStateException if called from inside a task or a running loop
+     */
+    public static <X extends Exception> void runChecked(CheckedVoidCoroutine<X> main) throws X {
+        runChecked(() -> {
+            main.run();
+            return null;
+        });
+    }
+
+    /** The checked exception of a {@link #runChecked} body, on its way out of the loop. */
+    private static final class BodyException extends TaskFailedException {
+        BodyException(Exception cause) {
+            super(cause);
+        }
+    }
+
     // ------------------------------------------------------------------ tasks
 
-    /** Spawns a task on the current loop (asyncio's {@code create_task}). */
+    /**
+     * Spawns a task on the current loop (asyncio's {@code create_task}).
+     *
+     * @param <T> the result type
+     * @param body the task's body
+     * @return the task
+     */
     public static <T> Task<T> spawn(Coroutine<T> body) {
         return EventLoop.running().spawn(body);
     }
 
-    /** Spawns a named task on the current loop. */
+    /**
+     * Spawns a named task on the current loop.
+     *
+     * @param <T> the result type
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public static <T> Task<T> spawn(String name, Coroutine<T> body) {
         return EventLoop.running().spawn(name, body);
     }
 
-    /** Spawns a task without result on the current loop. */
+    /**
+     * Spawns a task without result on the current loop.
+     *
+     * @param body the task's body
+     * @return the task
+     */
     public static Task<Void> spawn(VoidCoroutine body) {
         return EventLoop.running().spawn(body);
     }
 
-    /** Spawns a named task without result on the current loop. */
+    /**
+     * Spawns a named task without result on the current loop.
+     *
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
     public static Task<Void> spawn(String name, VoidCoroutine body) {
         return EventLoop.running().spawn(name, body);
     }
@@ -103,7 +207,12 @@ public final class Weft {
         return EventLoop.running().allTasks();
     }
 
-    /** A new pending future bound to the current loop (asyncio's {@code loop.create_future}). */
+    /**
+     * A new pending future bound to the current loop (asyncio's {@code loop.create_future}).
+     *
+     * @param <T> the result type
+     * @return a new pending future bound to the current loop (asyncio's {@code loop.create_future})
+     */
     public static <T> Future<T> newFuture() {
         return new Future<>(EventLoop.current());
     }
@@ -115,13 +224,18 @@ public final class Weft {
      * loop run meanwhile. A zero or negative delay just lets the other ready tasks run once.
      * Outside a task it blocks the calling thread.
      *
+     * @param delay how long to wait
      * @throws CancelledException if the task is cancelled
      */
     public static void sleep(Duration delay) {
         sleepNanos(delay.toNanos());
     }
 
-    /** Sleeps {@code seconds} seconds (for ports of Python code: {@code Weft.sleep(0.5)}). */
+    /**
+     * Sleeps {@code seconds} seconds (for ports of Python code: {@code Weft.sleep(0.5)}).
+     *
+     * @param seconds the time in seconds
+     */
     public static void sleep(double seconds) {
         sleepNanos((long) (seconds * 1e9));
     }
@@ -180,18 +294,36 @@ public final class Weft {
 
     // ------------------------------------------------------------------ gather
 
-    /** Waits for all futures and returns their results in order; see {@link #gather(OnFailure, Collection)}. */
+    /**
+     * Waits for all futures and returns their results in order; see {@link #gather(OnFailure, Collection)}.
+     *
+     * @param <T> the result type
+     * @param futures the futures to wait for
+     * @return their results in order; see {@link #gather(OnFailure, Collection)}
+     */
     @SafeVarargs
     public static <T> List<T> gather(Future<? extends T>... futures) {
         return gather(OnFailure.CANCEL_OTHERS, Arrays.asList(futures));
     }
 
-    /** Waits for all futures and returns their results in order. */
+    /**
+     * Waits for all futures and returns their results in order.
+     *
+     * @param <T> the result type
+     * @param futures the futures to wait for
+     * @return their results in order
+     */
     public static <T> List<T> gather(Collection<? extends Future<? extends T>> futures) {
         return gather(OnFailure.CANCEL_OTHERS, futures);
     }
 
-    /** Runs each body as a task of the current loop and gathers their results in order. */
+    /**
+     * Runs each body as a task of the current loop and gathers their results in order.
+     *
+     * @param <T> the result type
+     * @param bodies the bodies
+     * @return the results, in the order of the bodies
+     */
     @SafeVarargs
     public static <T> List<T> gather(Coroutine<? extends T>... bodies) {
         List<Future<? extends T>> tasks = new ArrayList<>(bodies.length);
@@ -223,6 +355,11 @@ public final class Weft {
      * the first failure is thrown (unchecked as it is, checked ones wrapped in
      * {@link TaskFailedException}). If the calling task is cancelled, every future is cancelled
      * and waited for, and {@link CancelledException} is thrown.
+     *
+     * @param <T> the result type
+     * @param onFailure what happens to the others when one fails
+     * @param futures the futures to wait for
+     * @return their results in the order given (asyncio's {@code gather})
      */
     public static <T> List<T> gather(OnFailure onFailure, Collection<? extends Future<? extends T>> futures) {
         List<Future<? extends T>> fs = new ArrayList<>(futures);
@@ -282,12 +419,20 @@ public final class Weft {
      * Waits for all futures and returns, in order, each one's result, exception, or
      * {@link CancelledException} (asyncio's {@code gather(..., return_exceptions=True)}). Never
      * cancels the others; if the caller is cancelled, all are cancelled and awaited.
+     *
+     * @param futures the futures to wait for
+     * @return each one's result, exception or cancellation, in order
      */
     public static List<Object> gatherReturningExceptions(Future<?>... futures) {
         return gatherReturningExceptions(Arrays.asList(futures));
     }
 
-    /** Collection form of {@link #gatherReturningExceptions(Future[])}. */
+    /**
+     * Collection form of {@link #gatherReturningExceptions(Future[])}.
+     *
+     * @param futures the futures to wait for
+     * @return each one's result, exception or cancellation, in order
+     */
     public static List<Object> gatherReturningExceptions(Collection<? extends Future<?>> futures) {
         List<Future<?>> fs = new ArrayList<>(futures);
         Task<?> me = Task.current();
@@ -363,6 +508,12 @@ public final class Weft {
      * Waits for the futures until {@code when} says, with an optional timeout (null: none), and
      * returns which are done and which pending (asyncio's {@code wait}). Cancels nothing, not
      * on timeout and not when the caller is cancelled.
+     *
+     * @param <F> the type of the futures
+     * @param futures the futures to wait for
+     * @param when when to return
+     * @param timeout the time limit
+     * @return which are done and which pending (asyncio's {@code wait})
      */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<F> futures, ReturnWhen when, Duration timeout) {
         List<F> fs = new ArrayList<>(new LinkedHashSet<>(futures));
@@ -393,7 +544,13 @@ public final class Weft {
         return new WaitResult<>(done, pending);
     }
 
-    /** {@link #wait(Collection, ReturnWhen, Duration)} for all futures, without timeout. */
+    /**
+     * {@link #wait(Collection, ReturnWhen, Duration)} for all futures, without timeout.
+     *
+     * @param <F> the type of the futures
+     * @param futures the futures to wait for
+     * @return the futures, all done
+     */
     public static <F extends Future<?>> WaitResult<F> wait(Collection<F> futures) {
         return wait(futures, ReturnWhen.ALL_COMPLETED, null);
     }
@@ -402,6 +559,11 @@ public final class Weft {
      * Waits for {@code future} at most {@code timeout}; when time is up, cancels it, waits until
      * it has finished, and throws {@link TimeoutException} (asyncio's {@code wait_for}). If the
      * future completed anyway, its result is returned.
+     *
+     * @param <T> the result type
+     * @param timeout the time limit
+     * @param future the future to wait for, cancelled when time is up
+     * @return the future's result
      */
     public static <T> T waitFor(Duration timeout, Future<T> future) {
         Task<?> me = Task.current();
@@ -423,6 +585,11 @@ public final class Weft {
      * Runs {@code body} in the calling task with a deadline {@code timeout} from now (asyncio's
      * {@code wait_for(coro, timeout)}); see {@link #withTimeout}. As in asyncio, a timeout of
      * zero or less throws {@link TimeoutException} at once, without running the body.
+     *
+     * @param <T> the result type
+     * @param timeout the time limit
+     * @param body the body, run in the calling task
+     * @return what the body returned
      */
     public static <T> T waitFor(Duration timeout, Coroutine<T> body) {
         return TimeoutScope.waitFor(timeout, body);
@@ -450,13 +617,22 @@ public final class Weft {
      * timeout of zero or less has passed already: the body times out at its first suspension
      * (a body that never suspends returns its value, as with {@code asyncio.timeout(0)}).
      *
+     * @param <T> the result type
+     * @param timeout how long the body may take
+     * @param body the body, run in the calling task
+     * @return what the body returned
      * @throws TimeoutException if the deadline passed
      */
     public static <T> T withTimeout(Duration timeout, Coroutine<T> body) {
         return TimeoutScope.run(timeout, body);
     }
 
-    /** {@link #withTimeout(Duration, Coroutine)} for a body without result. */
+    /**
+     * {@link #withTimeout(Duration, Coroutine)} for a body without result.
+     *
+     * @param timeout the time limit
+     * @param body the task's body
+     */
     public static void withTimeout(Duration timeout, VoidCoroutine body) {
         TimeoutScope.run(timeout, body.asCoroutine());
     }
@@ -465,6 +641,11 @@ public final class Weft {
      * Yields the futures as they finish, each one already done (asyncio's
      * {@code as_completed}). Each {@code next()} waits; a cancellation of the caller stops it
      * without touching the futures.
+     *
+     * @param <F> the type of the futures
+     * @param <T> the result type
+     * @param futures the futures to wait for
+     * @return the futures in the order they finish
      */
     public static <T, F extends Future<T>> Iterable<F> asCompleted(Collection<F> futures) {
         return asCompleted(futures, null);
@@ -473,6 +654,12 @@ public final class Weft {
     /**
      * Like {@link #asCompleted(Collection)} with an overall timeout: {@code next()} throws
      * {@link TimeoutException} once it has passed.
+     *
+     * @param <F> the type of the futures
+     * @param <T> the result type
+     * @param futures the futures to wait for
+     * @param timeout how long all of them may take (null: no limit)
+     * @return the futures in the order they finish
      */
     public static <T, F extends Future<T>> Iterable<F> asCompleted(Collection<F> futures, Duration timeout) {
         List<F> fs = new ArrayList<>(new LinkedHashSet<>(futures));
@@ -530,6 +717,10 @@ public final class Weft {
      * Protects {@code future} from the cancellation of those who wait for it (asyncio's
      * {@code shield}): the returned future follows it, and cancelling the returned one (or a
      * task waiting on it) leaves {@code future} running.
+     *
+     * @param <T> the result type
+     * @param future the future to protect
+     * @return a future that follows {@code future}; cancelling it leaves {@code future} running
      */
     public static <T> Future<T> shield(Future<T> future) {
         Future<T> outer = new Future<>(future.loop != null ? future.loop : EventLoop.current());
@@ -549,6 +740,10 @@ public final class Weft {
      * Runs {@code fn} on a thread of the current loop's default executor and waits for its
      * result (asyncio's {@code to_thread}); for CPU-bound work and calls that would pin the
      * carrier (file I/O, native code). The caller's cancellation does not stop the thread.
+     *
+     * @param <T> the result type
+     * @param fn the call
+     * @return what {@code fn} returned
      */
     public static <T> T toThread(Coroutine<T> fn) {
         return EventLoop.running().runInExecutor(null, fn).await();
@@ -563,7 +758,14 @@ public final class Weft {
         toThread(fn.asCoroutine());
     }
 
-    /** Runs {@code fn} on {@code executor} and returns a future of its result bound to the current loop. */
+    /**
+     * Runs {@code fn} on {@code executor} and returns a future of its result bound to the current loop.
+     *
+     * @param <T> the result type
+     * @param executor where to run it; null: the loop's default executor
+     * @param fn the call
+     * @return a future of its result bound to the current loop
+     */
     public static <T> Future<T> runInExecutor(Executor executor, Coroutine<T> fn) {
         return EventLoop.running().runInExecutor(executor, fn);
     }

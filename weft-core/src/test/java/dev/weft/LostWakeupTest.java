@@ -153,6 +153,21 @@ class LostWakeupTest {
     }
 
     @Test
+    void aSelectorFailureUnderTheMainTaskIsWhatRunThrows() {
+        // Runner.run used to drop a RuntimeException of runUntilComplete: the caller saw "result
+        // is not set yet" instead of the selector's failure. The selector is made to fail for real
+        // (closed under the running loop: its next select throws ClosedSelectorException).
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Weft.run(() -> {
+            EventLoop loop = EventLoop.running();
+            java.lang.reflect.Field io = EventLoop.class.getDeclaredField("io");
+            io.setAccessible(true);
+            ((IoRegistry) io.get(loop)).close();
+            Weft.sleep(Duration.ofSeconds(30)); // the loop selects, and the selector fails
+        }));
+        assertInstanceOf(java.nio.channels.ClosedSelectorException.class, e, "the selector's own failure: " + e);
+    }
+
+    @Test
     void closingALoopGroupCancelsItsLiveTasksAndRunsTheirFinallyBlocks() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(4);
@@ -176,5 +191,33 @@ class LostWakeupTest {
         for (Task<Void> t : tasks) {
             assertTrue(t.isCancelled(), t.toString());
         }
+    }
+
+    @Test
+    void closingALoopGroupGivesUpOnATaskThatIgnoresItsCancellationOnceTheGraceHasPassed() throws Exception {
+        // The deadline of LoopGroup.close: a task that swallows its cancellation and waits on
+        // must not hold close() for ever (an hour here); after the grace it is abandoned, and
+        // its awaiters are released (EventLoop.close ends it cancelled).
+        List<String> log = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        LoopGroup group = new LoopGroup(1);
+        Task<Void> stubborn = group.spawn("stubborn", () -> {
+            started.countDown();
+            for (int i = 0; i < 3; i++) {
+                try {
+                    Weft.sleep(Duration.ofHours(1));
+                } catch (CancelledException e) {
+                    log.add("swallowed " + e.getMessage());
+                }
+            }
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        try (WeftLogs logs = WeftLogs.capture()) {
+            group.close(Duration.ofMillis(200));
+            logs.await(Level.WARNING, "unfinished task");
+        }
+        assertEquals(List.of("swallowed loop group is closing"), log, "cancelled once, and it swallowed it");
+        assertTrue(stubborn.isDone(), "an abandoned task must not stay pending: " + stubborn);
+        assertThrows(CancelledException.class, stubborn::await);
     }
 }

@@ -76,7 +76,13 @@ public final class Parallel {
      */
     @FunctionalInterface
     public interface Mapper<T, R> {
-        /** Computes the result for one item. */
+        /**
+         * Computes the result for one item.
+         *
+         * @param item the item
+         * @return the result
+         * @throws Exception what the code throws
+         */
         R apply(T item) throws Exception;
     }
 
@@ -96,6 +102,8 @@ public final class Parallel {
      * A map with {@code jobs} workers on platform threads (joblib's {@code n_jobs}); {@code -1}
      * means one per available processor.
      *
+     * @param jobs how many jobs run at once
+     * @return a map with {@code jobs} workers on platform threads (joblib's {@code n_jobs}); {@code -1} means one per available processor
      * @throws IllegalArgumentException if {@code jobs} is 0 or below -1
      */
     public static Parallel withJobs(int jobs) {
@@ -108,12 +116,22 @@ public final class Parallel {
         return new Parallel(jobs, Workers.PLATFORM_THREADS, null, null);
     }
 
-    /** The same map on the given kind of worker threads (joblib's {@code prefer=}). */
+    /**
+     * The same map on the given kind of worker threads (joblib's {@code prefer=}).
+     *
+     * @param kind the kind of worker threads
+     * @return the same map on the given kind of worker threads (joblib's {@code prefer=})
+     */
     public Parallel prefer(Workers kind) {
         return new Parallel(jobs, Objects.requireNonNull(kind, "kind"), listener, progressBar);
     }
 
-    /** The same map, telling {@code listener} of every finished item (see {@link ProgressListener}). */
+    /**
+     * The same map, telling {@code listener} of every finished item (see {@link ProgressListener}).
+     *
+     * @param listener the listener
+     * @return the same map, telling {@code listener} of every finished item (see {@link ProgressListener})
+     */
     public Parallel onProgress(ProgressListener listener) {
         return new Parallel(jobs, workers, Objects.requireNonNull(listener, "listener"), progressBar);
     }
@@ -121,6 +139,9 @@ public final class Parallel {
     /**
      * The same map, drawing a {@link ProgressBar} with this description on standard error
      * while it runs (tqdm_joblib's {@code tqdm_joblib(desc=…)}).
+     *
+     * @param description the description
+     * @return the same map, drawing a {@link ProgressBar} with this description on standard error while it runs (tqdm_joblib's {@code tqdm_joblib(desc=…)})
      */
     public Parallel withProgressBar(String description) {
         return new Parallel(jobs, workers, listener, Objects.requireNonNull(description, "description"));
@@ -140,6 +161,11 @@ public final class Parallel {
      * Applies {@code mapper} to every item on the workers and returns the results in the order
      * of {@code items} (an unmodifiable list; null results are kept).
      *
+     * @param <R> the type of the results
+     * @param <T> the result type
+     * @param items the items
+     * @param mapper the mapper
+     * @return the results in the order of {@code items} (an unmodifiable list; null results are kept)
      * @throws ParallelException if an item failed: the first failure, naming its input index
      * @throws CancelledException if the calling task was cancelled, or the calling thread
      *         interrupted (its interrupt status is then set again), while waiting
@@ -169,6 +195,9 @@ public final class Parallel {
      * Runs every call on the workers and returns their results in order (joblib's
      * {@code Parallel(...)(delayed(f)(a, b) for …)} with different functions or arguments).
      *
+     * @param <R> the type of the results
+     * @param calls the calls
+     * @return their results in order (joblib's {@code Parallel(...)(delayed(f)(a, b) for …)} with different functions or arguments)
      * @throws ParallelException if a call failed, naming its index
      */
     public <R> List<R> run(Collection<? extends Callable<? extends R>> calls) {

@@ -7,7 +7,9 @@ package dev.weft.exec;
  */
 public final class ParallelException extends RuntimeException {
 
+    /** The position of the input whose call failed. */
     private final int index;
+    /** How many inputs there were. */
     private final int total;
 
     ParallelException(int index, int total, Throwable cause) {

@@ -68,19 +68,33 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     /**
      * A bar on standard error (as tqdm), redrawn in place if the console is a terminal.
      *
+     * @param description the description
      * @param total the number of steps, or 0 if unknown (then no percentage and no bar)
+     * @return a bar on standard error (as tqdm), redrawn in place if the console is a terminal
      */
     public static ProgressBar create(String description, long total) {
         java.io.Console console = System.console();
         return create(description, total, System.err, console != null && console.isTerminal());
     }
 
-    /** A bar on {@code out}; {@code terminal} chooses redrawing in place over sparse lines. */
+    /**
+     * A bar on {@code out}; {@code terminal} chooses redrawing in place over sparse lines.
+     *
+     * @param description the description
+     * @param total the total
+     * @param out the output stream
+     * @param terminal true to terminal
+     * @return a bar on {@code out}; {@code terminal} chooses redrawing in place over sparse lines
+     */
     public static ProgressBar create(String description, long total, PrintStream out, boolean terminal) {
         return new ProgressBar(description, total, out, terminal, System::nanoTime);
     }
 
-    /** Advances by {@code steps} (tqdm's {@code update(n)}). */
+    /**
+     * Advances by {@code steps} (tqdm's {@code update(n)}).
+     *
+     * @param steps how many more steps are done
+     */
     public synchronized void update(long steps) {
         done += steps;
         maybeDraw();
@@ -147,8 +161,11 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
      * NaN shows as {@code ?}; below one per second it shows seconds per step ({@code s/it}).
      *
      * @param description the prefix; empty for none
+     * @param done how many are done
+     * @param total the total
      * @param elapsedSeconds time since the start
      * @param ratePerSecond steps per second
+     * @return the line
      */
     public static String render(String description, long done, long total, double elapsedSeconds,
                                 double ratePerSecond) {

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.internal.LoopAsserts;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -34,7 +35,7 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Threads.</b> Every field belongs to the loop thread: its tasks and callbacks, which never
  * run at once. Public methods meant for tasks check the loop ({@link #checkLoop}, an
- * {@link InvalidStateException} for misuse); internal loop-only methods {@code assert inLoop()}.
+ * {@link InvalidStateException} for misuse); internal loop-only methods {@code assert holdsLoop()}.
  * {@link #close} and {@link #abort} may be called from any thread: off the loop they are handed
  * to it, and once the loop is closed (nothing runs on it any more, nothing can flush) they abort
  * on the spot ({@link #abortAfterLoopClosed}), on the calling thread, which then owns the fields
@@ -124,6 +125,14 @@ abstract class AbstractTransport implements Transport {
     }
 
     /**
+     * {@link #inLoop()} without side effects, for {@code assert}s: in compatibility mode
+     * {@code inLoop()} makes a lent task rejoin the loop, and an assert must not act.
+     */
+    final boolean holdsLoop() {
+        return LoopAsserts.holdsLoop(loop);
+    }
+
+    /**
      * Throws unless called on the loop: the check of the public methods that tasks call.
      *
      * @throws InvalidStateException off the loop
@@ -178,13 +187,13 @@ abstract class AbstractTransport implements Transport {
      * transport fails or closes.
      */
     void wakeDrainWaiter() {
-        assert inLoop();
+        assert holdsLoop();
         drain.wake(bufferedBytes(), failure != null || state == State.CLOSED);
     }
 
     /** Lets the draining task go whatever the buffer holds (it checks again). */
     final void forceWakeDrainWaiter() {
-        assert inLoop();
+        assert holdsLoop();
         drain.wake(0, true);
     }
 

@@ -59,7 +59,12 @@ public final class ConnectOptions {
         return happyEyeballsDelay;
     }
 
-    /** Sets the happy-eyeballs delay. */
+    /**
+     * Sets the happy-eyeballs delay.
+     *
+     * @param delay how long to wait
+     * @return this connect options
+     */
     public ConnectOptions happyEyeballsDelay(Duration delay) {
         return new ConnectOptions(connectTimeout, Objects.requireNonNull(delay), resolver, localAddress, limit,
                 tls);
@@ -70,7 +75,12 @@ public final class ConnectOptions {
         return resolver;
     }
 
-    /** Sets the resolver for host names. */
+    /**
+     * Sets the resolver for host names.
+     *
+     * @param resolver the resolver
+     * @return this connect options
+     */
     public ConnectOptions resolver(Resolver resolver) {
         return new ConnectOptions(connectTimeout, happyEyeballsDelay, Objects.requireNonNull(resolver), localAddress,
                 limit, tls);
@@ -81,7 +91,12 @@ public final class ConnectOptions {
         return localAddress;
     }
 
-    /** Binds the socket to {@code local} before connecting (a source address; port 0 for any). */
+    /**
+     * Binds the socket to {@code local} before connecting (a source address; port 0 for any).
+     *
+     * @param local the local address to bind, or null
+     * @return this connect options
+     */
     public ConnectOptions localAddress(InetSocketAddress local) {
         return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, local, limit, tls);
     }
@@ -91,7 +106,12 @@ public final class ConnectOptions {
         return limit;
     }
 
-    /** Sets the reader's line and separator limit. */
+    /**
+     * Sets the reader's line and separator limit.
+     *
+     * @param limit the limit
+     * @return this connect options
+     */
     public ConnectOptions limit(int limit) {
         return new ConnectOptions(connectTimeout, happyEyeballsDelay, resolver, localAddress, limit, tls);
     }
@@ -104,6 +124,9 @@ public final class ConnectOptions {
     /**
      * Speaks TLS over the connection with {@code tls} (null: plain); the handshake is part of
      * {@code openConnection}, and the host name given there is verified and sent as SNI.
+     *
+     * @param tls the TLS settings, or null for none
+     * @return this connect options
      */
     public ConnectOptions tls(TlsOptions tls) {
         if (tls != null && tls.isServer()) {

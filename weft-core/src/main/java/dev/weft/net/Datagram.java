@@ -13,7 +13,12 @@ import java.nio.charset.StandardCharsets;
  */
 public record Datagram(byte[] data, SocketAddress from, boolean truncated) {
 
-    /** A datagram that was received whole. */
+    /**
+     * A datagram that was received whole.
+     *
+     * @param data the bytes
+     * @param from the sender's address
+     */
     public Datagram(byte[] data, SocketAddress from) {
         this(data, from, false);
     }

@@ -83,6 +83,11 @@ public final class DatagramEndpoint implements AutoCloseable {
     /**
      * Opens a UDP socket bound to {@code host}:{@code port} (asyncio's {@code local_addr});
      * host null or {@code ""} binds every address, port 0 picks a free port. Call from a task.
+     *
+     * @param host the host name or address
+     * @param port the port number
+     * @return the datagram endpoint
+     * @throws IOException if an I/O error occurs
      */
     public static DatagramEndpoint bind(String host, int port) throws IOException {
         EventLoop loop = EventLoop.running();
@@ -103,6 +108,11 @@ public final class DatagramEndpoint implements AutoCloseable {
      * Opens a UDP socket connected to {@code host}:{@code port} (asyncio's {@code remote_addr}):
      * {@link #send(byte[])} goes there, only its datagrams are received, and ICMP errors are
      * reported. Bound to an ephemeral local port. Call from a task.
+     *
+     * @param host the host name or address
+     * @param port the port number
+     * @return the datagram endpoint
+     * @throws IOException if an I/O error occurs
      */
     public static DatagramEndpoint connect(String host, int port) throws IOException {
         EventLoop loop = EventLoop.running();
@@ -138,7 +148,12 @@ public final class DatagramEndpoint implements AutoCloseable {
         return maxDatagramSize;
     }
 
-    /** Sets the longest datagram {@link #receive} returns whole (1 .. 65535+; default 64 KiB). */
+    /**
+     * Sets the longest datagram {@link #receive} returns whole (1 .. 65535+; default 64 KiB).
+     *
+     * @param bytes the number of bytes
+     * @return this datagram endpoint
+     */
     public DatagramEndpoint maxDatagramSize(int bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("maxDatagramSize must be positive: " + bytes);
@@ -174,7 +189,10 @@ public final class DatagramEndpoint implements AutoCloseable {
      * once when the kernel takes it; parks the task while the socket's send buffer is full.
      * An unresolved address is resolved off the loop first.
      *
+     * @param data the bytes
+     * @param to where to send it
      * @throws InvalidStateException on a connected endpoint with another address
+     * @throws IOException if an I/O error occurs
      */
     public void send(byte[] data, SocketAddress to) throws IOException {
         SocketAddress target = to;
@@ -187,7 +205,14 @@ public final class DatagramEndpoint implements AutoCloseable {
         doSend(ByteBuffer.wrap(data), target);
     }
 
-    /** Sends {@code data} to {@code host}:{@code port}. */
+    /**
+     * Sends {@code data} to {@code host}:{@code port}.
+     *
+     * @param data the bytes
+     * @param host the host name or address
+     * @param port the port number
+     * @throws IOException if an I/O error occurs
+     */
     public void send(byte[] data, String host, int port) throws IOException {
         send(data, new InetSocketAddress(resolve(host), port));
     }
@@ -195,7 +220,9 @@ public final class DatagramEndpoint implements AutoCloseable {
     /**
      * Sends {@code data} to the peer of a connected endpoint.
      *
+     * @param data the bytes
      * @throws InvalidStateException if the endpoint is not connected
+     * @throws IOException if an I/O error occurs
      */
     public void send(byte[] data) throws IOException {
         if (remote == null) {
@@ -231,6 +258,7 @@ public final class DatagramEndpoint implements AutoCloseable {
     /**
      * Parks the task until a datagram arrives and returns it. A cancellation point.
      *
+     * @return it
      * @throws java.net.PortUnreachableException on a connected endpoint whose peer answered an
      *         earlier datagram with ICMP port unreachable
      * @throws java.nio.channels.AsynchronousCloseException if the endpoint is closed meanwhile
@@ -242,6 +270,8 @@ public final class DatagramEndpoint implements AutoCloseable {
     /**
      * Like {@link #receive()}, waiting at most {@code timeout}.
      *
+     * @param timeout the time limit
+     * @return the datagram
      * @throws SocketTimeoutException if no datagram came in time
      */
     public Datagram receive(Duration timeout) throws IOException {
@@ -277,7 +307,12 @@ public final class DatagramEndpoint implements AutoCloseable {
         }
     }
 
-    /** Returns a datagram that is already there, or null; never waits. */
+    /**
+     * Returns a datagram that is already there, or null; never waits.
+     *
+     * @return a datagram that is already there, or null; never waits
+     * @throws IOException if an I/O error occurs
+     */
     public Datagram tryReceive() throws IOException {
         checkLoop();
         int max = maxDatagramSize;

@@ -8,10 +8,17 @@ import java.io.EOFException;
  */
 public class IncompleteReadException extends EOFException {
 
+    /** The bytes read before the stream ended. */
     private final byte[] partial;
+    /** How many bytes were asked for. */
     private final long expected;
 
-    /** {@code partial} bytes arrived out of {@code expected} (-1: until a separator). */
+    /**
+     * {@code partial} bytes arrived out of {@code expected} (-1: until a separator).
+     *
+     * @param partial the partial
+     * @param expected the expected
+     */
     public IncompleteReadException(byte[] partial, long expected) {
         super(partial.length + " bytes read before end of stream"
                 + (expected >= 0 ? " (expected " + expected + ")" : " (no separator found)"));

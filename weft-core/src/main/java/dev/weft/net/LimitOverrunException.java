@@ -9,9 +9,15 @@ import java.io.IOException;
  */
 public class LimitOverrunException extends IOException {
 
+    /** How many bytes were read without finding the separator. */
     private final long consumed;
 
-    /** A failure after {@code consumed} bytes were looked at. */
+    /**
+     * A failure after {@code consumed} bytes were looked at.
+     *
+     * @param message the detail message
+     * @param consumed how many bytes were looked at
+     */
     public LimitOverrunException(String message, long consumed) {
         super(message);
         this.consumed = consumed;

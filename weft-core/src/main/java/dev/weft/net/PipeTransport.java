@@ -236,7 +236,7 @@ final class PipeTransport extends AbstractTransport {
     // ------------------------------------------------------------------ read side: loop
 
     private void chunkArrived(byte[] chunk) {
-        assert inLoop();
+        assert holdsLoop();
         if (state() == State.CLOSED) {
             return;
         }
@@ -245,13 +245,13 @@ final class PipeTransport extends AbstractTransport {
     }
 
     private void inputEnded() {
-        assert inLoop();
+        assert holdsLoop();
         inputEnded = true;
         wakeReader();
     }
 
     private void inputFailed(IOException e) {
-        assert inLoop();
+        assert holdsLoop();
         if (failure == null) {
             failure = e;
         }
@@ -364,7 +364,7 @@ final class PipeTransport extends AbstractTransport {
 
     /** Loop thread: hands a chunk (or EOF_MARK) to the write pump, starting it if idle. */
     private void enqueue(byte[] chunk) {
-        assert inLoop();
+        assert holdsLoop();
         boolean startPump;
         lock.lock();
         try {
@@ -436,13 +436,13 @@ final class PipeTransport extends AbstractTransport {
     }
 
     private void written(int n) {
-        assert inLoop();
+        assert holdsLoop();
         pendingBytes -= n;
         wakeDrainWaiter();
     }
 
     private void writePumpIdle() {
-        assert inLoop();
+        assert holdsLoop();
         // Only idle if no new job started meanwhile (enqueue set pumpDone = false before starting it).
         lock.lock();
         try {
@@ -458,7 +458,7 @@ final class PipeTransport extends AbstractTransport {
 
     /** The write pump closed the output stream (asked to, or aborted): the transport is closed. */
     private void outputClosed() {
-        assert inLoop();
+        assert holdsLoop();
         pendingBytes = 0;
         pumpDone = true;
         moveTo(State.CLOSED);
@@ -568,7 +568,7 @@ final class PipeTransport extends AbstractTransport {
 
     /** Loop: the read pump ended (end of stream, error, or abort); the stream is closed. */
     private void pumpEnded() {
-        assert inLoop();
+        assert holdsLoop();
         pumpDone = true;
         inputEnded = true;
         wakeReader();

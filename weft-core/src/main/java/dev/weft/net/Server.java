@@ -251,6 +251,7 @@ public final class Server implements AutoCloseable {
      * Graceful shutdown: stops accepting, gives running handlers {@code grace} to finish, then
      * cancels those left and waits for them.
      *
+     * @param grace how long connections in flight may take to finish
      * @return the number of handlers that had to be cancelled
      */
     public int shutdown(Duration grace) {

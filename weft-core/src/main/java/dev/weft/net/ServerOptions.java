@@ -37,12 +37,17 @@ public final class ServerOptions {
         return DEFAULTS;
     }
 
-    /** {@return the listen backlog (the kernel caps it at {@code net.core.somaxconn})} */
+    /** {@return the most connections waiting to be accepteden backlog (the kernel caps it at {@code net.core.somaxconn})} */
     public int backlog() {
         return backlog;
     }
 
-    /** Sets the listen backlog. */
+    /**
+     * Sets the listen backlog.
+     *
+     * @param backlog the most connections waiting to be accepted
+     * @return this server options
+     */
     public ServerOptions backlog(int backlog) {
         return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
     }
@@ -52,7 +57,12 @@ public final class ServerOptions {
         return maxConnections;
     }
 
-    /** Caps the connections served at once. */
+    /**
+     * Caps the connections served at once.
+     *
+     * @param max the maximum
+     * @return this server options
+     */
     public ServerOptions maxConnections(int max) {
         if (max <= 0) {
             throw new IllegalArgumentException("maxConnections must be positive: " + max);
@@ -65,7 +75,12 @@ public final class ServerOptions {
         return loops;
     }
 
-    /** Spreads the connections' handlers over {@code group}, one loop per core for example. */
+    /**
+     * Spreads the connections' handlers over {@code group}, one loop per core for example.
+     *
+     * @param group the group
+     * @return this server options
+     */
     public ServerOptions loops(LoopGroup group) {
         return new ServerOptions(backlog, maxConnections, group, reusePort, limit, tls);
     }
@@ -75,7 +90,12 @@ public final class ServerOptions {
         return reusePort;
     }
 
-    /** Sets {@code SO_REUSEPORT}. */
+    /**
+     * Sets {@code SO_REUSEPORT}.
+     *
+     * @param on true to turn it on
+     * @return this server options
+     */
     public ServerOptions reusePort(boolean on) {
         return new ServerOptions(backlog, maxConnections, loops, on, limit, tls);
     }
@@ -85,7 +105,12 @@ public final class ServerOptions {
         return limit;
     }
 
-    /** Sets the readers' line and separator limit. */
+    /**
+     * Sets the readers' line and separator limit.
+     *
+     * @param limit the limit
+     * @return this server options
+     */
     public ServerOptions limit(int limit) {
         return new ServerOptions(backlog, maxConnections, loops, reusePort, limit, tls);
     }
@@ -99,6 +124,9 @@ public final class ServerOptions {
      * Serves TLS with {@code tls} (made by {@link TlsOptions#server}; null: plain). Each
      * connection's handshake runs in its handler task before the handler; a connection whose
      * handshake fails is logged at debug level and closed.
+     *
+     * @param tls the TLS settings, or null for none
+     * @return this server options
      */
     public ServerOptions tls(TlsOptions tls) {
         if (tls != null && !tls.isServer()) {

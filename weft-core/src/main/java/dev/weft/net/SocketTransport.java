@@ -185,7 +185,7 @@ final class SocketTransport extends AbstractTransport {
 
     /** Loop callback: the socket is writable; sends what it can. */
     private void flush() {
-        assert inLoop();
+        assert holdsLoop();
         if (state() == State.CLOSED) {
             return;
         }
@@ -215,7 +215,7 @@ final class SocketTransport extends AbstractTransport {
 
     /** The buffer is empty: ends a half-close (FIN) or a close waiting for it. */
     private void afterFlushed() {
-        assert inLoop();
+        assert holdsLoop();
         if (state() == State.OUTPUT_SHUT) {
             try {
                 channel.shutdownOutput();
@@ -294,7 +294,7 @@ final class SocketTransport extends AbstractTransport {
 
     /** A write failed: keeps what the peer sent before it went away, then closes. */
     private void fail(IOException e) {
-        assert inLoop();
+        assert holdsLoop();
         if (failure == null) {
             failure = e;
         }
@@ -321,7 +321,7 @@ final class SocketTransport extends AbstractTransport {
     }
 
     private void finishClose() {
-        assert inLoop();
+        assert holdsLoop();
         if (state() == State.CLOSED) {
             return;
         }

@@ -51,7 +51,11 @@ public final class StreamPipes {
             transport.abort();
         }
 
-        /** Parks the task until the pump has ended and closed the Java stream (end of input or abort). */
+        /**
+         * Parks the task until the pump has ended and closed the Java stream (end of input or abort).
+         *
+         * @throws IOException if an I/O error occurs
+         */
         public void awaitClosed() throws IOException {
             transport.awaitClosed();
         }
@@ -68,8 +72,11 @@ public final class StreamPipes {
      * through the reader (asyncio pauses its pipe transports at the same point), so a fast
      * producer cannot fill memory.
      *
+     * @param loop the loop
+     * @param in the input stream
      * @param name used in thread names, messages and logs, e.g. {@code "pid 42 stdout"}
      * @param limit the reader's line and separator limit ({@link StreamReader#DEFAULT_LIMIT})
+     * @return the read pipe
      */
     public static ReadPipe readPipe(EventLoop loop, InputStream in, String name, int limit) {
         PipeTransport t = PipeTransport.forInput(loop, in, name, 2L * limit);
@@ -80,6 +87,11 @@ public final class StreamPipes {
      * A {@link StreamWriter} of {@code loop} over {@code out}: writes never block, a pump
      * writes and flushes the data, {@link StreamWriter#drain} applies the usual water marks,
      * {@link StreamWriter#close} (or {@code writeEof}) closes {@code out} after the buffered data.
+     *
+     * @param loop the loop
+     * @param out the output stream
+     * @param name the name
+     * @return a {@link StreamWriter} of {@code loop} over {@code out}: writes never block, a pump writes and flushes the data, {@link StreamWriter#drain} applies the usual water marks, {@link StreamWriter#close} (or {@code writeEof}) closes {@code out} after the buffered data
      */
     public static StreamWriter writePipe(EventLoop loop, OutputStream out, String name) {
         return new StreamWriter(PipeTransport.forOutput(loop, out, name));

@@ -64,7 +64,11 @@ public final class StreamReader {
         return limit;
     }
 
-    /** Sets the most bytes a line or separator search may buffer. */
+    /**
+     * Sets the most bytes a line or separator search may buffer.
+     *
+     * @param limit the limit
+     */
     public void setLimit(int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
@@ -75,6 +79,8 @@ public final class StreamReader {
     /**
      * Limits how long any single wait for data may take (an idle timeout); null or zero: no
      * limit. A read that times out throws {@link java.net.SocketTimeoutException}.
+     *
+     * @param timeout the time limit
      */
     public void setReadTimeout(Duration timeout) {
         readTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
@@ -86,6 +92,8 @@ public final class StreamReader {
      * where {@link #setReadTimeout} bounds each wait alone). Costs nothing while the data is
      * already buffered. A wait cut short throws {@link java.net.SocketTimeoutException}. Null:
      * no deadline.
+     *
+     * @param timeout the time limit
      */
     public void setReadDeadline(Duration timeout) {
         deadlineNanos = timeout == null ? Long.MAX_VALUE : transport.loop().nanoTime() + timeout.toNanos();
@@ -95,6 +103,7 @@ public final class StreamReader {
      * Waits until at least one byte is buffered, consuming nothing.
      *
      * @return false at end of stream
+     * @throws IOException if an I/O error occurs
      */
     public boolean awaitData() throws IOException {
         return start < end || fill();
@@ -139,7 +148,9 @@ public final class StreamReader {
     /**
      * Reads up to {@code n} bytes: what is buffered, or else waits for at least one byte.
      *
+     * @param n the number
      * @return the bytes, empty at end of stream
+     * @throws IOException if an I/O error occurs
      */
     public byte[] read(int n) throws IOException {
         if (n < 0) {
@@ -158,7 +169,11 @@ public final class StreamReader {
     /**
      * Reads up to {@code len} bytes into {@code b} (an {@link InputStream}-style read).
      *
+     * @param b where the bytes go
+     * @param off where the bytes start
+     * @param len how many bytes
      * @return the number of bytes read, or -1 at end of stream
+     * @throws IOException if an I/O error occurs
      */
     public int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
@@ -178,6 +193,8 @@ public final class StreamReader {
     /**
      * Reads exactly {@code n} bytes.
      *
+     * @param n the number
+     * @return the bytes read
      * @throws IncompleteReadException if the stream ends first (it holds the partial bytes)
      */
     public byte[] readExactly(int n) throws IOException {
@@ -200,6 +217,8 @@ public final class StreamReader {
     /**
      * Reads up to and including {@code separator} (asyncio's {@code readuntil}).
      *
+     * @param separator the separator
+     * @return the bytes read
      * @throws IncompleteReadException if the stream ends first (it holds the partial bytes)
      * @throws LimitOverrunException if more than {@link #limit()} bytes arrive without the separator
      */
@@ -231,7 +250,13 @@ public final class StreamReader {
         return readLine(StandardCharsets.UTF_8);
     }
 
-    /** {@link #readLine()} with another charset. */
+    /**
+     * {@link #readLine()} with another charset.
+     *
+     * @param charset the character set
+     * @return the line without its line break, or null at the end
+     * @throws IOException if an I/O error occurs
+     */
     public String readLine(Charset charset) throws IOException {
         Task.checkpointCurrent();
         int at = find(NEWLINE);
@@ -257,6 +282,8 @@ public final class StreamReader {
     /**
      * The remaining lines, read lazily as the iteration goes (Python's {@code async for line
      * in reader}). I/O errors come out of the iterator as {@link UncheckedIOException}.
+     *
+     * @return the remaining lines, read lazily as the iteration goes (Python's {@code async for line in reader})
      */
     public Iterable<String> lines() {
         return () -> new Iterator<>() {
@@ -291,6 +318,8 @@ public final class StreamReader {
     /**
      * Reads everything up to the end of the stream.
      *
+     * @param maxBytes the max bytes
+     * @return the bytes read
      * @throws LimitOverrunException if more than {@code maxBytes} arrive
      */
     public byte[] readAllBytes(long maxBytes) throws IOException {

@@ -39,7 +39,14 @@ public final class Streams {
     private Streams() {
     }
 
-    /** Connects to {@code host:port} with {@link ConnectOptions#defaults()}. */
+    /**
+     * Connects to {@code host:port} with {@link ConnectOptions#defaults()}.
+     *
+     * @param host the host name or address
+     * @param port the port number
+     * @return the connection
+     * @throws IOException if an I/O error occurs
+     */
     public static Connection openConnection(String host, int port) throws IOException {
         return openConnection(host, port, ConnectOptions.defaults());
     }
@@ -48,6 +55,10 @@ public final class Streams {
      * Connects to {@code host:port}: resolves the name off the loop, tries its addresses
      * happy-eyeballs style, all within the connect timeout. A cancellation point.
      *
+     * @param host the host name or address
+     * @param port the port number
+     * @param options the options
+     * @return the connection
      * @throws java.net.ConnectException if every address refused
      * @throws java.net.SocketTimeoutException if the connect timeout passed
      * @throws java.net.UnknownHostException if the name does not resolve
@@ -70,8 +81,11 @@ public final class Streams {
      * old reader had read ahead are handed to TLS. From then on use only the returned connection:
      * the old reader and writer would bypass TLS. On failure the connection is closed.
      *
+     * @param connection the connection
+     * @param options the options
      * @param serverName the host name a client verifies and sends as SNI; null: the peer's
      *     address (verified as an IP address); ignored on the server side
+     * @return the TLS connection
      * @throws javax.net.ssl.SSLHandshakeException if the handshake fails
      * @throws java.net.SocketTimeoutException past the options' handshake timeout
      */
@@ -80,7 +94,16 @@ public final class Streams {
         return startTls(connection.reader(), connection.writer(), options, serverName);
     }
 
-    /** {@link #startTls(Connection, TlsOptions, String)} for the two halves a server handler gets. */
+    /**
+     * {@link #startTls(Connection, TlsOptions, String)} for the two halves a server handler gets.
+     *
+     * @param reader the reading half
+     * @param writer the writing half
+     * @param options the options
+     * @param serverName the server name
+     * @return the connection
+     * @throws IOException if an I/O error occurs
+     */
     public static Connection startTls(StreamReader reader, StreamWriter writer, TlsOptions options, String serverName)
             throws IOException {
         Transport lower = writer.transport();
@@ -136,7 +159,13 @@ public final class Streams {
     public record MemoryPair(Connection a, Connection b) {
     }
 
-    /** Connects to the Unix domain socket at {@code path}. */
+    /**
+     * Connects to the Unix domain socket at {@code path}.
+     *
+     * @param path the path
+     * @return the connection
+     * @throws IOException if an I/O error occurs
+     */
     public static Connection openUnixConnection(Path path) throws IOException {
         EventLoop loop = EventLoop.running();
         SocketChannel ch = Connector.connectUnix(loop, UnixDomainSocketAddress.of(path), Long.MAX_VALUE);
@@ -157,7 +186,15 @@ public final class Streams {
         }
     }
 
-    /** Starts a TCP server with {@link ServerOptions#defaults()}. */
+    /**
+     * Starts a TCP server with {@link ServerOptions#defaults()}.
+     *
+     * @param handler the handler
+     * @param host the host name or address
+     * @param port the port number
+     * @return the server
+     * @throws IOException if an I/O error occurs
+     */
     public static Server startServer(ConnectionHandler handler, String host, int port) throws IOException {
         return startServer(handler, host, port, ServerOptions.defaults());
     }
@@ -166,6 +203,13 @@ public final class Streams {
      * Starts a TCP server on {@code host:port} ({@code host} null: every interface; port 0: any
      * free port, see {@link Server#port()}); each connection runs {@code handler} as a task.
      * Call from a task or the loop's thread; the server accepts on that loop.
+     *
+     * @param handler the handler
+     * @param host the host name or address
+     * @param port the port number
+     * @param options the options
+     * @return the server
+     * @throws IOException if an I/O error occurs
      */
     public static Server startServer(ConnectionHandler handler, String host, int port, ServerOptions options)
             throws IOException {
@@ -201,7 +245,15 @@ public final class Streams {
         return new InetSocketAddress(host, port);
     }
 
-    /** Starts a server on a Unix domain socket at {@code path} (a stale socket file there is replaced). */
+    /**
+     * Starts a server on a Unix domain socket at {@code path} (a stale socket file there is replaced).
+     *
+     * @param handler the handler
+     * @param path the path
+     * @param options the options
+     * @return the server
+     * @throws IOException if an I/O error occurs
+     */
     public static Server startUnixServer(ConnectionHandler handler, Path path, ServerOptions options)
             throws IOException {
         EventLoop loop = EventLoop.running();
@@ -217,7 +269,14 @@ public final class Streams {
         }
     }
 
-    /** Starts a Unix domain socket server with {@link ServerOptions#defaults()}. */
+    /**
+     * Starts a Unix domain socket server with {@link ServerOptions#defaults()}.
+     *
+     * @param handler the handler
+     * @param path the path
+     * @return the server
+     * @throws IOException if an I/O error occurs
+     */
     public static Server startUnixServer(ConnectionHandler handler, Path path) throws IOException {
         return startUnixServer(handler, path, ServerOptions.defaults());
     }

@@ -153,6 +153,8 @@ public final class TlsOptions {
      * A client that checks neither the server's certificate nor its host name (aiohttp's
      * {@code ssl=False}): encryption without authentication, open to any man in the middle.
      * For tests and trusted networks only; the first connection made with it logs a warning.
+     *
+     * @return a client that checks neither the server's certificate nor its host name (aiohttp's {@code ssl=False}): encryption without authentication, open to any man in the middle
      */
     public static TlsOptions insecure() {
         Spec s = CLIENT.edit();
@@ -161,7 +163,13 @@ public final class TlsOptions {
         return new TlsOptions(s);
     }
 
-    /** A server presenting the key entry of {@code keyStore} (its chain included) unlocked by {@code password}. */
+    /**
+     * A server presenting the key entry of {@code keyStore} (its chain included) unlocked by {@code password}.
+     *
+     * @param keyStore the key store
+     * @param password the password
+     * @return a server presenting the key entry of {@code keyStore} (its chain included) unlocked by {@code password}
+     */
     public static TlsOptions server(KeyStore keyStore, char[] password) {
         Spec s = CLIENT.edit();
         s.server = true;
@@ -175,6 +183,9 @@ public final class TlsOptions {
      * A server presenting the certificate chain in {@code certChainPem} (leaf first) with the
      * PKCS#8 private key in {@code keyPem} ({@code -----BEGIN PRIVATE KEY-----}; RSA, EC or EdDSA).
      *
+     * @param certChainPem the cert chain pem
+     * @param keyPem the key pem
+     * @return a server presenting the certificate chain in {@code certChainPem} (leaf first) with the PKCS#8 private key in {@code keyPem} ({@code -----BEGIN PRIVATE KEY-----}; RSA, EC or EdDSA)
      * @throws IOException if a file cannot be read or parsed
      */
     public static TlsOptions server(Path certChainPem, Path keyPem) throws IOException {
@@ -202,6 +213,9 @@ public final class TlsOptions {
     /**
      * Turns the host name check of a client on or off (Python's {@code check_hostname}); the
      * certificate chain is still verified unless the options are {@link #insecure()}.
+     *
+     * @param on true to turn it on
+     * @return the TLS options
      */
     public TlsOptions hostnameVerification(boolean on) {
         Spec s = edit();
@@ -212,6 +226,9 @@ public final class TlsOptions {
     /**
      * Trusts the certificates of {@code trustStore} instead of the JDK's default trust store
      * (a client verifies servers with it; a server with {@link #clientAuth} verifies clients).
+     *
+     * @param trustStore the trust store
+     * @return the TLS options
      */
     public TlsOptions trustStore(KeyStore trustStore) {
         Spec s = edit();
@@ -223,6 +240,8 @@ public final class TlsOptions {
      * Trusts the CA certificates in the PEM file {@code caFile} instead of the JDK's default trust
      * store (Python's {@code cafile=}).
      *
+     * @param caFile the ca file
+     * @return the TLS options
      * @throws IOException if the file cannot be read or holds no certificate
      */
     public TlsOptions trustPem(Path caFile) throws IOException {
@@ -239,7 +258,13 @@ public final class TlsOptions {
         }
     }
 
-    /** A client presents the key entry of {@code keyStore} when the server asks for a certificate. */
+    /**
+     * A client presents the key entry of {@code keyStore} when the server asks for a certificate.
+     *
+     * @param keyStore the key store
+     * @param password the password
+     * @return a client presents the key entry of {@code keyStore} when the server asks for a certificate
+     */
     public TlsOptions clientCertificate(KeyStore keyStore, char[] password) {
         Spec s = edit();
         s.keyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -247,7 +272,14 @@ public final class TlsOptions {
         return new TlsOptions(s);
     }
 
-    /** Like {@link #clientCertificate(KeyStore, char[])} from a PEM chain and a PKCS#8 PEM key. */
+    /**
+     * Like {@link #clientCertificate(KeyStore, char[])} from a PEM chain and a PKCS#8 PEM key.
+     *
+     * @param certChainPem the cert chain pem
+     * @param keyPem the key pem
+     * @return the TLS options
+     * @throws IOException if an I/O error occurs
+     */
     public TlsOptions clientCertificate(Path certChainPem, Path keyPem) throws IOException {
         char[] pw = new char[0];
         return clientCertificate(keyStoreOf(certChainPem, keyPem, pw), pw);
@@ -261,6 +293,9 @@ public final class TlsOptions {
     /**
      * Sets the ALPN protocols in order of preference, for example {@code "h2", "http/1.1"}; the
      * negotiated one is {@link Connection#alpnProtocol()}.
+     *
+     * @param protocols the protocols
+     * @return the TLS options
      */
     public TlsOptions alpn(String... protocols) {
         Spec s = edit();
@@ -273,7 +308,12 @@ public final class TlsOptions {
         return protocols;
     }
 
-    /** Restricts the protocol versions, for example {@code "TLSv1.3"}; null: the JDK's defaults. */
+    /**
+     * Restricts the protocol versions, for example {@code "TLSv1.3"}; null: the JDK's defaults.
+     *
+     * @param versions the protocol versions, e.g. {@code TLSv1.3}
+     * @return the TLS options
+     */
     public TlsOptions protocols(String... versions) {
         Spec s = edit();
         s.protocols = versions == null ? null : List.of(versions);
@@ -285,7 +325,12 @@ public final class TlsOptions {
         return handshakeTimeout;
     }
 
-    /** Sets the handshake timeout (default 10 s; null: none); past it the handshake fails with {@link java.net.SocketTimeoutException}. */
+    /**
+     * Sets the handshake timeout (default 10 s; null: none); past it the handshake fails with {@link java.net.SocketTimeoutException}.
+     *
+     * @param timeout the time limit
+     * @return the TLS options
+     */
     public TlsOptions handshakeTimeout(Duration timeout) {
         Spec s = edit();
         s.handshakeTimeout = timeout;
@@ -297,7 +342,12 @@ public final class TlsOptions {
         return clientAuth;
     }
 
-    /** Makes a server ask for ({@code WANT}) or require ({@code NEED}) a client certificate. */
+    /**
+     * Makes a server ask for ({@code WANT}) or require ({@code NEED}) a client certificate.
+     *
+     * @param mode the mode
+     * @return the TLS options
+     */
     public TlsOptions clientAuth(ClientAuth mode) {
         Spec s = edit();
         s.clientAuth = Objects.requireNonNull(mode);
@@ -307,6 +357,9 @@ public final class TlsOptions {
     /**
      * Uses {@code context} as is for keys and trust (trust and key settings of these options are
      * then ignored); ALPN, protocols, timeouts and host name verification still apply.
+     *
+     * @param context the context
+     * @return the TLS options
      */
     public TlsOptions sslContext(SSLContext context) {
         Spec s = edit();

@@ -126,12 +126,24 @@ public final class Subprocess implements AutoCloseable {
 
     // ------------------------------------------------------------------ starting
 
-    /** Runs {@code command} with {@link SubprocessOptions#defaults()} (all streams inherited). */
+    /**
+     * Runs {@code command} with {@link SubprocessOptions#defaults()} (all streams inherited).
+     *
+     * @param command the command and its arguments
+     * @return the subprocess
+     * @throws IOException if an I/O error occurs
+     */
     public static Subprocess exec(List<String> command) throws IOException {
         return exec(command, SubprocessOptions.defaults());
     }
 
-    /** Runs {@code command} (program and arguments, no shell) with {@link SubprocessOptions#defaults()}. */
+    /**
+     * Runs {@code command} (program and arguments, no shell) with {@link SubprocessOptions#defaults()}.
+     *
+     * @param command the command and its arguments
+     * @return the subprocess
+     * @throws IOException if an I/O error occurs
+     */
     public static Subprocess exec(String... command) throws IOException {
         return exec(List.of(command), SubprocessOptions.defaults());
     }
@@ -141,6 +153,9 @@ public final class Subprocess implements AutoCloseable {
      * {@code create_subprocess_exec}). Parks the calling task while the process starts; a
      * cancellation point (a process that starts after the caller was cancelled is killed).
      *
+     * @param command the command and its arguments
+     * @param options the options
+     * @return the subprocess
      * @throws IOException if the program cannot be started, e.g. {@code Cannot run program
      *         "nosuch": error=2, No such file or directory}
      * @throws InvalidStateException outside a task
@@ -175,7 +190,13 @@ public final class Subprocess implements AutoCloseable {
         return new Subprocess(loop, p, cmd, options);
     }
 
-    /** Runs {@code command} with {@code /bin/sh -c} and {@link SubprocessOptions#defaults()}. */
+    /**
+     * Runs {@code command} with {@code /bin/sh -c} and {@link SubprocessOptions#defaults()}.
+     *
+     * @param command the command and its arguments
+     * @return the subprocess
+     * @throws IOException if an I/O error occurs
+     */
     public static Subprocess shell(String command) throws IOException {
         return shell(command, SubprocessOptions.defaults());
     }
@@ -183,6 +204,11 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Runs {@code command} with {@code /bin/sh -c} (asyncio's {@code create_subprocess_shell});
      * the command is interpreted by the shell, so quote what comes from users.
+     *
+     * @param command the command and its arguments
+     * @param options the options
+     * @return the subprocess
+     * @throws IOException if an I/O error occurs
      */
     public static Subprocess shell(String command, SubprocessOptions options) throws IOException {
         return exec(List.of("/bin/sh", "-c", command), options);
@@ -226,6 +252,7 @@ public final class Subprocess implements AutoCloseable {
      * The child's stdin (asyncio's {@code proc.stdin}); close it (or {@code writeEof}) to send
      * end of input.
      *
+     * @return the child's stdin (asyncio's {@code proc.stdin}); close it (or {@code writeEof}) to send end of input
      * @throws InvalidStateException unless stdin is {@link SubprocessOptions.Redirect#PIPE}
      */
     public StreamWriter stdin() {
@@ -239,6 +266,7 @@ public final class Subprocess implements AutoCloseable {
     /**
      * The child's stdout (asyncio's {@code proc.stdout}).
      *
+     * @return the child's stdout (asyncio's {@code proc.stdout})
      * @throws InvalidStateException unless stdout is {@link SubprocessOptions.Redirect#PIPE}
      */
     public StreamReader stdout() {
@@ -252,6 +280,7 @@ public final class Subprocess implements AutoCloseable {
     /**
      * The child's stderr (asyncio's {@code proc.stderr}).
      *
+     * @return the child's stderr (asyncio's {@code proc.stderr})
      * @throws InvalidStateException unless stderr is {@link SubprocessOptions.Redirect#PIPE}
      */
     public StreamReader stderr() {
@@ -282,6 +311,8 @@ public final class Subprocess implements AutoCloseable {
     /**
      * The exit code once the child has exited and the loop has heard of it, null while it runs
      * (asyncio's {@code returncode}). See the class comment for signals.
+     *
+     * @return the exit code once the child has exited and the loop has heard of it, null while it runs (asyncio's {@code returncode})
      */
     public Integer returnCode() {
         return exit.state() == Future.State.RESULT ? exit.result() : null;
@@ -292,6 +323,8 @@ public final class Subprocess implements AutoCloseable {
      * the calling task; a cancellation point (cancelling the waiter leaves the child running —
      * {@link #close} kills it). It does not wait for the pipes: with stdout piped, read it
      * (or use {@link #communicate}) so that a chatty child does not block on a full pipe.
+     *
+     * @return its exit code (asyncio's {@code proc.wait()})
      */
     public int waitFor() {
         return Weft.shield(exit).await();
@@ -314,6 +347,7 @@ public final class Subprocess implements AutoCloseable {
      * SIGTERM and SIGKILL go through the JDK at once; other signals are sent by running
      * {@code kill -s NAME pid} on a helper thread, and the calling task parks until that is done.
      *
+     * @param signal the signal
      * @throws IOException if {@code kill} fails (its message says why)
      */
     public void sendSignal(Signal signal) throws IOException {
@@ -346,7 +380,12 @@ public final class Subprocess implements AutoCloseable {
         }
     }
 
-    /** {@link #sendSignal(Signal)} by name ({@code "HUP"}, {@code "SIGUSR1"}). */
+    /**
+     * {@link #sendSignal(Signal)} by name ({@code "HUP"}, {@code "SIGUSR1"}).
+     *
+     * @param signal the signal
+     * @throws IOException if an I/O error occurs
+     */
     public void sendSignal(String signal) throws IOException {
         sendSignal(Signal.of(signal));
     }
@@ -361,6 +400,7 @@ public final class Subprocess implements AutoCloseable {
      * error the child keeps running until {@link #close}.
      *
      * @param input bytes for stdin, or null to send none (a piped stdin is closed either way)
+     * @return the output
      * @throws dev.weft.net.LimitOverrunException if an output exceeds the cap
      * @throws InvalidStateException if {@code input} is given but stdin is not piped
      */
@@ -389,7 +429,13 @@ public final class Subprocess implements AutoCloseable {
         }
     }
 
-    /** {@link #communicate(byte[])} with UTF-8 text. */
+    /**
+     * {@link #communicate(byte[])} with UTF-8 text.
+     *
+     * @param input the input
+     * @return the output
+     * @throws IOException if an I/O error occurs
+     */
     public Output communicate(String input) throws IOException {
         return communicate(input == null ? null : input.getBytes(StandardCharsets.UTF_8));
     }
@@ -444,6 +490,8 @@ public final class Subprocess implements AutoCloseable {
      * Waits until the child has exited and every pump thread has finished with its pipe. Use it
      * after {@link #close()} (or once the outputs were read to the end and stdin was closed); on
      * return no thread of this process is left.
+     *
+     * @throws IOException if an I/O error occurs
      */
     public void waitClosed() throws IOException {
         waitFor();

@@ -78,7 +78,12 @@ public final class SubprocessOptions {
         return stdin;
     }
 
-    /** Sets where the child's stdin comes from ({@link Redirect#STDOUT} is not allowed). */
+    /**
+     * Sets where the child's stdin comes from ({@link Redirect#STDOUT} is not allowed).
+     *
+     * @param r the resolver
+     * @return the subprocess options
+     */
     public SubprocessOptions stdin(Redirect r) {
         if (Objects.requireNonNull(r) == Redirect.STDOUT) {
             throw new IllegalArgumentException("Redirect.STDOUT is for stderr only");
@@ -91,7 +96,12 @@ public final class SubprocessOptions {
         return stdout;
     }
 
-    /** Sets where the child's stdout goes ({@link Redirect#STDOUT} is not allowed). */
+    /**
+     * Sets where the child's stdout goes ({@link Redirect#STDOUT} is not allowed).
+     *
+     * @param r the resolver
+     * @return the subprocess options
+     */
     public SubprocessOptions stdout(Redirect r) {
         if (Objects.requireNonNull(r) == Redirect.STDOUT) {
             throw new IllegalArgumentException("Redirect.STDOUT is for stderr only");
@@ -104,7 +114,12 @@ public final class SubprocessOptions {
         return stderr;
     }
 
-    /** Sets where the child's stderr goes; {@link Redirect#STDOUT} merges it into stdout. */
+    /**
+     * Sets where the child's stderr goes; {@link Redirect#STDOUT} merges it into stdout.
+     *
+     * @param r the resolver
+     * @return the subprocess options
+     */
     public SubprocessOptions stderr(Redirect r) {
         return new SubprocessOptions(stdin, stdout, Objects.requireNonNull(r), cwd, env, extraEnv, limit, maxOutput);
     }
@@ -114,7 +129,12 @@ public final class SubprocessOptions {
         return cwd;
     }
 
-    /** Sets the child's working directory (null: this JVM's). */
+    /**
+     * Sets the child's working directory (null: this JVM's).
+     *
+     * @param dir the directory
+     * @return the subprocess options
+     */
     public SubprocessOptions cwd(Path dir) {
         return new SubprocessOptions(stdin, stdout, stderr, dir, env, extraEnv, limit, maxOutput);
     }
@@ -124,7 +144,12 @@ public final class SubprocessOptions {
         return env;
     }
 
-    /** Replaces the child's whole environment (asyncio's {@code env=}); null inherits this JVM's. */
+    /**
+     * Replaces the child's whole environment (asyncio's {@code env=}); null inherits this JVM's.
+     *
+     * @param environment the environment
+     * @return the subprocess options
+     */
     public SubprocessOptions env(Map<String, String> environment) {
         Map<String, String> copy = environment == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         return new SubprocessOptions(stdin, stdout, stderr, cwd, copy, extraEnv, limit, maxOutput);
@@ -135,7 +160,13 @@ public final class SubprocessOptions {
         return extraEnv;
     }
 
-    /** Sets one variable on top of the inherited (or replaced) environment. */
+    /**
+     * Sets one variable on top of the inherited (or replaced) environment.
+     *
+     * @param name the name
+     * @param value the value
+     * @return the subprocess options
+     */
     public SubprocessOptions putEnv(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(extraEnv);
         copy.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
@@ -146,12 +177,19 @@ public final class SubprocessOptions {
     /**
      * The line and separator limit of the stdout and stderr readers; a pipe's pump also pauses
      * once twice this much is read from the child but not consumed.
+     *
+     * @return the line and separator limit of the stdout and stderr readers; a pipe's pump also pauses once twice this much is read from the child but not consumed
      */
     public int limit() {
         return limit;
     }
 
-    /** Sets the readers' limit (asyncio's {@code limit=}). */
+    /**
+     * Sets the readers' limit (asyncio's {@code limit=}).
+     *
+     * @param limit the limit
+     * @return the subprocess options
+     */
     public SubprocessOptions limit(int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
@@ -164,7 +202,12 @@ public final class SubprocessOptions {
         return maxOutput;
     }
 
-    /** Sets the cap of {@link Subprocess#communicate} per stream. */
+    /**
+     * Sets the cap of {@link Subprocess#communicate} per stream.
+     *
+     * @param bytes the number of bytes
+     * @return the subprocess options
+     */
     public SubprocessOptions maxOutput(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxOutput must not be negative: " + bytes);

@@ -17,6 +17,7 @@ public final class LifoQueue<T> extends Queue<T> {
     /**
      * Creates a LIFO queue holding at most {@code maxSize} items; 0 means unbounded.
      *
+     * @param maxSize the most items the queue holds; 0 or less: no limit
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public LifoQueue(int maxSize) {

@@ -27,13 +27,18 @@ public final class PriorityQueue<T> extends Queue<T> {
      * Creates a queue holding at most {@code maxSize} items (0: unbounded), ordered by the
      * items' natural order.
      *
+     * @param maxSize the most items the queue holds; 0 or less: no limit
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public PriorityQueue(int maxSize) {
         super(maxSize, new Storage.Priority<>(null));
     }
 
-    /** Creates an unbounded queue ordered by {@code order}. */
+    /**
+     * Creates an unbounded queue ordered by {@code order}.
+     *
+     * @param order the order items come out in, smallest first
+     */
     public PriorityQueue(Comparator<? super T> order) {
         this(0, order);
     }
@@ -42,6 +47,8 @@ public final class PriorityQueue<T> extends Queue<T> {
      * Creates a queue holding at most {@code maxSize} items (0: unbounded), ordered by
      * {@code order}.
      *
+     * @param maxSize the most items the queue holds; 0 or less: no limit
+     * @param order the order items come out in, smallest first
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public PriorityQueue(int maxSize, Comparator<? super T> order) {

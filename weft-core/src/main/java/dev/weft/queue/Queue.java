@@ -98,6 +98,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
     /**
      * Creates a queue holding at most {@code maxSize} items; 0 means unbounded.
      *
+     * @param maxSize the most items the queue holds; 0 or less: no limit
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public Queue(int maxSize) {
@@ -118,6 +119,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * Puts {@code item}, waiting while the queue is full (asyncio's {@code await queue.put()}).
      * Always a cancellation point.
      *
+     * @param item the item
      * @throws QueueShutDownException if the queue is or gets shut down before the item is in
      * @throws CancelledException     if the calling task is cancelled (the item is then not put)
      */
@@ -129,6 +131,8 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * Puts {@code item}, waiting at most {@code timeout} while the queue is full. Always a
      * cancellation point.
      *
+     * @param item the item
+     * @param timeout the time limit
      * @throws TimeoutException       if the queue stayed full for {@code timeout} (the item is not put)
      * @throws QueueShutDownException if the queue is or gets shut down before the item is in
      * @throws CancelledException     if the calling task is cancelled (the item is then not put)
@@ -181,6 +185,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
     /**
      * Puts {@code item} if there is room, without waiting (not a cancellation point).
      *
+     * @param item the item
      * @throws QueueFullException     if the queue is full (or producers are waiting for room)
      * @throws QueueShutDownException if the queue is shut down
      */
@@ -213,6 +218,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * Removes and returns the next item, waiting while the queue is empty (asyncio's
      * {@code await queue.get()}). Always a cancellation point.
      *
+     * @return the next item, waiting while the queue is empty (asyncio's {@code await queue.get()})
      * @throws QueueShutDownException if the queue is shut down and empty (or immediately shut down)
      * @throws CancelledException     if the calling task is cancelled (it then got no item)
      */
@@ -224,6 +230,8 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * Removes and returns the next item, waiting at most {@code timeout} while the queue is
      * empty. Always a cancellation point.
      *
+     * @param timeout the time limit
+     * @return the next item, waiting at most {@code timeout} while the queue is empty
      * @throws TimeoutException       if the queue stayed empty for {@code timeout}
      * @throws QueueShutDownException if the queue is shut down and empty (or immediately shut down)
      * @throws CancelledException     if the calling task is cancelled (it then got no item)
@@ -281,6 +289,7 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * Removes and returns the next item if there is one, without waiting (not a cancellation
      * point).
      *
+     * @return the next item if there is one, without waiting (not a cancellation point)
      * @throws QueueEmptyException    if no item is available
      * @throws QueueShutDownException if the queue is shut down and empty
      */
@@ -438,6 +447,8 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
      * producers and consumers are woken with it. With {@code immediate}, the items still in
      * the queue are dropped (each counts as done for {@link #join()}), and gets throw at once.
      * Idempotent; never waits; safe from any thread.
+     *
+     * @param immediate true to immediate
      */
     public void shutdown(boolean immediate) {
         List<Future<Boolean>> wokenGetters;
@@ -485,6 +496,8 @@ public sealed class Queue<T> permits LifoQueue, PriorityQueue {
     /**
      * How many items can be taken now (asyncio's {@code qsize()}): the stored items minus those
      * already claimed for woken consumers.
+     *
+     * @return how many items can be taken now (asyncio's {@code qsize()}): the stored items minus those already claimed for woken consumers
      */
     public int size() {
         synchronized (guard) {

@@ -9,7 +9,11 @@ import java.util.NoSuchElementException;
  */
 public class QueueEmptyException extends NoSuchElementException {
 
-    /** Creates the exception with a message. */
+    /**
+     * Creates the exception with a message.
+     *
+     * @param message the detail message
+     */
     public QueueEmptyException(String message) {
         super(message);
     }

@@ -6,7 +6,11 @@ package dev.weft.queue;
  */
 public class QueueFullException extends IllegalStateException {
 
-    /** Creates the exception with a message naming the queue's bound. */
+    /**
+     * Creates the exception with a message naming the queue's bound.
+     *
+     * @param message the detail message
+     */
     public QueueFullException(String message) {
         super(message);
     }

@@ -7,7 +7,11 @@ package dev.weft.queue;
  */
 public class QueueShutDownException extends IllegalStateException {
 
-    /** Creates the exception with a message naming the operation that was refused. */
+    /**
+     * Creates the exception with a message naming the operation that was refused.
+     *
+     * @param message the detail message
+     */
     public QueueShutDownException(String message) {
         super(message);
     }

@@ -90,6 +90,7 @@ public final class Event {
     /**
      * Waits at most {@code timeout} for the event to be set. Always a cancellation point.
      *
+     * @param timeout the time limit
      * @return true if the event was set, false if the time ran out first
      * @throws CancelledException if the calling task is cancelled
      */

@@ -87,6 +87,8 @@ public final class WaitList<V> {
     /**
      * Puts a new ticket at the end of the line and returns it. Hold the guard. The caller must
      * then {@link #await} it, after releasing the guard.
+     *
+     * @return it
      */
     public Future<V> add() {
         assert Thread.holdsLock(guard) : "WaitList.add() without holding the guard";
@@ -99,6 +101,8 @@ public final class WaitList<V> {
      * Takes the first ticket off the line, or returns null if nobody waits. Hold the guard;
      * complete the ticket ({@code trySetResult}) after releasing it, and if that fails (the
      * waiter withdrew meanwhile) hand the same thing to the next ticket.
+     *
+     * @return the future
      */
     public Future<V> pollFirst() {
         assert Thread.holdsLock(guard) : "WaitList.pollFirst() without holding the guard";

@@ -436,7 +436,8 @@ final class CrawlRun {
     private void storeFailed(StoreException e) {
         if (failure == null) {
             failure = e;
-            LOG.error("the crawl stops: {}", e.getMessage());
+            // Not an ERROR line: run() throws it to the caller, who reports it (the CLI says it once).
+            LOG.info("the crawl stops: {}", e.getMessage());
         }
         if (phase == Phase.RUNNING) {
             phase = Phase.STOPPING;

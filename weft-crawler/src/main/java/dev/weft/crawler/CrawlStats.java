@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A snapshot of a crawl's counters (immutable). After a resume the totals include the earlier
- * runs; {@code pagesThisRun}, {@code elapsed} and {@code pagesPerSecond} are this run's.
+ * runs; {@code pagesThisRun}, {@code elapsed}, {@code pagesPerSecond} and
+ * {@code responseTimeSum} (hence {@link #speedUp()}) are this run's.
  *
  * @param state           where the crawl stands
  * @param pagesDone       pages stored (every admitted URL ends as one stored page: fetched,
@@ -29,8 +30,8 @@ import java.util.Map;
  *                        Retry-After longer than {@code maxHostWait}, robots.txt unreachable)
  * @param elapsed         wall time of this run
  * @param pagesPerSecond  pages stored per second in this run
- * @param responseTimeSum the response times of every request, summed: how long the crawl would
- *                        have taken one request at a time
+ * @param responseTimeSum the response times of every request of this run, summed: how long this
+ *                        run would have taken one request at a time
  */
 public record CrawlStats(State state, long pagesDone, long pagesThisRun, long urlsKnown, int inFlight, long queued,
         long errors, Map<Integer, Long> pagesByStatus, long bytes, Map<String, Long> errorsByKind, long retries,

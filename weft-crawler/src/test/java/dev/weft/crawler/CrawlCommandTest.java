@@ -22,7 +22,7 @@ class CrawlCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = new CommandLine(new CrawlCommand()).setOut(new PrintWriter(out, true))
+        int status = CrawlCommand.commandLine().setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true)).execute(args);
         return new Run(status, out.toString(), err.toString());
     }
@@ -59,12 +59,23 @@ class CrawlCommandTest {
         assertUsageError("not a valid deny pattern: (", "http://a.com/", "--deny", "(");
         assertUsageError("--host-limit wants HOST=PERHOST/DELAY_MS", "http://a.com/", "--host-limit", "a.com");
         assertUsageError("Unknown option: '--fast'", "http://a.com/", "--fast");
+        assertUsageError("--per-host must be at least 1: 0", "http://a.com/", "--per-host", "0");
+        assertUsageError("--max-pages must be at least 1: 0", "http://a.com/", "--max-pages", "0");
+        assertUsageError("--retries must not be negative: -1", "http://a.com/", "--retries", "-1");
+        assertUsageError("--timeout must be more than 0 seconds", "http://a.com/", "--timeout", "0");
+        Run typo = run("http://a.com/", "--per-hots", "3");
+        assertTrue(typo.err().contains("--per-host"), "a suggestion for a mistyped option:\n" + typo.err());
     }
 
+    /** The error comes first, named, in a few lines: the synopsis and a pointer to --help, not the whole help. */
     private static void assertUsageError(String message, String... args) {
         Run r = run(args);
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains(message), "expected '" + message + "' in:\n" + r.err());
+        assertTrue(r.err().startsWith("weft crawl: ") && r.err().contains(message),
+                "expected '" + message + "' first in:\n" + r.err());
+        assertTrue(r.err().contains("Try './weft crawl --help' for more information."), r.err());
+        assertTrue(r.err().lines().count() < 15 && !r.err().contains("Follow rel=nofollow links"),
+                "not the whole help:\n" + r.err());
     }
 
     @Test

@@ -100,4 +100,48 @@ class CrawlerBasicsTest {
                     "a crawler runs once");
         }
     }
+
+    /**
+     * After a resume the totals go on, but the wall time and the sum of response times are both
+     * this run's, so "one request at a time would have taken" and the speed-up compare like with
+     * like. Every page answers after a (virtual) 100 ms.
+     */
+    @Test
+    void aResumedRunsSpeedUpComparesItsOwnResponseTimesWithItsOwnWallTime() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            StringBuilder hub = new StringBuilder();
+            for (int i = 0; i < 12; i++) {
+                hub.append("<a href=/p/").append(i).append(">p</a>");
+            }
+            String links = hub.toString();
+            site.otherwise(r -> {
+                if (r.path().equals("/robots.txt")) {
+                    return dev.weft.http.server.Response.of(404);
+                }
+                dev.weft.Weft.sleep(Duration.ofMillis(100));
+                return dev.weft.http.server.Response.html(r.path().equals("/") ? links : "<title>p</title>");
+            });
+            Path db = dir.resolve("speed.db");
+            List<Crawler> first = new ArrayList<>();
+            first.add(Crawler.builder().seeds(site.url("/")).store("sqlite:" + db).perHost(1).delay(Duration.ZERO)
+                    .listener(new CrawlListener() {
+                        @Override
+                        public void pageDone(dev.weft.crawler.store.PageRecord page) {
+                            if (first.getFirst().stats().pagesDone() == 6) {
+                                first.getFirst().stop();
+                            }
+                        }
+                    }).build());
+            CrawlStats stopped = first.getFirst().run();
+            CrawlStats resumed = Crawler.builder().seeds(site.url("/")).store("sqlite:" + db).perHost(1)
+                    .delay(Duration.ZERO).resume(true).build().run();
+            assertEquals(13, resumed.pagesDone());
+            long n = resumed.pagesThisRun();
+            assertEquals(13 - stopped.pagesDone(), n);
+            long ms = resumed.responseTimeSum().toMillis();
+            assertTrue(ms >= 100 * n && ms <= 102 * n + 10, "this run's " + n + " pages of 100 ms: " + ms + " ms");
+            assertTrue(resumed.speedUp() > 0.9 && resumed.speedUp() <= 1.05,
+                    "one at a time, so about 1x: " + resumed.speedUp());
+        }
+    }
 }

@@ -136,4 +136,15 @@ class DocsCodeTest {
         engines.forEach((heading, dialect) -> assertEquals(normalise(String.join(";\n", dialect.ddl())),
                 normalise(sqlBlockAfter(guide, heading)), heading));
     }
+
+    @Test
+    void theReadmesFirstCommandIsTheDemoAndCiRunsOnlyTheTests() throws IOException {
+        Matcher m = Pattern.compile("(?s)```sh\n(.*?)```").matcher(Files.readString(root().resolve("README.md")));
+        assertTrue(m.find(), "a sh block in README.md");
+        assertTrue(m.group(1).startsWith("./weft demo"), "README's first command:\n" + m.group(1));
+        List<String> commands = Files.readAllLines(root().resolve(".ci/run")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd "))
+                .toList();
+        assertEquals(List.of("./weft test"), commands, ".ci/run");
+    }
 }

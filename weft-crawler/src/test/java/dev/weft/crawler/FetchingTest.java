@@ -259,4 +259,18 @@ class FetchingTest {
                     rows.toString());
         }
     }
+
+    @Test
+    void aRefusedConnectionIsTriedAgainWithBackoffThenStoredWithItsError() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<a href='http://127.0.0.1:1/closed'>a closed port</a>");
+            CrawlStats stats = crawl(site, "/").scope(Scope.ANY).ignoreRobots(true).retries(2).build().run();
+            assertEquals(CrawlStats.State.FINISHED, stats.state());
+            assertEquals(2, stats.retries());
+            String error = Sql.sqlite(db(), "SELECT error FROM pages WHERE url = 'http://127.0.0.1:1/closed'").getFirst()
+                    .get("error").toString();
+            assertTrue(error.startsWith("connection: ") && error.endsWith("(after 2 retries)"), error);
+            assertEquals(Map.of("connection", 1L), stats.errorsByKind());
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.weft.http.server.Response;
 import dev.weft.testing.WeftTest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,27 @@ class LinksAndLimitsTest {
                     assertEquals(previous + 1, i, "breadth-first, in discovery order");
                     previous = i;
                 }
+            }
+        }
+    }
+
+    /** A binary tree of 63 pages, one request at a time: the server sees them level by level, in order. */
+    @Test
+    void pagesAreFetchedBreadthFirstByDepth() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            site.otherwise(r -> {
+                if (!r.path().startsWith("/n/")) {
+                    return Response.of(404);
+                }
+                int i = Integer.parseInt(r.path().substring(3));
+                String kids = i < 31 ? "<a href=/n/" + (2 * i + 1) + ">l</a><a href=/n/" + (2 * i + 2) + ">r</a>" : "";
+                return Response.html("<title>" + i + "</title>" + kids);
+            });
+            CrawlStats s = crawl(site, "/n/0").perHost(1).build().run();
+            assertEquals(63, s.pagesDone());
+            List<String> order = site.hits().stream().map(TestSite.Hit::target).filter(t -> t.startsWith("/n/")).toList();
+            for (int i = 0; i < 63; i++) {
+                assertEquals("/n/" + i, order.get(i), "breadth-first: " + order);
             }
         }
     }

@@ -198,6 +198,9 @@ class ResumeTest {
             Path db = dir.resolve("crawl.db");
             interruptAndResume(served.site(), "sqlite:" + db, List.of("INT", "TERM"));
             assertEveryPageOnce(served.site(), urls("jdbc:sqlite:" + db, null));
+            Map<String, Integer> twice = served.site().duplicates();
+            assertEquals(3, twice.remove("/robots.txt"), "each of the three runs reads robots.txt");
+            assertEquals(Map.of(), twice, "each run goes on exactly where the last stopped: no page fetched twice");
         }
     }
 

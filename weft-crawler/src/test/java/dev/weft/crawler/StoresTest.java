@@ -240,6 +240,11 @@ class StoresTest {
             StoreException e = assertThrows(StoreException.class,
                     () -> crawl(site, "sqlite:" + dir.resolve("no/such/folder/c.db")).build().run());
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+            Path jsonl = dir.resolve("no/such/folder/pages.jsonl");
+            StoreException j = assertThrows(StoreException.class, () -> crawl(site, "jsonl:" + jsonl).build().run());
+            assertEquals("cannot open jsonl:" + jsonl + ": the folder " + jsonl.getParent() + " does not exist",
+                    j.getMessage());
+            assertEquals(0, site.hits().size(), "nothing was fetched");
         }
     }
 

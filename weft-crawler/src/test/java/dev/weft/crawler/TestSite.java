@@ -50,6 +50,7 @@ final class TestSite implements AutoCloseable, Handler {
     private volatile Handler fallback = r -> Response.of(404).header("Content-Type", "text/html")
             .status(404);
     private HttpServer server;
+    private String address = "127.0.0.1";
 
     private TestSite() {
     }
@@ -63,8 +64,14 @@ final class TestSite implements AutoCloseable, Handler {
      * see requests late by that much; with the pacer, at most {@link #QUANTUM} late.
      */
     static TestSite start() throws IOException {
+        return start("127.0.0.1");
+    }
+
+    /** Like {@link #start()}, on another loopback address ({@code 127.0.0.2}: another host). */
+    static TestSite start(String address) throws IOException {
         TestSite s = new TestSite();
-        s.server = HttpServer.start(s, "127.0.0.1", 0);
+        s.address = address;
+        s.server = HttpServer.start(s, address, 0);
         EventLoop loop = EventLoop.running();
         if (loop.hasVirtualClock()) {
             s.pacer = loop.spawn("pacer", () -> {
@@ -100,11 +107,11 @@ final class TestSite implements AutoCloseable, Handler {
     }
 
     String url(String pathAndQuery) {
-        return "http://127.0.0.1:" + server.port() + pathAndQuery;
+        return origin() + pathAndQuery;
     }
 
     String origin() {
-        return "http://127.0.0.1:" + server.port();
+        return "http://" + address + ":" + server.port();
     }
 
     int port() {

@@ -12,6 +12,15 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.DocTrees;
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.TreePathScanner;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeMirror;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -27,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * run it ({@code all}, public and protected members), over each module's main sources,
  * through javac in this JVM (a few seconds, no HTML written). A module whose POM sets
  * {@code weft.javadoc.strict} to false (inherited from the root POM otherwise) is only
- * reported, not failed, while its tags are being completed.
+ * reported, not failed, while its tags are being completed. Beyond doclint, the fields of the
+ * serialized form (an exception's private fields) need comments, as javadoc asks.
  */
 class JavadocLintTest {
 
@@ -56,19 +66,24 @@ class JavadocLintTest {
             sources = files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("module-info.java")).toList();
         }
         Path out = Files.createTempDirectory("doclint");
+        List<String> serialProblems = new ArrayList<>();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             List<String> options = List.of("-Xdoclint:all/protected", "-Xmaxwarns", "100000", "-Xlint:none",
                     "-proc:none", "-implicit:none", "-d", out.toString(),
                     "-cp", System.getProperty("java.class.path"));
-            javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+            JavacTask task = (JavacTask) javac.getTask(null, files, diagnostics, options, null,
+                    files.getJavaFileObjectsFromPaths(sources));
+            Iterable<? extends CompilationUnitTree> units = task.parse();
+            task.analyze();
+            serializedFieldsWithoutComment(task, units, serialProblems);
         } finally {
             try (Stream<Path> left = Files.walk(out)) {
                 left.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(serialProblems);
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getCode() != null && d.getCode().endsWith(".proc.messager")) { // doclint's, not javac's own
                 String file = d.getSource() == null ? "?" : ROOT.relativize(Path.of(d.getSource().toUri())).toString();
@@ -77,6 +92,36 @@ class JavadocLintTest {
             }
         }
         return problems;
+    }
+
+    /**
+     * What javadoc checks beyond doclint's public and protected scope: the serialized form.
+     * A public Serializable class (every exception) has its instance fields, private ones too,
+     * on javadoc's serialized-form page, and each needs a comment.
+     */
+    private static void serializedFieldsWithoutComment(JavacTask task, Iterable<? extends CompilationUnitTree> units,
+            List<String> problems) {
+        DocTrees trees = DocTrees.instance(task);
+        TypeMirror serializable = task.getElements().getTypeElement("java.io.Serializable").asType();
+        for (CompilationUnitTree unit : units) {
+            new TreePathScanner<Void, Void>() {
+                @Override
+                public Void visitVariable(VariableTree field, Void unused) {
+                    Element e = trees.getElement(getCurrentPath());
+                    if (e != null && e.getKind() == ElementKind.FIELD
+                            && !e.getModifiers().contains(Modifier.STATIC) && !e.getModifiers().contains(Modifier.TRANSIENT)
+                            && e.getEnclosingElement().getKind() == ElementKind.CLASS // an enum's form is its name
+                            && e.getEnclosingElement().getModifiers().contains(Modifier.PUBLIC)
+                            && task.getTypes().isAssignable(e.getEnclosingElement().asType(), serializable)
+                            && trees.getDocCommentTree(getCurrentPath()) == null) {
+                        long line = unit.getLineMap().getLineNumber(trees.getSourcePositions().getStartPosition(unit, field));
+                        problems.add(ROOT.relativize(Path.of(unit.getSourceFile().toUri())) + ":" + line
+                                + ": warning: no comment (a field of the serialized form of " + e.getEnclosingElement() + ")");
+                    }
+                    return null; // fields only, not the locals of methods
+                }
+            }.scan(unit, null);
+        }
     }
 
     /** The module's weft.javadoc.strict: its own POM's, else the root POM's. */

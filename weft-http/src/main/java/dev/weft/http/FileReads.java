@@ -14,7 +14,16 @@ public final class FileReads {
     private FileReads() {
     }
 
-    /** {@link InputStream#read(byte[], int, int)} run off the loop. */
+    /**
+     * {@link InputStream#read(byte[], int, int)} run off the loop.
+     *
+     * @param in the input stream
+     * @param buf the buffer
+     * @param off where the bytes start
+     * @param len how many bytes
+     * @return how many bytes were read, or -1 at the end
+     * @throws IOException if an I/O error occurs
+     */
     public static int read(InputStream in, byte[] buf, int off, int len) throws IOException {
         return OffLoop.call(() -> in.read(buf, off, len));
     }

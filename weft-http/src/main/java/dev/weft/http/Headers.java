@@ -39,7 +39,12 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         this.fields = fields;
     }
 
-    /** Headers from name/value pairs: {@code Headers.of("Accept", "*&#47;*", "X-Id", "7")}. */
+    /**
+     * Headers from name/value pairs: {@code Headers.of("Accept", "*&#47;*", "X-Id", "7")}.
+     *
+     * @param namesAndValues the names and values
+     * @return the headers
+     */
     public static Headers of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("names and values must come in pairs");
@@ -56,7 +61,13 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return new Headers(new ArrayList<>(fields));
     }
 
-    /** Appends a field (another value for a name that is already there is kept beside it). */
+    /**
+     * Appends a field (another value for a name that is already there is kept beside it).
+     *
+     * @param name the name
+     * @param value the value
+     * @return this headers
+     */
     public Headers add(String name, String value) {
         checkName(name);
         checkValue(name, value);
@@ -65,7 +76,13 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return this;
     }
 
-    /** Replaces every value of {@code name} by {@code value}. */
+    /**
+     * Replaces every value of {@code name} by {@code value}.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this headers
+     */
     public Headers set(String name, String value) {
         checkName(name);
         checkValue(name, value);
@@ -84,7 +101,13 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return this;
     }
 
-    /** Sets {@code name} only if it is absent. */
+    /**
+     * Sets {@code name} only if it is absent.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this headers
+     */
     public Headers setIfAbsent(String name, String value) {
         if (!contains(name)) {
             add(name, value);
@@ -92,7 +115,12 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return this;
     }
 
-    /** Removes every value of {@code name}; returns true if there was one. */
+    /**
+     * Removes every value of {@code name}; returns true if there was one.
+     *
+     * @param name the name
+     * @return true if there was one
+     */
     public boolean remove(String name) {
         boolean any = false;
         int at;
@@ -104,13 +132,23 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return any;
     }
 
-    /** The first value of {@code name}, or null. */
+    /**
+     * The first value of {@code name}, or null.
+     *
+     * @param name the name
+     * @return the first value of {@code name}, or null
+     */
     public String get(String name) {
         int at = indexOf(name, 0);
         return at < 0 ? null : fields.get(at + 1);
     }
 
-    /** Every value of {@code name}, in order (empty if none). */
+    /**
+     * Every value of {@code name}, in order (empty if none).
+     *
+     * @param name the name
+     * @return every value of the field, in order (empty if none)
+     */
     public List<String> getAll(String name) {
         List<String> out = null;
         for (int i = 0; i < fields.size(); i += 2) {
@@ -124,7 +162,12 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return out == null ? List.of() : Collections.unmodifiableList(out);
     }
 
-    /** True if {@code name} has a value. */
+    /**
+     * True if {@code name} has a value.
+     *
+     * @param name the name
+     * @return true if {@code name} has a value
+     */
     public boolean contains(String name) {
         return indexOf(name, 0) >= 0;
     }
@@ -132,6 +175,10 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
     /**
      * True if a comma-separated value of {@code name} equals {@code token} ignoring case, e.g.
      * {@code hasToken("Connection", "close")}.
+     *
+     * @param name the name
+     * @param token the token
+     * @return true if a comma-separated value of {@code name} equals {@code token} ignoring case, e.g
      */
     public boolean hasToken(String name, String token) {
         for (int i = 0; i < fields.size(); i += 2) {
@@ -165,12 +212,22 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return fields.isEmpty();
     }
 
-    /** The name of field {@code i}. */
+    /**
+     * The name of field {@code i}.
+     *
+     * @param i the index
+     * @return the name of field {@code i}
+     */
     public String name(int i) {
         return fields.get(2 * i);
     }
 
-    /** The value of field {@code i}. */
+    /**
+     * The value of field {@code i}.
+     *
+     * @param i the index
+     * @return the value of field {@code i}
+     */
     public String value(int i) {
         return fields.get(2 * i + 1);
     }
@@ -206,7 +263,12 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         };
     }
 
-    /** True if {@code name} is a valid RFC 9110 token. */
+    /**
+     * True if {@code name} is a valid RFC 9110 token.
+     *
+     * @param name the name
+     * @return true if {@code name} is a valid RFC 9110 token
+     */
     public static boolean isToken(String name) {
         if (name.isEmpty()) {
             return false;

@@ -26,6 +26,8 @@ public record HttpLimits(int maxStartLineBytes, int maxHeaderBytes, int maxHeade
     /**
      * Start line 8 KiB, header section 64 KiB, 100 fields, body 10 MiB, chunk-size line 4 KiB,
      * chunk extensions 16 KiB per body.
+     *
+     * @return the HTTP limits
      */
     public static HttpLimits defaults() {
         return DEFAULTS;
@@ -39,31 +41,56 @@ public record HttpLimits(int maxStartLineBytes, int maxHeaderBytes, int maxHeade
         }
     }
 
-    /** With another start-line limit (request line or status line). */
+    /**
+     * With another start-line limit (request line or status line).
+     *
+     * @param n the number
+     * @return this HTTP limits
+     */
     public HttpLimits maxStartLineBytes(int n) {
         return new HttpLimits(n, maxHeaderBytes, maxHeaderCount, maxBodyBytes, maxChunkLineBytes,
                 maxChunkExtensionBytes);
     }
 
-    /** With another limit on the whole header section. */
+    /**
+     * With another limit on the whole header section.
+     *
+     * @param n the number
+     * @return this HTTP limits
+     */
     public HttpLimits maxHeaderBytes(int n) {
         return new HttpLimits(maxStartLineBytes, n, maxHeaderCount, maxBodyBytes, maxChunkLineBytes,
                 maxChunkExtensionBytes);
     }
 
-    /** With another limit on the number of header fields. */
+    /**
+     * With another limit on the number of header fields.
+     *
+     * @param n the number
+     * @return this HTTP limits
+     */
     public HttpLimits maxHeaderCount(int n) {
         return new HttpLimits(maxStartLineBytes, maxHeaderBytes, n, maxBodyBytes, maxChunkLineBytes,
                 maxChunkExtensionBytes);
     }
 
-    /** With another body limit ({@code Long.MAX_VALUE}: none). */
+    /**
+     * With another body limit ({@code Long.MAX_VALUE}: none).
+     *
+     * @param n the number
+     * @return this HTTP limits
+     */
     public HttpLimits maxBodyBytes(long n) {
         return new HttpLimits(maxStartLineBytes, maxHeaderBytes, maxHeaderCount, n, maxChunkLineBytes,
                 maxChunkExtensionBytes);
     }
 
-    /** With another limit on the chunk extensions of one body (0: none allowed). */
+    /**
+     * With another limit on the chunk extensions of one body (0: none allowed).
+     *
+     * @param n the number
+     * @return this HTTP limits
+     */
     public HttpLimits maxChunkExtensionBytes(int n) {
         return new HttpLimits(maxStartLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, maxChunkLineBytes, n);
     }

@@ -9,9 +9,15 @@ import java.io.IOException;
  */
 public class HttpProtocolException extends IOException {
 
+    /** The status to answer with (400, 413, 431, 501, 502…). */
     private final int status;
 
-    /** A violation a server answers with {@code status} (400, 413, 414, 431, 501 or 505). */
+    /**
+     * A violation a server answers with {@code status} (400, 413, 414, 431, 501 or 505).
+     *
+     * @param status the HTTP status code
+     * @param message the detail message
+     */
     public HttpProtocolException(int status, String message) {
         super(message);
         this.status = status;

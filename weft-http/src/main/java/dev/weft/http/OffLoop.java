@@ -20,7 +20,14 @@ public final class OffLoop {
     private OffLoop() {
     }
 
-    /** {@code call} off the loop; its IOException comes out as it is. */
+    /**
+     * {@code call} off the loop; its IOException comes out as it is.
+     *
+     * @param <T> the result type
+     * @param call the blocking call
+     * @return the result
+     * @throws IOException if an I/O error occurs
+     */
     public static <T> T call(Coroutine<T> call) throws IOException {
         return call(call, null);
     }
@@ -29,6 +36,12 @@ public final class OffLoop {
      * {@code call} off the loop. If the calling task is cancelled while {@code call} runs, the call
      * still finishes on its thread; {@code abandoned} then gets its result (to close a file it
      * opened).
+     *
+     * @param <T> the result type
+     * @param call the blocking call
+     * @param abandoned the abandoned
+     * @return the result
+     * @throws IOException if an I/O error occurs
      */
     public static <T> T call(Coroutine<T> call, Consumer<? super T> abandoned) throws IOException {
         try {

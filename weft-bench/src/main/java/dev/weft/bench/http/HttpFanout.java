@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The HTTP client fan-out contenders (docs/benchmarks.md §5), one per process.
  *
  * <pre>
- *   HttpFanout weft|jdk-async|jdk-vt URL REQUESTS CONCURRENCY [WARMUP_REQUESTS]
+ *   HttpFanout weft|weft-h1|weft-h2|jdk-async|jdk-vt|jdk-h2 URL REQUESTS CONCURRENCY [WARMUP_REQUESTS]
  * </pre>
  *
  * <ul>
@@ -32,7 +32,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code jdk-async}: one {@code java.net.http.HttpClient} (HTTP/1.1), {@code sendAsync} gated by a
  *       {@code Semaphore(CONCURRENCY)} acquired by the submitting thread, released on completion.</li>
  *   <li>{@code jdk-vt}: the same HttpClient, CONCURRENCY virtual threads calling the blocking {@code send}.</li>
+ *   <li>{@code weft-h2}: as {@code weft}, with {@code http2(true)}: over https every request is a stream of
+ *       one shared connection (as many as the server's stream limit needs).</li>
+ *   <li>{@code jdk-h2}: as {@code jdk-async}, with {@code HttpClient.Version.HTTP_2}.</li>
+ *   <li>{@code weft-h1}: as {@code weft} (HTTP/1.1, a pool of CONCURRENCY connections), named apart for
+ *       the https rows of the {@code http2} benchmark.</li>
  * </ul>
+ * <p>For https URLs, {@code -Dbench.ca=PEM} names the CA that signed the server's certificate (both clients
+ * trust it, and only it).
  *
  * <p>Each contender first runs WARMUP_REQUESTS (default REQUESTS / 4) the same way with the same client
  * (so connections are already open and the JIT warm), then the measured REQUESTS. Prints one JSON line:
@@ -56,11 +63,27 @@ public final class HttpFanout {
         int conc = Integer.parseInt(args[3]);
         int warm = args.length > 4 ? Integer.parseInt(args[4]) : n / 4;
         String result = switch (kind) {
-            case "weft" -> Weft.run(() -> {
-                try (ClientSession session = ClientSession.builder().limit(conc).build()) {
-                    return measure(kind, n, conc, warm, k -> weftRound(session, url, k, conc));
+            case "weft", "weft-h1", "weft-h2" -> Weft.run(() -> {
+                ClientSession.Builder b = ClientSession.builder().limit(conc).http2(kind.equals("weft-h2"));
+                if (System.getProperty("bench.ca") != null) {
+                    b.tls(dev.weft.net.TlsOptions.client().trustPem(java.nio.file.Path.of(System.getProperty("bench.ca"))));
+                }
+                try (ClientSession session = b.build()) {
+                    String line = measure(kind, n, conc, warm, k -> weftRound(session, url, k, conc));
+                    return line.substring(0, line.length() - 1) + ",\"connections\":"
+                            + session.pool().connectionsOpened() + "}";
                 }
             });
+            case "jdk-h2" -> {
+                HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2);
+                if (System.getProperty("bench.ca") != null) {
+                    b.sslContext(trusting(java.nio.file.Path.of(System.getProperty("bench.ca"))));
+                }
+                try (HttpClient client = b.build()) {
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).GET().build();
+                    yield measure(kind, n, conc, warm, k -> jdkAsyncRound(client, req, k, conc));
+                }
+            }
             case "jdk-async", "jdk-vt" -> {
                 try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                     HttpRequest req = HttpRequest.newBuilder(URI.create(url)).GET().build();
@@ -74,6 +97,21 @@ public final class HttpFanout {
         System.out.println(result);
         System.out.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /** An SSLContext that trusts the CA in {@code pem} only. */
+    private static javax.net.ssl.SSLContext trusting(java.nio.file.Path pem) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(pem)) {
+            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     private static String measure(String kind, int n, int conc, int warm, Round round) throws Exception {

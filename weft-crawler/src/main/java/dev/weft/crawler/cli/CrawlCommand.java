@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
             + "with --resume.",
         footer = {"", "Examples:",
             "  ./weft crawl https://example.com/ --max-pages 1000",
-            "  ./weft crawl https://example.com/ --extract price=.price --out postgresql://postgres@127.0.0.1/crawl",
+            "  ./weft crawl https://example.com/ --extract price=.price --out jsonl:pages.jsonl",
+            "  ./weft crawl https://example.com/ --out postgresql://postgres@127.0.0.1/crawl",
             "  ./weft crawl --resume --out sqlite:crawl.db"})
 public final class CrawlCommand implements Callable<Integer> {
 
@@ -151,6 +152,9 @@ public final class CrawlCommand implements Callable<Integer> {
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+        // The MariaDB driver logs a refused login or an unknown database as a WARN line of its
+        // own before the crawl reports the same error in words: once is enough.
+        System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc", verbose ? "warn" : "error");
         System.exit(execute(args));
     }
 
@@ -161,7 +165,46 @@ public final class CrawlCommand implements Callable<Integer> {
      * @return the exit code
      */
     public static int execute(String... args) {
-        return new CommandLine(new CrawlCommand()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line parser, with usage errors reported the way command-line tools do: the
+     * message, a suggestion for a mistyped option, the synopsis and where to find the help —
+     * not the whole help, which would bury the message.
+     *
+     * @return a parser for one run
+     */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new CrawlCommand());
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            java.io.PrintWriter err = c.getErr();
+            err.println("weft crawl: " + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+                err.print(c.getHelp().fullSynopsis());
+            }
+            err.println("Try './weft crawl --help' for more information.");
+            err.flush();
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cmd;
+    }
+
+    /** Builder names in messages, as the options a user of the CLI typed. */
+    private static final Map<String, String> OPTION_NAMES = Map.of("maxPages", "--max-pages",
+            "maxPagesPerHost", "--max-pages-per-host", "concurrency", "--concurrency", "perHost", "--per-host",
+            "maxBodySize", "--max-body-size", "retries", "--retries", "maxUrlLength", "--max-url-length",
+            "timeout", "--timeout", "userAgent", "--user-agent");
+
+    static String inOptionNames(String message) {
+        if (message == null) {
+            return null;
+        }
+        int space = message.indexOf(' ');
+        String first = space < 0 ? message : message.substring(0, space);
+        String option = OPTION_NAMES.get(first);
+        return option == null ? message : option + message.substring(first.length());
     }
 
     @Override
@@ -171,7 +214,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try {
             crawler = build(progress);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            throw new CommandLine.ParameterException(spec.commandLine(), inOptionNames(e.getMessage()), e);
         }
         return Weft.run(() -> run(crawler, progress));
     }

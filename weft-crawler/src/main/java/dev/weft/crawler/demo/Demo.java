@@ -2,6 +2,7 @@ package dev.weft.crawler.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.CancelledException;
 import dev.weft.Weft;
 import dev.weft.crawler.CrawlListener;
 import dev.weft.crawler.CrawlStats;
@@ -218,7 +219,17 @@ public final class Demo {
                 b.listener(progress);
             }
             Crawler crawler = b.build();
-            CrawlStats stats = Weft.run(crawler::run);
+            CrawlStats stats = Weft.run(() -> {
+                try {
+                    return crawler.run();
+                } catch (CancelledException e) { // Ctrl-C: the crawl stopped cleanly and is flushed
+                    CrawlStats s = crawler.stats();
+                    out.printf(Locale.ROOT, "%nInterrupted after %.1f s: %,d pages stored in %s (the next ./weft demo"
+                            + " starts over).%n", s.elapsed().toNanos() / 1e9, s.pagesDone(), settings.db());
+                    out.flush();
+                    throw e; // Weft.run hands the signal back: exit 130 (SIGINT) or 143 (SIGTERM)
+                }
+            });
             List<Row> rows = fiveProducts(settings.db());
             Summary summary = new Summary(stats, rows, site.baseUrl());
             printSummary(summary, settings.db(), out);

@@ -88,8 +88,7 @@ public final class ProgressDisplay {
      * @return the display
      */
     public static ProgressDisplay onStandardError() {
-        java.io.Console console = System.console();
-        boolean terminal = console != null && console.isTerminal();
+        boolean terminal = standardErrorIsTerminal();
         return new ProgressDisplay(System.err, terminal, terminal ? terminalWidth() : DEFAULT_WIDTH, System::nanoTime,
                 PLAIN_INTERVAL);
     }
@@ -195,6 +194,32 @@ public final class ProgressDisplay {
             out.println(ProgressLine.plain(f));
         }
         out.flush();
+    }
+
+    /**
+     * Whether standard error (where the display draws) is a terminal, whatever standard input
+     * and output are ({@code ./weft demo > out.txt} still gets the bar, {@code 2> log} plain
+     * lines): asks {@code [ -t 2 ]} of a shell that inherits our standard error; without a shell,
+     * what {@link java.io.Console#isTerminal()} says.
+     *
+     * @return true for a terminal
+     */
+    static boolean standardErrorIsTerminal() {
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "[ -t 2 ]").redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(2, TimeUnit.SECONDS)) {
+                return p.exitValue() == 0;
+            }
+            p.destroyForcibly();
+        } catch (IOException e) {
+            // no shell: ask the JDK
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
     }
 
     /**

@@ -49,7 +49,8 @@ public final class JsonlStore implements Store {
     public JsonlStore(Path file) {
         this.file = file;
         Path stateFile = Path.of(file + ".state");
-        this.state = new SqlStore(SqlDialect.SQLITE, "sqlite:" + stateFile, "jdbc:sqlite:" + stateFile, null, null,
+        this.state = new SqlStore(SqlDialect.SQLITE, "jsonl:" + file + " (its state, " + stateFile.getFileName() + ")",
+                "jdbc:sqlite:" + stateFile, null, null,
                 List.of("CREATE TABLE IF NOT EXISTS jsonl (id INTEGER PRIMARY KEY, bytes INTEGER NOT NULL)"));
     }
 
@@ -60,6 +61,10 @@ public final class JsonlStore implements Store {
 
     @Override
     public StoredCrawl open() {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new StoreException("cannot open " + describe() + ": the folder " + dir + " does not exist");
+        }
         boolean stateExisted = Files.exists(Path.of(file + ".state"));
         try {
             if (!stateExisted && Files.exists(file) && Files.size(file) > 0) {

@@ -114,4 +114,10 @@ class DemoTest {
         assertTrue(e.getMessage().contains("is not a SQLite database"), e.getMessage());
         assertArrayEquals("my notes".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(notOurs));
     }
+
+    @Test
+    void byDefaultTheDemoCrawls2000PagesAnswering200MsLateWith100InFlightIntoDemoDb() {
+        Demo.Settings d = Demo.Settings.defaults();
+        assertEquals(new Demo.Settings(2_000, Duration.ofMillis(200), 100, Path.of("demo.db")), d);
+    }
 }

@@ -21,15 +21,15 @@ class SieveTest {
     }
 
     /**
-     * The figure docs/crawler.md quotes: a sieve for ten million URLs is one table of 2^24 slots,
-     * 128 MiB (13.4 bytes per URL), which holds up to 12.58 million before it grows. Filled here
+     * The figure docs/crawler.md quotes: a sieve for ten million URLs is 2^24 slots (16 tables of
+     * 2^20), 128 MiB (13.4 bytes per URL), which hold up to 12.58 million before they grow. Filled here
      * with two million (the table and its probing are the same; filling all ten million costs
      * the suite seconds of cache misses and proves nothing more), none lost and none invented.
      */
     @Test
     void aSieveForTenMillionUrlsTakes128MiBAndLosesNone() {
         Sieve s = new Sieve(10_000_000);
-        assertEquals(16 + 8L * (1 << 24), s.memoryBytes());
+        assertEquals(16L * Sieve.SEGMENTS + 8L * (1 << 24), s.memoryBytes());
         assertTrue(s.memoryBytes() <= 256L << 20);
         int n = 2_000_000;
         SplittableRandom r = new SplittableRandom(42);
@@ -38,7 +38,7 @@ class SieveTest {
             assertTrue(s.add(fp == 0 ? 1 : fp));
         }
         assertEquals(n, s.size());
-        assertEquals(16 + 8L * (1 << 24), s.memoryBytes(), "no growth");
+        assertEquals(16L * Sieve.SEGMENTS + 8L * (1 << 24), s.memoryBytes(), "no growth");
         SplittableRandom again = new SplittableRandom(42);
         for (int i = 0; i < n; i += 10) {
             long fp = again.nextLong();
@@ -68,7 +68,27 @@ class SieveTest {
             assertFalse(s.add(i * 0x9E3779B97F4A7C15L));
         }
         assertEquals(100_000, s.size());
-        assertEquals(16 + 8L * (1 << 18), s.memoryBytes(), "2^17 slots hold at most 98,304: grown to 2^18");
+        double perUrl = (s.memoryBytes() - 16.0 * Sieve.SEGMENTS) / s.size();
+        assertTrue(perUrl >= 32.0 / 3 && perUrl <= 64.0 / 3, "between 4/3 and 8/3 slots per URL: " + perUrl);
+    }
+
+    /**
+     * Growing doubles one segment at a time: the sieve never holds much more than itself, so that
+     * ten million URLs (128 MiB) fit a 256 MiB heap beside the crawler's frontier window. One table
+     * grown whole held the old table beside the new one: 1.5 times the result.
+     */
+    @Test
+    void growingNeverHoldsMoreThanOneSegmentExtra() {
+        Sieve s = new Sieve();
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 1_600_000; i++) {
+            long fp = r.nextLong();
+            s.add(fp == 0 ? 1 : fp);
+        }
+        long segment = 16 + 8L * (1 << 17); // the largest segment, 2^17 slots, grown last
+        assertTrue(s.memoryBytes() >= 8L * (1 << 21), "grown to 2^21 slots: " + s.memoryBytes());
+        assertTrue(s.growthPeakBytes() <= s.memoryBytes() + segment,
+                "peak " + s.growthPeakBytes() + " for a sieve of " + s.memoryBytes());
     }
 
     @Test

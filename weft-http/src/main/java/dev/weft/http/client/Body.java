@@ -61,27 +61,55 @@ public abstract class Body {
 
     // ------------------------------------------------------------------ factories
 
-    /** Raw bytes, {@code application/octet-stream}. */
+    /**
+     * Raw bytes, {@code application/octet-stream}.
+     *
+     * @param data the bytes
+     * @return the body
+     */
     public static Body bytes(byte[] data) {
         return bytes(data, "application/octet-stream");
     }
 
-    /** Raw bytes with a content type. */
+    /**
+     * Raw bytes with a content type.
+     *
+     * @param data the bytes
+     * @param contentType the content type
+     * @return the body
+     */
     public static Body bytes(byte[] data, String contentType) {
         return new Fixed(data.clone(), contentType);
     }
 
-    /** Text in UTF-8, {@code text/plain; charset=UTF-8}. */
+    /**
+     * Text in UTF-8, {@code text/plain; charset=UTF-8}.
+     *
+     * @param text the text
+     * @return the body
+     */
     public static Body text(String text) {
         return text(text, "text/plain", StandardCharsets.UTF_8);
     }
 
-    /** Text of a media type in a charset: {@code text(s, "text/html", UTF_8)}. */
+    /**
+     * Text of a media type in a charset: {@code text(s, "text/html", UTF_8)}.
+     *
+     * @param text the text
+     * @param mediaType the media type
+     * @param charset the character set
+     * @return the body
+     */
     public static Body text(String text, String mediaType, Charset charset) {
         return new Fixed(text.getBytes(charset), mediaType + "; charset=" + charset.name());
     }
 
-    /** Form fields, {@code application/x-www-form-urlencoded} (values are turned into strings). */
+    /**
+     * Form fields, {@code application/x-www-form-urlencoded} (values are turned into strings).
+     *
+     * @param fields the fields
+     * @return the body
+     */
     public static Body form(Map<String, ?> fields) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, ?> e : fields.entrySet()) {
@@ -94,7 +122,12 @@ public abstract class Body {
         return new Fixed(sb.toString().getBytes(StandardCharsets.US_ASCII), "application/x-www-form-urlencoded");
     }
 
-    /** A value serialized by Jackson, {@code application/json}. */
+    /**
+     * A value serialized by Jackson, {@code application/json}.
+     *
+     * @param value the value
+     * @return a value serialized by Jackson, {@code application/json}
+     */
     public static Body json(Object value) {
         try {
             return new Fixed(JSON.writeValueAsBytes(value), "application/json");
@@ -103,17 +136,36 @@ public abstract class Body {
         }
     }
 
-    /** A file's content (read when sent, so it can be large). */
+    /**
+     * A file's content (read when sent, so it can be large).
+     *
+     * @param path the path
+     * @param contentType the content type
+     * @return a file's content (read when sent, so it can be large)
+     */
     public static Body file(Path path, String contentType) {
         return new FileBody(path, contentType);
     }
 
-    /** A stream sent chunked as it is read; it can be sent once. */
+    /**
+     * A stream sent chunked as it is read; it can be sent once.
+     *
+     * @param in the input stream
+     * @param contentType the content type
+     * @return a stream sent chunked as it is read; it can be sent once
+     */
     public static Body stream(InputStream in, String contentType) {
         return new StreamBody(in, contentType, -1);
     }
 
-    /** A stream of known length, sent with Content-Length; it can be sent once. */
+    /**
+     * A stream of known length, sent with Content-Length; it can be sent once.
+     *
+     * @param in the input stream
+     * @param contentType the content type
+     * @param length the length
+     * @return a stream of known length, sent with Content-Length; it can be sent once
+     */
     public static Body stream(InputStream in, String contentType, long length) {
         return new StreamBody(in, contentType, length);
     }

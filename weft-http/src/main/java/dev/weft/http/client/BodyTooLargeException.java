@@ -12,10 +12,18 @@ import java.net.URI;
  */
 public class BodyTooLargeException extends ClientException {
 
+    /** The URL whose body was too large. */
     private final URI url;
+    /** The limit in bytes it went past. */
     private final long limit;
 
-    /** The body of {@code url} exceeds {@code limit} bytes; {@code message} says how it was found out. */
+    /**
+     * The body of {@code url} exceeds {@code limit} bytes; {@code message} says how it was found out.
+     *
+     * @param url the URL
+     * @param limit the limit
+     * @param message the detail message
+     */
     public BodyTooLargeException(URI url, long limit, String message) {
         super(message);
         this.url = url;

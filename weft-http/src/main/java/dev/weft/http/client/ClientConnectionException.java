@@ -7,10 +7,18 @@ package dev.weft.http.client;
  */
 public class ClientConnectionException extends ClientException {
 
+    /** The host that could not be reached. */
     private final String host;
+    /** Its port. */
     private final int port;
 
-    /** A failure to reach {@code host:port}. */
+    /**
+     * A failure to reach {@code host:port}.
+     *
+     * @param host the host name or address
+     * @param port the port number
+     * @param cause the cause
+     */
     public ClientConnectionException(String host, int port, Throwable cause) {
         super("cannot connect to " + host + ":" + port + ": " + cause.getMessage(), cause);
         this.host = host;

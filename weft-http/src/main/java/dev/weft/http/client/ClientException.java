@@ -9,12 +9,21 @@ import java.io.IOException;
  */
 public class ClientException extends IOException {
 
-    /** A failure described by {@code message}. */
+    /**
+     * A failure described by {@code message}.
+     *
+     * @param message the detail message
+     */
     public ClientException(String message) {
         super(message);
     }
 
-    /** A failure described by {@code message}, caused by {@code cause}. */
+    /**
+     * A failure described by {@code message}, caused by {@code cause}.
+     *
+     * @param message the detail message
+     * @param cause the cause
+     */
     public ClientException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -38,12 +38,24 @@ import java.util.Objects;
 public record ClientRequest(String method, URI url, Headers headers, Body body, ClientTimeout timeout,
         boolean allowRedirects, int maxRedirects, Auth auth, URI proxy, Boolean http2) {
 
-    /** A builder for {@code method} on {@code url}. */
+    /**
+     * A builder for {@code method} on {@code url}.
+     *
+     * @param method the HTTP method
+     * @param url the URL
+     * @return this builder
+     */
     public static Builder builder(String method, String url) {
         return new Builder(method, toUri(url));
     }
 
-    /** A builder for {@code method} on {@code url}. */
+    /**
+     * A builder for {@code method} on {@code url}.
+     *
+     * @param method the HTTP method
+     * @param url the URL
+     * @return this builder
+     */
     public static Builder builder(String method, URI url) {
         return new Builder(method, url);
     }
@@ -103,13 +115,24 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             this.url = Objects.requireNonNull(url, "url");
         }
 
-        /** Adds a header (another value of the same name is kept beside it). */
+        /**
+         * Adds a header (another value of the same name is kept beside it).
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             headers.add(name, value);
             return this;
         }
 
-        /** Adds every header of {@code h}. */
+        /**
+         * Adds every header of {@code h}.
+         *
+         * @param h the h
+         * @return this builder
+         */
         public Builder headers(Headers h) {
             for (Map.Entry<String, String> e : h) {
                 headers.add(e.getKey(), e.getValue());
@@ -117,7 +140,13 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** Adds a query parameter (encoded here; aiohttp's {@code params=}). */
+        /**
+         * Adds a query parameter (encoded here; aiohttp's {@code params=}).
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
         public Builder query(String name, Object value) {
             if (!query.isEmpty()) {
                 query.append('&');
@@ -127,13 +156,23 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** Adds every entry of {@code params} as a query parameter. */
+        /**
+         * Adds every entry of {@code params} as a query parameter.
+         *
+         * @param params the query parameters
+         * @return this builder
+         */
         public Builder query(Map<String, ?> params) {
             params.forEach(this::query);
             return this;
         }
 
-        /** Sets the body. */
+        /**
+         * Sets the body.
+         *
+         * @param b the body
+         * @return this builder
+         */
         public Builder body(Body b) {
             this.body = b;
             return this;
@@ -146,6 +185,9 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
          * expectContinueTimeout} without an answer. A final status instead (401, 413, 417, …)
          * means the body is never sent. Setting the header yourself does the same. Worth it for
          * large bodies the server may refuse; ignored for a request without a body.
+         *
+         * @param on true to turn it on
+         * @return this builder
          */
         public Builder expectContinue(boolean on) {
             headers.remove("Expect");
@@ -155,19 +197,34 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** Sets the time limits of this request. */
+        /**
+         * Sets the time limits of this request.
+         *
+         * @param t the time limits
+         * @return this builder
+         */
         public Builder timeout(ClientTimeout t) {
             this.timeout = t;
             return this;
         }
 
-        /** Whether to follow redirects (default true). */
+        /**
+         * Whether to follow redirects (default true).
+         *
+         * @param allow true to allow
+         * @return this builder
+         */
         public Builder allowRedirects(boolean allow) {
             this.allowRedirects = allow;
             return this;
         }
 
-        /** How many redirects to follow at most. */
+        /**
+         * How many redirects to follow at most.
+         *
+         * @param n the number
+         * @return this builder
+         */
         public Builder maxRedirects(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("maxRedirects must not be negative");
@@ -176,13 +233,23 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** Sets credentials. */
+        /**
+         * Sets credentials.
+         *
+         * @param a the a
+         * @return this builder
+         */
         public Builder auth(Auth a) {
             this.auth = a;
             return this;
         }
 
-        /** Sends through an HTTP proxy, e.g. {@code http://user:pass@proxy:3128}. */
+        /**
+         * Sends through an HTTP proxy, e.g. {@code http://user:pass@proxy:3128}.
+         *
+         * @param proxyUrl the proxy URL
+         * @return this builder
+         */
         public Builder proxy(String proxyUrl) {
             this.proxy = proxyUrl == null ? null : toUri(proxyUrl);
             return this;
@@ -193,6 +260,9 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
          * {@code h2} by ALPN over TLS (and, in a session with
          * {@link ClientSession.Builder#http2PriorKnowledge(boolean) prior knowledge}, h2c), false
          * keeps it on HTTP/1.1.
+         *
+         * @param on true to turn it on
+         * @return this builder
          */
         public Builder http2(boolean on) {
             this.http2 = on;

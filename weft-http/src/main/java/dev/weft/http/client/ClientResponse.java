@@ -169,7 +169,12 @@ public final class ClientResponse implements AutoCloseable {
         return headers;
     }
 
-    /** Shorthand for {@code headers().get(name)}. */
+    /**
+     * Shorthand for {@code headers().get(name)}.
+     *
+     * @param name the name
+     * @return its first value, or null
+     */
     public String header(String name) {
         return headers.get(name);
     }
@@ -206,6 +211,9 @@ public final class ClientResponse implements AutoCloseable {
     /**
      * Throws {@link ClientResponseException} (after closing this response) if the status is
      * 400 or more; returns this response otherwise, for chaining.
+     *
+     * @return this response otherwise, for chaining
+     * @throws ClientResponseException on failure
      */
     public ClientResponse raiseForStatus() throws ClientResponseException {
         if (status >= 400) {
@@ -224,6 +232,7 @@ public final class ClientResponse implements AutoCloseable {
      * {@link BodyTooLargeException} and its connection is closed. For larger bodies use
      * {@link #bodyStream()}.
      *
+     * @return the whole body, decompressed (aiohttp's {@code read()}); kept, so later calls are free
      * @throws BodyTooLargeException the body is larger than the session's {@code maxBodySize}
      */
     public byte[] bytes() throws IOException {
@@ -260,7 +269,12 @@ public final class ClientResponse implements AutoCloseable {
         return cached;
     }
 
-    /** The body as text; the charset comes from the header, a BOM, a {@code <meta>} tag, or is guessed. */
+    /**
+     * The body as text; the charset comes from the header, a BOM, a {@code <meta>} tag, or is guessed.
+     *
+     * @return the body as text; the charset comes from the header, a BOM, a {@code <meta>} tag, or is guessed
+     * @throws IOException if an I/O error occurs
+     */
     public String text() throws IOException {
         byte[] b = bytes();
         Charset cs = TextDecoding.detect(contentType(), b);
@@ -268,22 +282,45 @@ public final class ClientResponse implements AutoCloseable {
         return new String(b, skip, b.length - skip, cs);
     }
 
-    /** The body as text in {@code charset}. */
+    /**
+     * The body as text in {@code charset}.
+     *
+     * @param charset the character set
+     * @return the body as text in {@code charset}
+     * @throws IOException if an I/O error occurs
+     */
     public String text(Charset charset) throws IOException {
         return new String(bytes(), charset);
     }
 
-    /** The charset {@link #text()} decodes with. */
+    /**
+     * The charset {@link #text()} decodes with.
+     *
+     * @return the charset {@link #text()} decodes with
+     * @throws IOException if an I/O error occurs
+     */
     public Charset charset() throws IOException {
         return TextDecoding.detect(contentType(), bytes());
     }
 
-    /** The body parsed as JSON (Jackson's tree). */
+    /**
+     * The body parsed as JSON (Jackson's tree).
+     *
+     * @return the body parsed as JSON (Jackson's tree)
+     * @throws IOException if an I/O error occurs
+     */
     public JsonNode json() throws IOException {
         return Body.JSON.readTree(bytes());
     }
 
-    /** The body parsed as JSON into {@code type}. */
+    /**
+     * The body parsed as JSON into {@code type}.
+     *
+     * @param <T> the result type
+     * @param type the content type
+     * @return the result
+     * @throws IOException if an I/O error occurs
+     */
     public <T> T json(Class<T> type) throws IOException {
         return Body.JSON.readValue(bytes(), type);
     }
@@ -292,6 +329,9 @@ public final class ClientResponse implements AutoCloseable {
      * The body as a stream, decompressed, read as it arrives (aiohttp's {@code content}). Read
      * it from a task of the session's loop. Reaching its end gives the connection back to the
      * pool.
+     *
+     * @return the body as a stream, decompressed, read as it arrives (aiohttp's {@code content})
+     * @throws IOException if an I/O error occurs
      */
     public InputStream bodyStream() throws IOException {
         if (cached != null) {
@@ -323,6 +363,9 @@ public final class ClientResponse implements AutoCloseable {
      * resp.content}). A line longer than {@link #DEFAULT_MAX_LINE} characters fails with
      * {@link LineTooLongException} instead of filling the memory; see {@link #lines(int)}. An I/O
      * error comes out as {@link UncheckedIOException}.
+     *
+     * @return the body's lines, without line ends ({@code \n}, {@code \r\n} or {@code \r}), decoded with the header's charset (UTF-8 if none), read as they arrive ({@code async for line in resp.content})
+     * @throws IOException if an I/O error occurs
      */
     public Iterable<String> lines() throws IOException {
         return lines(DEFAULT_MAX_LINE);
@@ -351,7 +394,13 @@ public final class ClientResponse implements AutoCloseable {
         return () -> r;
     }
 
-    /** Reads the next bytes of the body into a fresh array (aiohttp's {@code content.read(n)}); empty at the end. */
+    /**
+     * Reads the next bytes of the body into a fresh array (aiohttp's {@code content.read(n)}); empty at the end.
+     *
+     * @param max the maximum
+     * @return the next bytes of the body
+     * @throws IOException if an I/O error occurs
+     */
     public byte[] readChunk(int max) throws IOException {
         byte[] buf = new byte[max];
         int n = bodyStream().read(buf, 0, max);

@@ -9,12 +9,23 @@ import java.net.URI;
  */
 public class ClientResponseException extends ClientException {
 
+    /** The response's status code. */
     private final int status;
+    /** The response's reason phrase. */
     private final String reason;
+    /** The URL that answered. */
     private final URI url;
+    /** The response's header fields. */
     private final Headers headers;
 
-    /** A failed response. */
+    /**
+     * A failed response.
+     *
+     * @param status the HTTP status code
+     * @param reason the reason
+     * @param url the URL
+     * @param headers the headers
+     */
     public ClientResponseException(int status, String reason, URI url, Headers headers) {
         super(status + " " + reason + " for " + url);
         this.status = status;

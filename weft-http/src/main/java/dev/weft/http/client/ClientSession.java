@@ -210,7 +210,11 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
         pool.close();
     }
 
-    /** HTTP/2 connections open now (each carries any number of requests at once). */
+    /**
+     * HTTP/2 connections open now (each carries any number of requests at once).
+     *
+     * @return how many HTTP/2 connections are open
+     */
     public int http2Connections() {
         return h2.size();
     }
@@ -268,6 +272,9 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          * http stays HTTP/1.1 (see {@link #http2PriorKnowledge(boolean)}). A request may say
          * otherwise ({@link ClientRequest.Builder#http2(boolean)}); {@link ClientResponse#version()}
          * tells which was used.
+         *
+         * @param on true to turn it on
+         * @return this builder
          */
         public Builder http2(boolean on) {
             this.http2 = on;
@@ -278,6 +285,9 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
          * Speaks HTTP/2 to plain http servers too, without asking first (h2c with prior
          * knowledge: for servers known to speak it; an HTTP/1.1-only server fails such
          * requests), and offers it to https servers as {@link #http2(boolean)} does.
+         *
+         * @param on true to turn it on
+         * @return this builder
          */
         public Builder http2PriorKnowledge(boolean on) {
             this.http2PriorKnowledge = on;

@@ -44,27 +44,52 @@ public record ClientTimeout(Duration total, Duration connect, Duration sockConne
         return new ClientTimeout(null, null, null, null, null);
     }
 
-    /** With another total limit. */
+    /**
+     * With another total limit.
+     *
+     * @param d the duration
+     * @return this client timeout
+     */
     public ClientTimeout total(Duration d) {
         return new ClientTimeout(d, connect, sockConnect, sockRead, poolAcquire);
     }
 
-    /** With another pool-wait-plus-connect limit. */
+    /**
+     * With another pool-wait-plus-connect limit.
+     *
+     * @param d the duration
+     * @return this client timeout
+     */
     public ClientTimeout connect(Duration d) {
         return new ClientTimeout(total, d, sockConnect, sockRead, poolAcquire);
     }
 
-    /** With another TCP connect limit. */
+    /**
+     * With another TCP connect limit.
+     *
+     * @param d the duration
+     * @return this client timeout
+     */
     public ClientTimeout sockConnect(Duration d) {
         return new ClientTimeout(total, connect, d, sockRead, poolAcquire);
     }
 
-    /** With another limit on each wait for bytes. */
+    /**
+     * With another limit on each wait for bytes.
+     *
+     * @param d the duration
+     * @return this client timeout
+     */
     public ClientTimeout sockRead(Duration d) {
         return new ClientTimeout(total, connect, sockConnect, d, poolAcquire);
     }
 
-    /** With another limit on waiting for a pool slot. */
+    /**
+     * With another limit on waiting for a pool slot.
+     *
+     * @param d the duration
+     * @return this client timeout
+     */
     public ClientTimeout poolAcquire(Duration d) {
         return new ClientTimeout(total, connect, sockConnect, sockRead, d);
     }

@@ -22,9 +22,15 @@ public class ClientTimeoutException extends SocketTimeoutException {
         POOL_ACQUIRE
     }
 
+    /** Which time limit ran out. */
     private final Kind kind;
 
-    /** A timeout of {@code kind}. */
+    /**
+     * A timeout of {@code kind}.
+     *
+     * @param kind which time limit ran out
+     * @param message the detail message
+     */
     public ClientTimeoutException(Kind kind, String message) {
         super(message);
         this.kind = kind;

@@ -73,6 +73,10 @@ public final class ConnectionPool implements AutoCloseable {
     /**
      * A pool with at most {@code limit} connections in use (0: no limit), {@code limitPerHost}
      * per origin (0: no limit), closing idle ones after {@code keepAlive}.
+     *
+     * @param limit the limit
+     * @param limitPerHost the limit per host
+     * @param keepAlive the keep alive
      */
     public ConnectionPool(int limit, int limitPerHost, Duration keepAlive) {
         if (limit < 0 || limitPerHost < 0) {

@@ -18,7 +18,12 @@ import java.time.Instant;
 public record Cookie(String name, String value, String domain, boolean hostOnly, String path, Instant expires,
         boolean secure, boolean httpOnly, Instant created) {
 
-    /** True if it has expired at {@code now}. */
+    /**
+     * True if it has expired at {@code now}.
+     *
+     * @param now the now
+     * @return true if it has expired at {@code now}
+     */
     public boolean expiredAt(Instant now) {
         return expires != null && !expires.isAfter(now);
     }

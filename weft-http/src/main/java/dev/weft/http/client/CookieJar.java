@@ -71,7 +71,11 @@ public final class CookieJar {
         this(InstantSource.system());
     }
 
-    /** A jar on {@code clock} (expiry is checked against it), with the default limits. */
+    /**
+     * A jar on {@code clock} (expiry is checked against it), with the default limits.
+     *
+     * @param clock the clock
+     */
     public CookieJar(InstantSource clock) {
         this(clock, DEFAULT_MAX_PER_DOMAIN, DEFAULT_MAX_TOTAL);
     }
@@ -105,7 +109,12 @@ public final class CookieJar {
         return new CookieJar(InstantSource.system(), false, DEFAULT_MAX_PER_DOMAIN, DEFAULT_MAX_TOTAL);
     }
 
-    /** Stores the cookies of the {@code Set-Cookie} values received from {@code url}. */
+    /**
+     * Stores the cookies of the {@code Set-Cookie} values received from {@code url}.
+     *
+     * @param url the URL
+     * @param setCookies the set cookies
+     */
     public synchronized void update(URI url, List<String> setCookies) {
         if (!store) {
             return;
@@ -195,7 +204,12 @@ public final class CookieJar {
         return domain;
     }
 
-    /** The value of a {@code Cookie} header for a request to {@code url}, or null if none applies. */
+    /**
+     * The value of a {@code Cookie} header for a request to {@code url}, or null if none applies.
+     *
+     * @param url the URL
+     * @return the value of a {@code Cookie} header for a request to {@code url}, or null if none applies
+     */
     public synchronized String header(URI url) {
         List<Cookie> match = cookiesFor(url);
         if (match.isEmpty()) {
@@ -211,7 +225,12 @@ public final class CookieJar {
         return sb.toString();
     }
 
-    /** The cookies that would be sent to {@code url}, longest path first, then oldest first. */
+    /**
+     * The cookies that would be sent to {@code url}, longest path first, then oldest first.
+     *
+     * @param url the URL
+     * @return the cookies that would be sent to {@code url}, longest path first, then oldest first
+     */
     public synchronized List<Cookie> cookiesFor(URI url) {
         Instant now = clock.instant();
         cookies.removeIf(c -> c.expiredAt(now));

@@ -7,7 +7,11 @@ package dev.weft.http.client;
  */
 public class DecompressionBombException extends ClientException {
 
-    /** A body refused for {@code message}. */
+    /**
+     * A body refused for {@code message}.
+     *
+     * @param message the detail message
+     */
     public DecompressionBombException(String message) {
         super(message);
     }

@@ -26,12 +26,22 @@ public record DecompressionLimits(long maxBytes, int maxRatio, long ratioCheckAf
         }
     }
 
-    /** With another cap on inflated bytes. */
+    /**
+     * With another cap on inflated bytes.
+     *
+     * @param n the number
+     * @return this decompression limits
+     */
     public DecompressionLimits maxBytes(long n) {
         return new DecompressionLimits(n, maxRatio, ratioCheckAfter);
     }
 
-    /** With another ratio cap (0: none). */
+    /**
+     * With another ratio cap (0: none).
+     *
+     * @param r the resolver
+     * @return this decompression limits
+     */
     public DecompressionLimits maxRatio(int r) {
         return new DecompressionLimits(maxBytes, r, ratioCheckAfter);
     }

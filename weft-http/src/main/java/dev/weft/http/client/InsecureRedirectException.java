@@ -8,7 +8,12 @@ import java.net.URI;
  */
 public class InsecureRedirectException extends ClientException {
 
-    /** A refused redirect from {@code from} to {@code to}. */
+    /**
+     * A refused redirect from {@code from} to {@code to}.
+     *
+     * @param from the https URL redirected from
+     * @param to the http URL it led to
+     */
     public InsecureRedirectException(URI from, URI to) {
         super("refused a redirect from https to http: " + from + " -> " + to);
     }

@@ -39,24 +39,51 @@ public final class Multipart {
     private record Part(String name, String filename, String contentType, byte[] data, Path path) {
     }
 
-    /** Adds a text field. */
+    /**
+     * Adds a text field.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this multipart
+     */
     public Multipart field(String name, String value) {
         parts.add(new Part(name, null, null, value.getBytes(StandardCharsets.UTF_8), null));
         return this;
     }
 
-    /** Adds a file from disk (its name is the file's name). */
+    /**
+     * Adds a file from disk (its name is the file's name).
+     *
+     * @param name the name
+     * @param path the path
+     * @param contentType the content type
+     * @return this multipart
+     */
     public Multipart file(String name, Path path, String contentType) {
         parts.add(new Part(name, path.getFileName().toString(), contentType, null, path));
         return this;
     }
 
-    /** Adds a file from disk as {@code application/octet-stream}. */
+    /**
+     * Adds a file from disk as {@code application/octet-stream}.
+     *
+     * @param name the name
+     * @param path the path
+     * @return the multipart
+     */
     public Multipart file(String name, Path path) {
         return file(name, path, "application/octet-stream");
     }
 
-    /** Adds a file from memory. */
+    /**
+     * Adds a file from memory.
+     *
+     * @param name the name
+     * @param filename the file name
+     * @param data the bytes
+     * @param contentType the content type
+     * @return this multipart
+     */
     public Multipart file(String name, String filename, byte[] data, String contentType) {
         parts.add(new Part(name, filename, contentType, data.clone(), null));
         return this;

@@ -15,7 +15,12 @@ import java.util.Locale;
  */
 public record Origin(String scheme, String host, int port, Origin proxy) {
 
-    /** The origin of {@code url} (default ports filled in), direct. */
+    /**
+     * The origin of {@code url} (default ports filled in), direct.
+     *
+     * @param url the URL
+     * @return the origin of {@code url} (default ports filled in), direct
+     */
     public static Origin of(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -35,7 +40,12 @@ public record Origin(String scheme, String host, int port, Origin proxy) {
         return new Origin(scheme, host.toLowerCase(Locale.ROOT), port, null);
     }
 
-    /** The same origin reached through {@code proxy}. */
+    /**
+     * The same origin reached through {@code proxy}.
+     *
+     * @param proxy the proxy
+     * @return this origin
+     */
     public Origin via(Origin proxy) {
         return new Origin(scheme, host, port, proxy);
     }
@@ -57,7 +67,12 @@ public record Origin(String scheme, String host, int port, Origin proxy) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** True if scheme, host and port equal (the proxy is ignored): the same-origin test of redirects. */
+    /**
+     * True if scheme, host and port equal (the proxy is ignored): the same-origin test of redirects.
+     *
+     * @param o the o
+     * @return true if scheme, host and port equal (the proxy is ignored): the same-origin test of redirects
+     */
     public boolean sameSite(Origin o) {
         return scheme.equals(o.scheme) && host.equals(o.host) && port == o.port;
     }

@@ -37,7 +37,12 @@ public final class Retry {
      */
     @FunctionalInterface
     public interface Attempt<T> {
-        /** Makes the attempt. */
+        /**
+         * Makes the attempt.
+         *
+         * @return the result
+         * @throws IOException if an I/O error occurs
+         */
         T call() throws IOException;
     }
 
@@ -60,27 +65,54 @@ public final class Retry {
         this.statuses = Set.copyOf(statuses);
     }
 
-    /** Up to {@code attempts} attempts, waiting {@code firstDelay}, then twice as long each time (at most 30 s). */
+    /**
+     * Up to {@code attempts} attempts, waiting {@code firstDelay}, then twice as long each time (at most 30 s).
+     *
+     * @param attempts the attempts
+     * @param firstDelay the first delay
+     * @return the retry
+     */
     public static Retry idempotent(int attempts, Duration firstDelay) {
         return new Retry(attempts, firstDelay, 2.0, Duration.ofSeconds(30), false, Set.of(429, 502, 503, 504));
     }
 
-    /** With another growth factor and cap of the delay. */
+    /**
+     * With another growth factor and cap of the delay.
+     *
+     * @param factor the factor
+     * @param maxDelay the max delay
+     * @return the retry
+     */
     public Retry backoff(double factor, Duration maxDelay) {
         return new Retry(attempts, first, factor, maxDelay, jitter, statuses);
     }
 
-    /** With full jitter (each delay uniformly random between 0 and its value). */
+    /**
+     * With full jitter (each delay uniformly random between 0 and its value).
+     *
+     * @param on true to turn it on
+     * @return the retry
+     */
     public Retry jitter(boolean on) {
         return new Retry(attempts, first, factor, max, on, statuses);
     }
 
-    /** With other statuses that are retried. */
+    /**
+     * With other statuses that are retried.
+     *
+     * @param codes the codes
+     * @return the retry
+     */
     public Retry retryOnStatus(Integer... codes) {
         return new Retry(attempts, first, factor, max, jitter, Set.of(codes));
     }
 
-    /** The delay after failed attempt {@code n} (1-based), before jitter. */
+    /**
+     * The delay after failed attempt {@code n} (1-based), before jitter.
+     *
+     * @param n the number
+     * @return the delay after failed attempt {@code n} (1-based), before jitter
+     */
     public Duration delay(int n) {
         double nanos = first.toNanos() * Math.pow(factor, n - 1);
         return nanos >= max.toNanos() ? max : Duration.ofNanos((long) nanos);
@@ -90,7 +122,11 @@ public final class Retry {
      * Sends {@code req} through {@code session} until an attempt succeeds or none is left; the
      * last failure or response is what the caller gets.
      *
+     * @param session the session
+     * @param req the request
+     * @return the client response
      * @throws IllegalArgumentException if the method is not idempotent or the body cannot be sent twice
+     * @throws IOException if an I/O error occurs
      */
     public ClientResponse send(ClientSession session, ClientRequest req) throws IOException {
         if (!req.idempotent() || (req.body() != null && !req.body().replayable())) {
@@ -118,7 +154,14 @@ public final class Retry {
         }
     }
 
-    /** Runs {@code attempt} until it returns or no attempt is left (retrying as {@link #send} does). */
+    /**
+     * Runs {@code attempt} until it returns or no attempt is left (retrying as {@link #send} does).
+     *
+     * @param <T> the result type
+     * @param attempt the attempt
+     * @return the result
+     * @throws IOException if an I/O error occurs
+     */
     public <T> T run(Attempt<T> attempt) throws IOException {
         for (int n = 1;; n++) {
             try {

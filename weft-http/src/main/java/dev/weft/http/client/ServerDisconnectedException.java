@@ -7,7 +7,12 @@ package dev.weft.http.client;
  */
 public class ServerDisconnectedException extends ClientException {
 
-    /** A disconnection described by {@code message}. */
+    /**
+     * A disconnection described by {@code message}.
+     *
+     * @param message the detail message
+     * @param cause the cause
+     */
     public ServerDisconnectedException(String message, Throwable cause) {
         super(message, cause);
     }

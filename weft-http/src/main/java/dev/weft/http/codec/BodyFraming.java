@@ -31,12 +31,23 @@ public record BodyFraming(Kind kind, long length) {
     private static final BodyFraming CHUNKED = new BodyFraming(Kind.CHUNKED, -1);
     private static final BodyFraming UNTIL_CLOSE = new BodyFraming(Kind.UNTIL_CLOSE, -1);
 
-    /** A body of exactly {@code n} bytes (none for 0). */
+    /**
+     * A body of exactly {@code n} bytes (none for 0).
+     *
+     * @param n the number
+     * @return a body of exactly {@code n} bytes (none for 0)
+     */
     public static BodyFraming fixed(long n) {
         return n == 0 ? NONE : new BodyFraming(Kind.FIXED, n);
     }
 
-    /** The framing of a request body; strict, as a server must be. */
+    /**
+     * The framing of a request body; strict, as a server must be.
+     *
+     * @param head the request head
+     * @return the framing of a request body; strict, as a server must be
+     * @throws HttpProtocolException on failure
+     */
     public static BodyFraming ofRequest(RequestHead head) throws HttpProtocolException {
         Headers h = head.headers();
         List<String> te = h.getAll("Transfer-Encoding");
@@ -60,7 +71,14 @@ public record BodyFraming(Kind kind, long length) {
         return NONE;
     }
 
-    /** The framing of a response to {@code requestMethod}. */
+    /**
+     * The framing of a response to {@code requestMethod}.
+     *
+     * @param requestMethod the request method
+     * @param head the response head
+     * @return the framing of a response to {@code requestMethod}
+     * @throws HttpProtocolException on failure
+     */
     public static BodyFraming ofResponse(String requestMethod, ResponseHead head) throws HttpProtocolException {
         int s = head.status();
         if (requestMethod.equals("HEAD") || s / 100 == 1 || s == 204 || s == 304

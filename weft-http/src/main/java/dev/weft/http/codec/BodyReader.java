@@ -34,7 +34,16 @@ public abstract class BodyReader {
         this.maxBytes = maxBytes;
     }
 
-    /** A reader for a body framed by {@code framing}, delivering at most {@code maxBytes}. */
+    /**
+     * A reader for a body framed by {@code framing}, delivering at most {@code maxBytes}.
+     *
+     * @param in the input stream
+     * @param framing the framing
+     * @param limits the limits
+     * @param maxBytes the max bytes
+     * @return a reader for a body framed by {@code framing}, delivering at most {@code maxBytes}
+     * @throws HttpProtocolException on failure
+     */
     public static BodyReader of(StreamReader in, BodyFraming framing, HttpLimits limits, long maxBytes)
             throws HttpProtocolException {
         return switch (framing.kind()) {
@@ -54,7 +63,11 @@ public abstract class BodyReader {
     /**
      * Reads up to {@code len} bytes of the body.
      *
+     * @param b where the bytes go
+     * @param off where the bytes start
+     * @param len how many bytes
      * @return the number read, or -1 at the end of the body
+     * @throws IOException if an I/O error occurs
      */
     public final int read(byte[] b, int off, int len) throws IOException {
         if (done) {
@@ -72,7 +85,12 @@ public abstract class BodyReader {
         return n;
     }
 
-    /** Reads the rest of the body. */
+    /**
+     * Reads the rest of the body.
+     *
+     * @return the whole body
+     * @throws IOException if an I/O error occurs
+     */
     public final byte[] readAll() throws IOException {
         byte[] buf = new byte[8192];
         int size = 0;
@@ -86,7 +104,11 @@ public abstract class BodyReader {
         return Arrays.copyOf(buf, size);
     }
 
-    /** Reads and drops the rest of the body (to reuse the connection). */
+    /**
+     * Reads and drops the rest of the body (to reuse the connection).
+     *
+     * @throws IOException if an I/O error occurs
+     */
     public final void discard() throws IOException {
         byte[] buf = new byte[8192];
         while (read(buf, 0, buf.length) >= 0) {

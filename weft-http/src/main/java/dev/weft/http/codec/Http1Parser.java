@@ -28,6 +28,8 @@ public final class Http1Parser {
     /**
      * Reads a request head.
      *
+     * @param in the input stream
+     * @param limits the limits
      * @return the head, or null if the connection ended cleanly before its first byte
      * @throws HttpProtocolException on a malformed or oversized head (see {@link HttpProtocolException#status()})
      */
@@ -68,6 +70,9 @@ public final class Http1Parser {
     /**
      * Reads a response head (interim 1xx responses are returned like any other).
      *
+     * @param in the input stream
+     * @param limits the limits
+     * @return the response head
      * @throws HttpProtocolException on a malformed or oversized head
      * @throws java.io.EOFException if the connection ended before a status line
      */
@@ -82,6 +87,10 @@ public final class Http1Parser {
      * is in, the header fields are read with {@code readTimeout} as the reader's timeout. A
      * null wait means "no wait of its own": the reader's current timeout applies.
      *
+     * @param in the input stream
+     * @param limits the limits
+     * @param statusLineWait the status line wait
+     * @param readTimeout the read timeout
      * @return the head, or null if the status line did not arrive within {@code statusLineWait}
      * @throws java.net.SocketTimeoutException if the header fields did not arrive within {@code readTimeout}
      */
@@ -123,7 +132,14 @@ public final class Http1Parser {
         return new ResponseHead(version, status, reason, readHeaders(in, limits));
     }
 
-    /** Reads header lines up to the empty line. */
+    /**
+     * Reads header lines up to the empty line.
+     *
+     * @param in the input stream
+     * @param limits the limits
+     * @return the headers
+     * @throws IOException if an I/O error occurs
+     */
     public static Headers readHeaders(StreamReader in, HttpLimits limits) throws IOException {
         return readHeaders(in, limits, false);
     }

@@ -18,7 +18,14 @@ public final class Http1Writer {
     private Http1Writer() {
     }
 
-    /** The bytes of a request head. */
+    /**
+     * The bytes of a request head.
+     *
+     * @param method the HTTP method
+     * @param target the target
+     * @param headers the headers
+     * @return the bytes of a request head
+     */
     public static byte[] requestHead(String method, String target, Headers headers) {
         if (!Headers.isToken(method)) {
             throw new IllegalArgumentException("invalid method: " + method);
@@ -37,7 +44,14 @@ public final class Http1Writer {
         return out;
     }
 
-    /** The bytes of a response head. */
+    /**
+     * The bytes of a response head.
+     *
+     * @param status the HTTP status code
+     * @param reason the reason
+     * @param headers the headers
+     * @return the bytes of a response head
+     */
     public static byte[] responseHead(int status, String reason, Headers headers) {
         return response(status, reason, headers, null);
     }
@@ -45,6 +59,12 @@ public final class Http1Writer {
     /**
      * The bytes of a response head followed by {@code body} (null: none), in one array of exactly
      * that size: written straight as ISO-8859-1, no intermediate string.
+     *
+     * @param status the HTTP status code
+     * @param reason the reason
+     * @param headers the headers
+     * @param body the task's body
+     * @return the bytes of a response head followed by {@code body} (null: none), in one array of exactly that size: written straight as ISO-8859-1, no intermediate string
      */
     public static byte[] response(int status, String reason, Headers headers, byte[] body) {
         if (status < 100 || status > 999) {
@@ -107,7 +127,15 @@ public final class Http1Writer {
         return p;
     }
 
-    /** Writes one chunk of a chunked body (nothing for an empty chunk, which would end the body). */
+    /**
+     * Writes one chunk of a chunked body (nothing for an empty chunk, which would end the body).
+     *
+     * @param out the output stream
+     * @param data the bytes
+     * @param off where the bytes start
+     * @param len how many bytes
+     * @throws IOException if an I/O error occurs
+     */
     public static void writeChunk(StreamWriter out, byte[] data, int off, int len) throws IOException {
         if (len == 0) {
             return;
@@ -117,7 +145,12 @@ public final class Http1Writer {
         out.write(CRLF);
     }
 
-    /** Ends a chunked body (no trailers). */
+    /**
+     * Ends a chunked body (no trailers).
+     *
+     * @param out the output stream
+     * @throws IOException if an I/O error occurs
+     */
     public static void finishChunked(StreamWriter out) throws IOException {
         out.write(LAST_CHUNK);
     }

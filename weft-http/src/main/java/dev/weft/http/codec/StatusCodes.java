@@ -26,7 +26,12 @@ public final class StatusCodes {
     private StatusCodes() {
     }
 
-    /** The reason phrase of {@code status}, or an empty string for an unknown one. */
+    /**
+     * The reason phrase of {@code status}, or an empty string for an unknown one.
+     *
+     * @param status the HTTP status code
+     * @return the reason phrase of {@code status}, or an empty string for an unknown one
+     */
     public static String reason(int status) {
         return REASONS.getOrDefault(status, "");
     }

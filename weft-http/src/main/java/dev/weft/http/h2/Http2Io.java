@@ -30,7 +30,7 @@ public interface Http2Io {
     /**
      * Sends or buffers {@code len} bytes of {@code b} (copied); never parks.
      *
-     * @param b the bytes
+     * @param b the bytes to send fromytes
      * @param off the first
      * @param len how many
      * @throws IOException if the stream failed or was closed

@@ -269,7 +269,7 @@ public final class Http2Stream {
      * {@link Http2Connection#newStream}); a second head must end the stream and is the trailers,
      * see {@link #writeTrailers}.
      *
-     * @param head the head
+     * @param head the header fields
      * @param endStream true if nothing follows (no body)
      * @throws IOException if the stream was reset or the connection failed
      */
@@ -283,7 +283,7 @@ public final class Http2Stream {
      * most the connection's write timeout, after which the stream is reset). A cancellation
      * point; cancelling the writing task resets the stream.
      *
-     * @param b the bytes
+     * @param b the bytes to send fromytes
      * @param off the first
      * @param len how many (0 with {@code endStream}: just end the stream)
      * @param endStream true to end the stream after them

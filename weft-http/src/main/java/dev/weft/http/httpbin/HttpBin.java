@@ -272,6 +272,9 @@ public final class HttpBin {
      * tests that check decoding): Simplified Chinese for GBK/GB2312, Traditional for Big5,
      * Japanese for Shift_JIS/EUC-JP, Korean for EUC-KR, Western European for Latin-1, and all
      * of them for the Unicode encodings.
+     *
+     * @param charset the character set
+     * @return the sample text the {@code /encoding/{charset}} pages hold for {@code charset} (for client tests that check decoding): Simplified Chinese for GBK/GB2312, Traditional for Big5, Japanese for Shift_JIS/EUC-JP, Korean for EUC-KR, Western European for Latin-1, and all of them for the Unicode encodings
      */
     public static String sampleText(String charset) {
         return Encodings.sample(charset);

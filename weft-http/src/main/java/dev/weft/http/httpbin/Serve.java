@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * {@link HttpBin}; {@code serve static DIR --port P [--host H]} serves a directory. The port
  * actually bound is printed on the first line of standard output
  * ({@code serving httpbin on http://127.0.0.1:8080}), handy with {@code --port 0}. Connections
- * are served on one loop per core ({@link LoopGroup#perCore()}). SIGINT or SIGTERM shuts the
+ * are served on one loop per core ({@link LoopGroup#perCore()}), over HTTP/1.1 or, for clients
+ * that open with the HTTP/2 preface ({@code curl --http2-prior-knowledge}, {@code h2load}), h2c.
+ * SIGINT or SIGTERM shuts the
  * server down gracefully: requests in flight are finished (within
  * {@link HttpServer#SERVE_FOREVER_GRACE}), then the process exits with status 130 or 143.
  */

@@ -30,7 +30,12 @@ public final class FormData {
      */
     public record FilePart(String field, String filename, String contentType, byte[] content) {
 
-        /** The content decoded as {@code charset}. */
+        /**
+         * The content decoded as {@code charset}.
+         *
+         * @param charset the character set
+         * @return the content decoded as {@code charset}
+         */
         public String text(Charset charset) {
             return new String(content, charset);
         }
@@ -48,13 +53,23 @@ public final class FormData {
         return new FormData(new LinkedHashMap<>(), new ArrayList<>());
     }
 
-    /** The first value of field {@code name}, or null. */
+    /**
+     * The first value of field {@code name}, or null.
+     *
+     * @param name the name
+     * @return the first value of field {@code name}, or null
+     */
     public String get(String name) {
         List<String> v = fields.get(name);
         return v == null ? null : v.get(0);
     }
 
-    /** Every value of field {@code name} (empty if none). */
+    /**
+     * Every value of field {@code name} (empty if none).
+     *
+     * @param name the name
+     * @return every value of the field, in order (empty if none)
+     */
     public List<String> getAll(String name) {
         List<String> v = fields.get(name);
         return v == null ? List.of() : Collections.unmodifiableList(v);
@@ -75,7 +90,12 @@ public final class FormData {
         return Collections.unmodifiableList(files);
     }
 
-    /** The first file uploaded as field {@code name}, or null. */
+    /**
+     * The first file uploaded as field {@code name}, or null.
+     *
+     * @param name the name
+     * @return this file part
+     */
     public FilePart file(String name) {
         for (FilePart f : files) {
             if (f.field().equals(name)) {

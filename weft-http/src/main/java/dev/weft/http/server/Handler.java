@@ -16,6 +16,12 @@ package dev.weft.http.server;
 @FunctionalInterface
 public interface Handler {
 
-    /** The response to {@code request}. */
+    /**
+     * The response to {@code request}.
+     *
+     * @param request the request
+     * @return the response to {@code request}
+     * @throws Exception what the code throws
+     */
     Response handle(Request request) throws Exception;
 }

@@ -91,7 +91,15 @@ public final class HttpServer implements AutoCloseable {
         LOG.info("serving HTTP on {}", server.address());
     }
 
-    /** Starts serving {@code handler} on {@code host:port} with the default options; call from a task. */
+    /**
+     * Starts serving {@code handler} on {@code host:port} with the default options; call from a task.
+     *
+     * @param handler the handler
+     * @param host the host name or address
+     * @param port the port number
+     * @return the HTTP server
+     * @throws IOException if an I/O error occurs
+     */
     public static HttpServer start(Handler handler, String host, int port) throws IOException {
         return start(handler, host, port, HttpServerOptions.defaults());
     }
@@ -99,6 +107,13 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Starts serving {@code handler} on {@code host:port} ({@code host} null: every interface;
      * port 0: a free port, see {@link #port()}). Call from a task; the server accepts on its loop.
+     *
+     * @param handler the handler
+     * @param host the host name or address
+     * @param port the port number
+     * @param options the options
+     * @return the HTTP server
+     * @throws IOException if an I/O error occurs
      */
     public static HttpServer start(Handler handler, String host, int port, HttpServerOptions options)
             throws IOException {
@@ -118,6 +133,8 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Connections open now, idle keep-alive ones included (an https connection counts once its
      * TLS handshake is done).
+     *
+     * @return how many connections are open
      */
     public int activeConnections() {
         return count.get();
@@ -129,6 +146,8 @@ public final class HttpServer implements AutoCloseable {
      * The connections counted out are done; a socket with unsent bytes is closed once they are
      * flushed (a socket with none, at once). A cancellation point; bound it
      * with {@code Weft.withTimeout}. Call from a task of any loop.
+     *
+     * @param n the number
      */
     public void awaitConnectionsAtMost(int n) {
         if (n < 0) {
@@ -175,6 +194,7 @@ public final class HttpServer implements AutoCloseable {
      * requests in flight finish (answered with {@code Connection: close}) for up to {@code grace},
      * then cancels what is left and waits for it.
      *
+     * @param grace how long requests in flight may take to finish
      * @return the number of connections that had to be cancelled
      */
     public int shutdown(Duration grace) {

@@ -140,6 +140,9 @@ public final class HttpServerOptions {
     /**
      * Serves https with {@code options} ({@code TlsOptions.server(certPem, keyPem)}); null for
      * plain http. The handshake runs in each connection's task before the first request.
+     *
+     * @param options the options
+     * @return this HTTP server options
      */
     public HttpServerOptions tls(dev.weft.net.TlsOptions options) {
         HttpServerOptions o = with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections,
@@ -153,7 +156,12 @@ public final class HttpServerOptions {
         return limits;
     }
 
-    /** With other parsing limits. */
+    /**
+     * With other parsing limits.
+     *
+     * @param l the limits
+     * @return this HTTP server options
+     */
     public HttpServerOptions limits(HttpLimits l) {
         return with(l, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
                 serverHeader, maxDiscardBytes, backlog);
@@ -164,7 +172,12 @@ public final class HttpServerOptions {
         return headerTimeout;
     }
 
-    /** With another head timeout. */
+    /**
+     * With another head timeout.
+     *
+     * @param d the duration
+     * @return this HTTP server options
+     */
     public HttpServerOptions headerTimeout(Duration d) {
         return with(limits, d, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops, serverHeader,
                 maxDiscardBytes, backlog);
@@ -175,7 +188,12 @@ public final class HttpServerOptions {
         return keepAliveTimeout;
     }
 
-    /** With another keep-alive timeout. */
+    /**
+     * With another keep-alive timeout.
+     *
+     * @param d the duration
+     * @return this HTTP server options
+     */
     public HttpServerOptions keepAliveTimeout(Duration d) {
         return with(limits, headerTimeout, d, bodyTimeout, writeTimeout, maxConnections, loops, serverHeader,
                 maxDiscardBytes, backlog);
@@ -186,7 +204,12 @@ public final class HttpServerOptions {
         return bodyTimeout;
     }
 
-    /** With another body timeout. */
+    /**
+     * With another body timeout.
+     *
+     * @param d the duration
+     * @return this HTTP server options
+     */
     public HttpServerOptions bodyTimeout(Duration d) {
         return with(limits, headerTimeout, keepAliveTimeout, d, writeTimeout, maxConnections, loops, serverHeader,
                 maxDiscardBytes, backlog);
@@ -213,7 +236,12 @@ public final class HttpServerOptions {
         return writeTimeout;
     }
 
-    /** With another write timeout. */
+    /**
+     * With another write timeout.
+     *
+     * @param d the duration
+     * @return the HTTP server options
+     */
     public HttpServerOptions writeTimeout(Duration d) {
         return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, d, maxConnections, loops, serverHeader,
                 maxDiscardBytes, backlog);
@@ -224,7 +252,12 @@ public final class HttpServerOptions {
         return maxConnections;
     }
 
-    /** With another connection cap. */
+    /**
+     * With another connection cap.
+     *
+     * @param n the number
+     * @return the HTTP server options
+     */
     public HttpServerOptions maxConnections(int n) {
         return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, n, loops, serverHeader,
                 maxDiscardBytes, backlog);
@@ -235,7 +268,12 @@ public final class HttpServerOptions {
         return loops;
     }
 
-    /** With a loop group serving the connections (one loop per core: {@link LoopGroup#perCore()}). */
+    /**
+     * With a loop group serving the connections (one loop per core: {@link LoopGroup#perCore()}).
+     *
+     * @param group the group
+     * @return the HTTP server options
+     */
     public HttpServerOptions loops(LoopGroup group) {
         return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, group,
                 serverHeader, maxDiscardBytes, backlog);
@@ -246,7 +284,12 @@ public final class HttpServerOptions {
         return serverHeader;
     }
 
-    /** With another {@code Server} header (null: none). */
+    /**
+     * With another {@code Server} header (null: none).
+     *
+     * @param value the value
+     * @return the HTTP server options
+     */
     public HttpServerOptions serverHeader(String value) {
         return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops, value,
                 maxDiscardBytes, backlog);
@@ -257,18 +300,28 @@ public final class HttpServerOptions {
         return maxDiscardBytes;
     }
 
-    /** With another bound on discarded body bytes. */
+    /**
+     * With another bound on discarded body bytes.
+     *
+     * @param n the number
+     * @return the HTTP server options
+     */
     public HttpServerOptions maxDiscardBytes(long n) {
         return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
                 serverHeader, n, backlog);
     }
 
-    /** {@return the listen backlog} */
+    /** {@return the most connections waiting to be accepteden backlog} */
     public int backlog() {
         return backlog;
     }
 
-    /** With another listen backlog. */
+    /**
+     * With another listen backlog.
+     *
+     * @param n the number
+     * @return the HTTP server options
+     */
     public HttpServerOptions backlog(int n) {
         return with(limits, headerTimeout, keepAliveTimeout, bodyTimeout, writeTimeout, maxConnections, loops,
                 serverHeader, maxDiscardBytes, n);

@@ -7,9 +7,15 @@ package dev.weft.http.server;
  */
 public class HttpStatusException extends RuntimeException {
 
+    /** The status to answer with. */
     private final int status;
 
-    /** An error answered with {@code status} and {@code message} as the body. */
+    /**
+     * An error answered with {@code status} and {@code message} as the body.
+     *
+     * @param status the HTTP status code
+     * @param message the detail message
+     */
     public HttpStatusException(int status, String message) {
         super(message);
         if (status < 400 || status > 599) {

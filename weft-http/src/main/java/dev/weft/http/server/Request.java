@@ -93,13 +93,23 @@ public final class Request {
         return rawQuery == null ? "" : rawQuery;
     }
 
-    /** The first value of query parameter {@code name}, or null. */
+    /**
+     * The first value of query parameter {@code name}, or null.
+     *
+     * @param name the name
+     * @return the first value of query parameter {@code name}, or null
+     */
     public String query(String name) {
         List<String> v = queryParams().get(name);
         return v == null ? null : v.get(0);
     }
 
-    /** Every value of query parameter {@code name} (empty if none). */
+    /**
+     * Every value of query parameter {@code name} (empty if none).
+     *
+     * @param name the name
+     * @return every value of the parameter, in order (empty if none)
+     */
     public List<String> queryAll(String name) {
         List<String> v = queryParams().get(name);
         return v == null ? List.of() : Collections.unmodifiableList(v);
@@ -108,6 +118,7 @@ public final class Request {
     /**
      * The query parameters as an ordered multimap.
      *
+     * @return the query parameters as an ordered multimap
      * @throws HttpStatusException (400) on a malformed escape
      */
     public Map<String, List<String>> queryParams() {
@@ -121,7 +132,12 @@ public final class Request {
         return Collections.unmodifiableMap(query);
     }
 
-    /** The value of path parameter {@code name} (decoded), or null. */
+    /**
+     * The value of path parameter {@code name} (decoded), or null.
+     *
+     * @param name the name
+     * @return the value of path parameter {@code name} (decoded), or null
+     */
     public String pathParam(String name) {
         return pathParams.get(name);
     }
@@ -142,7 +158,12 @@ public final class Request {
         return head.headers();
     }
 
-    /** The first value of header {@code name}, or null. */
+    /**
+     * The first value of header {@code name}, or null.
+     *
+     * @param name the name
+     * @return the first value of header {@code name}, or null
+     */
     public String header(String name) {
         return head.headers().get(name);
     }
@@ -201,7 +222,12 @@ public final class Request {
         return cookies;
     }
 
-    /** The value of cookie {@code name}, or null. */
+    /**
+     * The value of cookie {@code name}, or null.
+     *
+     * @param name the name
+     * @return the value of cookie {@code name}, or null
+     */
     public String cookie(String name) {
         return cookies().get(name);
     }
@@ -239,12 +265,22 @@ public final class Request {
 
     // ------------------------------------------------------------------ body
 
-    /** The whole body (empty if none); cached. */
+    /**
+     * The whole body (empty if none); cached.
+     *
+     * @return the whole body (empty if none); cached
+     * @throws IOException if an I/O error occurs
+     */
     public byte[] bytes() throws IOException {
         return body.readAll();
     }
 
-    /** The body decoded with the charset of its {@code Content-Type} (UTF-8 by default). */
+    /**
+     * The body decoded with the charset of its {@code Content-Type} (UTF-8 by default).
+     *
+     * @return the body decoded with the charset of its {@code Content-Type} (UTF-8 by default)
+     * @throws IOException if an I/O error occurs
+     */
     public String text() throws IOException {
         return new String(bytes(), charset());
     }
@@ -253,7 +289,9 @@ public final class Request {
      * The body as a form: {@code application/x-www-form-urlencoded} or {@code multipart/form-data}
      * (empty for other types); cached.
      *
+     * @return the body as a form: {@code application/x-www-form-urlencoded} or {@code multipart/form-data} (empty for other types); cached
      * @throws HttpStatusException (400) if the form is malformed
+     * @throws IOException if an I/O error occurs
      */
     public FormData form() throws IOException {
         if (form == null) {
@@ -278,7 +316,9 @@ public final class Request {
     /**
      * The body parsed as JSON (null node for an empty body).
      *
+     * @return the body parsed as JSON (null node for an empty body)
      * @throws HttpStatusException (400) if it is not valid JSON
+     * @throws IOException if an I/O error occurs
      */
     public JsonNode json() throws IOException {
         byte[] b = bytes();
@@ -295,7 +335,11 @@ public final class Request {
     /**
      * The body bound to {@code type} by Jackson.
      *
+     * @param <T> the result type
+     * @param type the content type
+     * @return the result
      * @throws HttpStatusException (400) if it is not valid JSON or does not fit the type
+     * @throws IOException if an I/O error occurs
      */
     public <T> T json(Class<T> type) throws IOException {
         try {
@@ -308,6 +352,8 @@ public final class Request {
     /**
      * The body as a stream, read as the handler goes (for large uploads). Closing it does not
      * close the connection.
+     *
+     * @return the body as a stream, read as the handler goes (for large uploads)
      */
     public InputStream bodyStream() {
         return new InputStream() {

@@ -53,22 +53,44 @@ public final class Response {
 
     // ------------------------------------------------------------------ factories
 
-    /** An empty response with {@code status}: {@code Response.of(204)}. */
+    /**
+     * An empty response with {@code status}: {@code Response.of(204)}.
+     *
+     * @param status the HTTP status code
+     * @return an empty response with {@code status}: {@code Response.of(204)}
+     */
     public static Response of(int status) {
         return new Response().status(status).body(new byte[0]);
     }
 
-    /** A {@code text/plain; charset=utf-8} body. */
+    /**
+     * A {@code text/plain; charset=utf-8} body.
+     *
+     * @param text the text
+     * @return a {@code text/plain; charset=utf-8} body
+     */
     public static Response text(String text) {
         return bytes(text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
     }
 
-    /** A {@code text/html; charset=utf-8} body. */
+    /**
+     * A {@code text/html; charset=utf-8} body.
+     *
+     * @param html the html
+     * @return a {@code text/html; charset=utf-8} body
+     */
     public static Response html(String html) {
         return bytes(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
     }
 
-    /** Text encoded in {@code charset}, with that charset in the {@code Content-Type}. */
+    /**
+     * Text encoded in {@code charset}, with that charset in the {@code Content-Type}.
+     *
+     * @param text the text
+     * @param mediaType the media type
+     * @param charset the character set
+     * @return the response
+     */
     public static Response text(String text, String mediaType, Charset charset) {
         return bytes(text.getBytes(charset), mediaType + "; charset=" + charset.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -76,6 +98,9 @@ public final class Response {
     /**
      * A JSON body ({@code application/json}): a Jackson {@code JsonNode}, a map, a list, a record
      * or any bean Jackson can write.
+     *
+     * @param value the value
+     * @return a JSON body ({@code application/json}): a Jackson {@code JsonNode}, a map, a list, a record or any bean Jackson can write
      */
     public static Response json(Object value) {
         try {
@@ -85,7 +110,13 @@ public final class Response {
         }
     }
 
-    /** A body of bytes with a content type (null: none). */
+    /**
+     * A body of bytes with a content type (null: none).
+     *
+     * @param body the task's body
+     * @param contentType the content type
+     * @return a body of bytes with a content type (null: none)
+     */
     public static Response bytes(byte[] body, String contentType) {
         Response r = new Response().body(body);
         if (contentType != null) {
@@ -94,12 +125,23 @@ public final class Response {
         return r;
     }
 
-    /** A {@code 302 Found} redirect to {@code location} (absolute or relative). */
+    /**
+     * A {@code 302 Found} redirect to {@code location} (absolute or relative).
+     *
+     * @param location the location
+     * @return a {@code 302 Found} redirect to {@code location} (absolute or relative)
+     */
     public static Response redirect(String location) {
         return redirect(302, location);
     }
 
-    /** A redirect with {@code status} (301, 302, 303, 307 or 308). */
+    /**
+     * A redirect with {@code status} (301, 302, 303, 307 or 308).
+     *
+     * @param status the HTTP status code
+     * @param location the location
+     * @return a redirect with {@code status} (301, 302, 303, 307 or 308)
+     */
     public static Response redirect(int status, String location) {
         if (status / 100 != 3) {
             throw new IllegalArgumentException("not a redirect status: " + status);
@@ -118,6 +160,8 @@ public final class Response {
      * task, the file's metadata is read off the loop. See {@link Router#staticFiles} for serving a
      * directory safely.
      *
+     * @param path the path
+     * @return the contents of a regular file, sent with {@code Content-Length} and a content type guessed from its name (aiohttp's {@code web.FileResponse})
      * @throws UncheckedIOException if the file cannot be read or is not a regular file
      */
     public static Response file(Path path) {
@@ -141,7 +185,13 @@ public final class Response {
         return r;
     }
 
-    /** A body written as it is produced, chunked (see {@link StreamingBody}). */
+    /**
+     * A body written as it is produced, chunked (see {@link StreamingBody}).
+     *
+     * @param contentType the content type
+     * @param body the task's body
+     * @return a body written as it is produced, chunked (see {@link StreamingBody})
+     */
     public static Response stream(String contentType, StreamingBody body) {
         Response r = new Response();
         r.stream = body;
@@ -153,7 +203,12 @@ public final class Response {
 
     // ------------------------------------------------------------------ setters
 
-    /** Sets the status code (100-999). */
+    /**
+     * Sets the status code (100-999).
+     *
+     * @param status the HTTP status code
+     * @return this response
+     */
     public Response status(int status) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("invalid status: " + status);
@@ -162,19 +217,36 @@ public final class Response {
         return this;
     }
 
-    /** Sets a custom reason phrase (default: the standard one). */
+    /**
+     * Sets a custom reason phrase (default: the standard one).
+     *
+     * @param reason the reason
+     * @return this response
+     */
     public Response reason(String reason) {
         this.reason = reason;
         return this;
     }
 
-    /** Adds a header field (another value for the same name is kept beside it). */
+    /**
+     * Adds a header field (another value for the same name is kept beside it).
+     *
+     * @param name the name
+     * @param value the value
+     * @return this response
+     */
     public Response header(String name, String value) {
         headers.add(name, value);
         return this;
     }
 
-    /** Replaces every value of a header field. */
+    /**
+     * Replaces every value of a header field.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this response
+     */
     public Response setHeader(String name, String value) {
         headers.set(name, value);
         return this;
@@ -183,6 +255,10 @@ public final class Response {
     /**
      * Adds a {@code Set-Cookie} field: {@code cookie("session", "abc", "Path=/", "HttpOnly")}.
      *
+     * @param name the name
+     * @param value the value
+     * @param attributes the attributes
+     * @return this response
      * @throws IllegalArgumentException if the name is not a token or the value holds characters a
      *                                  cookie value may not (space, comma, semicolon, quote, backslash, controls)
      */
@@ -204,7 +280,12 @@ public final class Response {
         return this;
     }
 
-    /** Adds a {@code Set-Cookie} field that deletes cookie {@code name} (at path /). */
+    /**
+     * Adds a {@code Set-Cookie} field that deletes cookie {@code name} (at path /).
+     *
+     * @param name the name
+     * @return this response
+     */
     public Response deleteCookie(String name) {
         return cookie(name, "", "Expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0", "Path=/");
     }

@@ -46,37 +46,84 @@ public final class Router implements Handler {
     private final List<Route> routes = new ArrayList<>();
     private final List<Mount> mounts = new ArrayList<>();
 
-    /** Routes {@code GET path}. */
+    /** An empty router: every request is answered with 404 until routes are added. */
+    public Router() {
+    }
+
+    /**
+     * Routes {@code GET path}.
+     *
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router get(String path, Handler handler) {
         return route("GET", path, handler);
     }
 
-    /** Routes {@code POST path}. */
+    /**
+     * Routes {@code POST path}.
+     *
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router post(String path, Handler handler) {
         return route("POST", path, handler);
     }
 
-    /** Routes {@code PUT path}. */
+    /**
+     * Routes {@code PUT path}.
+     *
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router put(String path, Handler handler) {
         return route("PUT", path, handler);
     }
 
-    /** Routes {@code PATCH path}. */
+    /**
+     * Routes {@code PATCH path}.
+     *
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router patch(String path, Handler handler) {
         return route("PATCH", path, handler);
     }
 
-    /** Routes {@code DELETE path}. */
+    /**
+     * Routes {@code DELETE path}.
+     *
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router delete(String path, Handler handler) {
         return route("DELETE", path, handler);
     }
 
-    /** Routes every method of {@code path}. */
+    /**
+     * Routes every method of {@code path}.
+     *
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router any(String path, Handler handler) {
         return route("*", path, handler);
     }
 
-    /** Routes {@code method path} ({@code "*"}: any method). */
+    /**
+     * Routes {@code method path} ({@code "*"}: any method).
+     *
+     * @param method the HTTP method
+     * @param path the path
+     * @param handler the handler
+     * @return the router
+     */
     public Router route(String method, String path, Handler handler) {
         if (!method.equals("*") && !dev.weft.http.Headers.isToken(method)) {
             throw new IllegalArgumentException("invalid method: " + method);

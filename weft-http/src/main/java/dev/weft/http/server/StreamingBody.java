@@ -24,6 +24,11 @@ import java.io.OutputStream;
 @FunctionalInterface
 public interface StreamingBody {
 
-    /** Writes the body to {@code out}; do not close it. */
+    /**
+     * Writes the body to {@code out}; do not close it.
+     *
+     * @param out the output stream
+     * @throws Exception what the code throws
+     */
     void writeTo(OutputStream out) throws Exception;
 }
