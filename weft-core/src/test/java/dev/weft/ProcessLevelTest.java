@@ -50,6 +50,21 @@ class ProcessLevelTest {
     }
 
     @Test
+    void aProgramWithDebugModeOnEndsWhenItsMainReturns() throws Exception {
+        Process p = JvmProcess.start(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"), DebugModeExitMain.class);
+        // 60 s is a deadline for a failing test, not a wait: the program ends in about a second
+        // (its output is a few lines, so it cannot block on a full pipe before it is read)
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        List<String> out = readAll(p);
+        assertTrue(ended, "the JVM outlived main: " + out);
+        assertEquals(0, p.exitValue());
+        assertTrue(out.contains("answer: 42"), out.toString());
+    }
+
+    @Test
     void inCompatibilityModeATaskThatHoldsTheLoopInABlockingCallIsReportedWithItsStackAndTheRemedy() throws Exception {
         Process p = JvmProcess.start(List.of(), HeldLoopMain.class);
         List<String> out = readAll(p);
@@ -59,7 +74,7 @@ class ProcessLevelTest {
         assertTrue(out.contains("reported: 1"), all);
         assertTrue(all.matches("(?s).*task 'sleeper' has held EventLoop-\\d+.* for \\d+ ms and is still running,"
                 + " blocked in a JDK call.*"), all);
-        assertTrue(all.contains("at java.base/java.lang.Thread.sleep"), all);
+        assertTrue(all.contains("at java.base/java.util.concurrent.CountDownLatch.await"), all);
         assertTrue(all.contains("at dev.weft.HeldLoopMain"), all);
         assertTrue(all.contains("Start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED"), all);
         assertTrue(all.contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>"), all);
