@@ -21,8 +21,9 @@ public final class StubbornMain {
                 System.out.println("spinning");
                 System.out.flush();
                 boolean told = false;
-                boolean[] forever = {true};
-                while (forever[0]) {
+                // Bounded, so that a child whose test died never spins for ever.
+                long giveUp = System.nanoTime() + 120_000_000_000L;
+                while (System.nanoTime() < giveUp) {
                     if (!told && main.cancelling() > 0) {
                         told = true;
                         System.out.println("main cancel requested");
@@ -30,6 +31,7 @@ public final class StubbornMain {
                     }
                     Thread.onSpinWait();
                 }
+                Runtime.getRuntime().halt(3);
             });
             Weft.sleep(Duration.ofHours(1));
         });

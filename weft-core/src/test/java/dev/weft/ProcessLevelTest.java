@@ -50,6 +50,22 @@ class ProcessLevelTest {
     }
 
     @Test
+    void inCompatibilityModeATaskThatHoldsTheLoopInABlockingCallIsReportedWithItsStackAndTheRemedy() throws Exception {
+        Process p = JvmProcess.start(List.of(), HeldLoopMain.class);
+        List<String> out = readAll(p);
+        String all = String.join("\n", out);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), all);
+        assertEquals(0, p.exitValue(), all);
+        assertTrue(out.contains("reported: 1"), all);
+        assertTrue(all.matches("(?s).*task 'sleeper' has held EventLoop-\\d+.* for \\d+ ms and is still running,"
+                + " blocked in a JDK call.*"), all);
+        assertTrue(all.contains("at java.base/java.lang.Thread.sleep"), all);
+        assertTrue(all.contains("at dev.weft.HeldLoopMain"), all);
+        assertTrue(all.contains("Start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED"), all);
+        assertTrue(all.contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>"), all);
+    }
+
+    @Test
     void sigusr2PrintsATaskDumpAndCtrlCCancelsEveryTaskRunsTheirFinallyBlocksAndExitsWith130() throws Exception {
         Process p = JvmProcess.start(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"), SignalMain.class);
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

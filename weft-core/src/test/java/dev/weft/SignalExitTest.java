@@ -50,33 +50,38 @@ class SignalExitTest {
     @Test
     void withoutTheFlagTwoTasksTalkOverPlainSocketsAndTheFirstLendIsReportedWithTheRemedy() throws Exception {
         Process p = JvmProcess.start(List.of(), SocketsMain.class);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("reply: echo hello / server read hello"), out);
-        // The notice: what compatibility mode does, and the flag (not the launcher's business).
-        assertTrue(out.contains("compatibility mode (java.lang is not opened to Weft)"), out);
-        assertTrue(out.contains("start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED"), out);
-        assertFalse(out.contains("the jar manifest do"), out);
-        // The report of the task that held the loop: its name, its stack, the remedy per tool.
-        assertTrue(out.matches("(?s).*Task '(echo-server|client)' held EventLoop-\\d+.* blocked in a JDK call.*"), out);
-        assertTrue(out.contains("at example.SocketsMain"), out);
-        assertTrue(out.contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>"), out);
-        assertTrue(out.contains("jvmArgs(\"--add-opens\", \"java.base/java.lang=ALL-UNNAMED\")"), out);
-        assertTrue(out.contains("'Add-Opens: java.base/java.lang' in your application jar's manifest"), out);
+        Output out = new Output(p);
+        try {
+            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            assertTrue(exited, "deadlocked: still running after 60 s:\n" + out.text());
+            String all = out.awaitEnd();
+            assertEquals(0, p.exitValue(), all);
+            assertTrue(all.contains("reply: echo hello / server read hello"), all);
+            // The notice: what compatibility mode does, and the flag (not the launcher's business).
+            assertTrue(all.contains("compatibility mode (java.lang is not opened to Weft)"), all);
+            assertTrue(all.contains("start the JVM with --add-opens java.base/java.lang=ALL-UNNAMED"), all);
+            assertFalse(all.contains("the jar manifest do"), all);
+            // The report of the task that held the loop: its name, its stack, the remedy per tool.
+            assertTrue(all.matches("(?s).*Task '(echo-server|client)' held EventLoop-\\d+.* blocked in a JDK call.*"), all);
+            assertTrue(all.contains("at example.SocketsMain"), all);
+            assertTrue(all.contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>"), all);
+            assertTrue(all.contains("jvmArgs(\"--add-opens\", \"java.base/java.lang=ALL-UNNAMED\")"), all);
+            assertTrue(all.contains("'Add-Opens: java.base/java.lang' in your application jar's manifest"), all);
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test
     void aSecondSigintEndsAProgramWhoseTaskNeverGivesTheLoopBack() throws Exception {
         Process p = JvmProcess.start(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"), StubbornMain.class);
-        BufferedReader r = reader(p);
-        List<String> out = new ArrayList<>();
+        Output out = new Output(p);
         try {
-            readUntil(r, out, "spinning");
+            out.awaitLine("spinning");
             kill("INT", p);
-            readUntil(r, out, "main cancel requested");
+            out.awaitLine("main cancel requested");
             kill("INT", p);
-            Exit exit = awaitExit(p, r, out);
+            Exit exit = awaitExit(p, out);
             assertEquals(130, exit.status, exit.output);
             assertTrue(exit.output.contains("SIGINT again while the clean-up of SIGINT runs: exiting now"), exit.output);
             assertFalse(exit.output.contains("not reached"), exit.output);
@@ -93,12 +98,11 @@ class SignalExitTest {
     /** Starts {@link AcceptMain}, sends SIG{@code signal} once its task waits in accept(), and waits for the exit. */
     private static Exit signalWhileBlocked(List<String> jvmArgs, String signal) throws Exception {
         Process p = JvmProcess.start(jvmArgs, AcceptMain.class);
-        BufferedReader r = reader(p);
-        List<String> out = new ArrayList<>();
+        Output out = new Output(p);
         try {
-            readUntil(r, out, "accepting");
+            out.awaitLine("accepting");
             kill(signal, p);
-            return awaitExit(p, r, out);
+            return awaitExit(p, out);
         } finally {
             p.destroyForcibly();
         }
@@ -110,39 +114,66 @@ class SignalExitTest {
         assertFalse(exit.output.contains("not reached"), exit.output);
     }
 
-    private static Exit awaitExit(Process p, BufferedReader r, List<String> out) throws Exception {
+    private static Exit awaitExit(Process p, Output out) throws Exception {
         long sent = System.nanoTime();
         boolean exited = p.waitFor(EXIT_DEADLINE_SECONDS, TimeUnit.SECONDS);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-        if (!exited) {
-            p.destroyForcibly();
-        }
-        String line;
-        while ((line = r.readLine()) != null) {
-            out.add(line);
-        }
-        String all = String.join("\n", out);
-        assertTrue(exited, "still running " + EXIT_DEADLINE_SECONDS + " s after the signal:\n" + all);
+        assertTrue(exited, "still running " + EXIT_DEADLINE_SECONDS + " s after the signal:\n" + out.text());
         System.out.println("[SignalExitTest] exited " + ms + " ms after the signal, status " + p.exitValue());
-        return new Exit(p.exitValue(), all);
-    }
-
-    private static BufferedReader reader(Process p) {
-        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    private static void readUntil(BufferedReader r, List<String> out, String wanted) throws IOException {
-        String line;
-        while ((line = r.readLine()) != null) {
-            out.add(line);
-            if (line.equals(wanted)) {
-                return;
-            }
-        }
-        fail("the program ended before printing '" + wanted + "':\n" + String.join("\n", out));
+        return new Exit(p.exitValue(), out.awaitEnd());
     }
 
     private static void kill(String signal, Process p) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+    }
+
+    /** The child's output, read by a thread of its own so that a child that hangs cannot hang the test. */
+    private static final class Output {
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+        private boolean ended;
+
+        Output(Process p) {
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            reader = Thread.ofPlatform().daemon().name("child-output").start(() -> {
+                try {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        synchronized (this) {
+                            lines.add(line);
+                            notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the child was destroyed
+                } finally {
+                    synchronized (this) {
+                        ended = true;
+                        notifyAll();
+                    }
+                }
+            });
+        }
+
+        /** Waits until the child printed {@code wanted} (fails if it ends first). */
+        synchronized void awaitLine(String wanted) throws InterruptedException {
+            while (!lines.contains(wanted)) {
+                if (ended) {
+                    fail("the program ended before printing '" + wanted + "':\n" + String.join("\n", lines));
+                }
+                wait();
+            }
+        }
+
+        /** Everything printed so far. */
+        synchronized String text() {
+            return String.join("\n", lines);
+        }
+
+        /** Everything printed, once the exited child's output has been read to its end. */
+        String awaitEnd() throws InterruptedException {
+            reader.join();
+            return text();
+        }
     }
 }
