@@ -47,6 +47,7 @@ final class Http2ServerConnection {
 
     private static final Logger LOG = Loggers.get(Http2ServerConnection.class);
 
+    private final boolean secure;
     private final Handler handler;
     private final HttpServerOptions options;
     private final Http2Connection connection;
@@ -63,6 +64,13 @@ final class Http2ServerConnection {
      */
     public Http2ServerConnection(Handler handler, Http2Io io, HttpServerOptions options, Http2Options h2)
             throws IOException {
+        this(handler, io, options, h2, false);
+    }
+
+    /** As above, on a connection that is TLS when {@code secure} ({@code Request.url()} says https). */
+    Http2ServerConnection(Handler handler, Http2Io io, HttpServerOptions options, Http2Options h2, boolean secure)
+            throws IOException {
+        this.secure = secure;
         this.handler = handler;
         this.options = options;
         this.connection = Http2Connection.server(io, h2.idleTimeout() != null ? h2
@@ -127,7 +135,7 @@ final class Http2ServerConnection {
         Request request;
         try {
             request = new Request(new RequestHead(method, target, "HTTP/2", fields), rawPath, query, body,
-                    connection.remoteAddress(), connection.localAddress());
+                    connection.remoteAddress(), connection.localAddress(), secure);
         } catch (IllegalArgumentException e) {
             respond(stream, method, error(400, "malformed path"));
             return;

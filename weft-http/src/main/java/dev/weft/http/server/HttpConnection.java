@@ -127,7 +127,8 @@ final class HttpConnection {
      * the preface) with the same handler, until it closes.
      */
     void serveHttp2(Http2Io io) throws IOException {
-        Http2ServerConnection c = new Http2ServerConnection(handler, io, options, Http2Options.defaults());
+        Http2ServerConnection c = new Http2ServerConnection(handler, io, options, Http2Options.defaults(),
+                out.tlsSession() != null);
         h2 = c;
         if (server.isShuttingDown()) {
             return; // a connection that came in as the server stops: closed at once, like an idle one
@@ -302,7 +303,8 @@ final class HttpConnection {
             body = new RequestBody(reader, framing, in, out, options.bodyTimeout(), options.bodyMinRate(),
                     expectContinue);
             try {
-                request = new Request(head, rawPath, query, body, out.remoteAddress(), out.localAddress());
+                request = new Request(head, rawPath, query, body, out.remoteAddress(), out.localAddress(),
+                        out.tlsSession() != null);
             } catch (IllegalArgumentException e) {
                 throw new HttpProtocolException(400, "malformed path");
             }

@@ -45,13 +45,14 @@ public final class Request {
     private final BodySource body;
     private final SocketAddress remote;
     private final SocketAddress local;
+    private final boolean secure;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> query;
     private Map<String, String> cookies;
     private FormData form;
 
     Request(RequestHead head, String rawPath, String rawQuery, BodySource body, SocketAddress remote,
-            SocketAddress local) {
+            SocketAddress local, boolean secure) {
         this.head = head;
         this.rawPath = rawPath;
         this.path = Urls.decode(rawPath, false, StandardCharsets.UTF_8);
@@ -59,6 +60,7 @@ public final class Request {
         this.body = body;
         this.remote = remote;
         this.local = local;
+        this.secure = secure;
     }
 
     // ------------------------------------------------------------------ the request line
@@ -244,13 +246,21 @@ public final class Request {
         return "localhost";
     }
 
-    /** {@return the full URL: {@code http://} + host + target} */
+    /**
+     * {@return the full URL: {@code https://} on a TLS connection, {@code http://} otherwise, then
+     * host and target (a request sent in absolute form keeps its own)}
+     */
     public String url() {
         String t = head.target();
         if (t.startsWith("http://") || t.startsWith("https://")) {
             return t;
         }
-        return "http://" + host() + t;
+        return scheme() + "://" + host() + t;
+    }
+
+    /** {@return {@code https} when the request came over TLS (HTTP/1.1 or HTTP/2), {@code http} otherwise} */
+    public String scheme() {
+        return secure ? "https" : "http";
     }
 
     /** {@return the client's address} */

@@ -151,6 +151,30 @@ class Http2ClientTest {
     }
 
     @Test
+    void theServerSaysHttpsInRequestUrlOverTlsAndHttpInTheClearWithEitherVersion() throws Exception {
+        Router app = new Router().get("/where", req -> Response.text(req.url() + " " + req.scheme()));
+        HttpServer secure = https(app, HttpServerOptions.defaults());
+        String url = "https://localhost:" + secure.port() + "/where";
+        ClientSession s = open.keep(trusting().build());
+        for (boolean h2 : new boolean[] {false, true}) {
+            try (ClientResponse r = s.request(ClientRequest.builder("GET", url).http2(h2).build())) {
+                assertEquals(h2 ? "HTTP/2" : "HTTP/1.1", r.version());
+                assertEquals(url + " https", r.text());
+            }
+        }
+        HttpServer clear = plain(app);
+        String plainUrl = "http://127.0.0.1:" + clear.port() + "/where";
+        try (ClientResponse r = s.get(plainUrl)) {
+            assertEquals(plainUrl + " http", r.text());
+        }
+        ClientSession h2c = open.keep(ClientSession.builder().http2PriorKnowledge(true).build());
+        try (ClientResponse r = h2c.get(plainUrl)) {
+            assertEquals("HTTP/2", r.version());
+            assertEquals(plainUrl + " http", r.text());
+        }
+    }
+
+    @Test
     void priorKnowledgeH2cAndTheSessionsFeaturesWorkTheSame() throws Exception {
         HttpServer server = plain(HttpBin.router());
         String base = "http://127.0.0.1:" + server.port();
