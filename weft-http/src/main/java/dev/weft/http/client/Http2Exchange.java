@@ -61,8 +61,19 @@ final class Http2Exchange implements Exchange {
         Http2Headers head = Http2Headers.request(method, origin.scheme(), null, path(url), h);
         boolean bodyStarted = false;
         Http2Stream stream;
+        // every stream of the connection busy: waiting for one is waiting for the pool, and is
+        // bounded the same way (poolAcquire, or what is left of the total)
+        java.time.Duration slotWait = t.poolAcquire();
+        ClientTimeoutException.Kind waitKind = ClientTimeoutException.Kind.POOL_ACQUIRE;
+        if (dl.binds(slotWait)) {
+            slotWait = dl.remaining();
+            waitKind = ClientTimeoutException.Kind.TOTAL;
+        }
         try {
-            stream = c.h2().connection().newStream(head, body == null);
+            stream = c.h2().connection().newStream(head, body == null, slotWait);
+        } catch (dev.weft.TimeoutException e) {
+            throw new ClientTimeoutException(waitKind, "no stream of the HTTP/2 connection to " + origin
+                    + " came free within " + dev.weft.internal.Durations.format(slotWait));
         } catch (Http2Exception e) {
             if (e.isRetryable()) {
                 LOG.debug("{} {}: {} takes no new streams ({}); sending it on another", method, url, c.h2(),

@@ -403,6 +403,23 @@ public final class Http2Connection implements AutoCloseable {
      * @throws IOException if the connection failed
      */
     public Http2Stream newStream(Http2Headers request, boolean endStream) throws IOException {
+        return newStream(request, endStream, null);
+    }
+
+    /**
+     * Opens a stream as {@link #newStream(Http2Headers, boolean)} does, waiting at most
+     * {@code slotWait} for the peer's concurrency limit to leave room.
+     *
+     * @param request the request head
+     * @param endStream true if the request has no body
+     * @param slotWait the longest wait for a free stream, or null for no limit
+     * @return the stream, in OPEN or HALF_CLOSED_LOCAL
+     * @throws dev.weft.TimeoutException if no stream came free within {@code slotWait} (nothing
+     *     was sent, and the connection is unchanged)
+     * @throws Http2Exception retryable if the connection takes no new streams
+     * @throws IOException if the connection failed
+     */
+    public Http2Stream newStream(Http2Headers request, boolean endStream, Duration slotWait) throws IOException {
         checkLoop();
         if (role != Role.CLIENT) {
             throw new IllegalStateException("only a client opens streams (push is not supported)");
@@ -415,7 +432,7 @@ public final class Http2Connection implements AutoCloseable {
             throw new IllegalArgumentException("the request's header list (" + request.listSize()
                     + " octets) exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of " + peerLimit);
         }
-        acquireSlot();
+        acquireSlot(slotWait);
         boolean used = false;
         try {
             checkAccepting();
@@ -1389,7 +1406,7 @@ public final class Http2Connection implements AutoCloseable {
 
     // ------------------------------------------------------------------ slots (client)
 
-    private void acquireSlot() throws IOException {
+    private void acquireSlot(Duration wait) throws IOException {
         checkAccepting();
         if (slotWaiters.isEmpty() && activeLocal + reservedSlots < peerMaxConcurrentStreams()) {
             reservedSlots++;
@@ -1398,7 +1415,15 @@ public final class Http2Connection implements AutoCloseable {
         Future<Void> ticket = new Future<>(loop);
         slotWaiters.add(ticket);
         try {
-            ticket.await();
+            if (wait == null) {
+                ticket.await();
+            } else {
+                ticket.await(wait);
+            }
+        } catch (dev.weft.TimeoutException e) {
+            // on the loop, between the wake-up and here nobody granted it: still waiting, so withdraw
+            slotWaiters.remove(ticket);
+            throw e;
         } catch (CancelledException e) {
             if (!slotWaiters.remove(ticket) && ticket.state() == Future.State.RESULT) {
                 reservedSlots--; // granted, then cancelled: pass it on

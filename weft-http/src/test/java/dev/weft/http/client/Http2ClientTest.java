@@ -247,6 +247,45 @@ class Http2ClientTest {
     }
 
     @Test
+    void waitingForAFreeStreamIsBoundedByThePoolAcquireTimeout() throws Exception {
+        Event release = new Event();
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        Event allHeld = new Event();
+        Router app = hello().get("/hold", req -> {
+            if (held.incrementAndGet() == 100) {
+                allHeld.set();
+            }
+            release.await();
+            return Response.text("released");
+        });
+        HttpServer server = plain(app);
+        String base = "http://127.0.0.1:" + server.port();
+        // one connection at most, whose server takes 100 streams at a time: all 100 are held
+        ClientSession s = open.keep(ClientSession.builder().http2PriorKnowledge(true).limitPerHost(1)
+                .timeout(ClientTimeout.defaults().poolAcquire(Duration.ofMillis(200))).build());
+        List<Task<String>> holders = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            holders.add(Weft.spawn(() -> {
+                try (ClientResponse r = s.get(base + "/hold")) {
+                    return r.text();
+                }
+            }));
+        }
+        allHeld.await();
+        ClientTimeoutException e = assertThrows(ClientTimeoutException.class, () -> s.get(base + "/n/1").close());
+        assertEquals(ClientTimeoutException.Kind.POOL_ACQUIRE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("came free within 200 ms"), e.getMessage());
+        release.set();
+        for (Task<String> h : holders) {
+            assertEquals("released", h.await());
+        }
+        try (ClientResponse r = s.get(base + "/n/2")) {
+            assertEquals("n=2 HTTP/2", r.text(), "the connection serves on after the timed-out wait");
+        }
+        assertEquals(1, s.pool().connectionsOpened());
+    }
+
+    @Test
     void readAndTotalTimeoutsResetTheStreamAndTheConnectionGoesOn() throws Exception {
         Event never = new Event();
         Router app = hello().get("/hang", req -> {
