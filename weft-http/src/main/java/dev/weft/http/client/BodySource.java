@@ -37,6 +37,12 @@ interface BodySource {
     /** True if the rest of the body has already arrived, so {@link #discard} will not wait for it. */
     boolean restArrived();
 
+    /**
+     * The trailer fields that came after the body (a chunked HTTP/1.1 body's trailer section, or
+     * HTTP/2 trailers): empty until the body was read to its end, or when none came.
+     */
+    dev.weft.http.Headers trailers();
+
     /** Reads the rest of the body and drops it. */
     void discard() throws IOException;
 

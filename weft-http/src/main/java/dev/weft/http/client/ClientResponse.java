@@ -170,6 +170,19 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     /**
+     * The trailer fields sent after the body: a chunked HTTP/1.1 body's trailer section, or the
+     * trailers of an HTTP/2 response (gRPC's {@code grpc-status}, a checksum…). They exist only
+     * once the body was read to its end ({@link #text()}, {@link #bytes()}, or a body stream read
+     * to end of file), so read the body first.
+     *
+     * @return the trailer fields (case-insensitive names); empty before the end of the body, or
+     *     when none came
+     */
+    public Headers trailers() {
+        return raw.trailers();
+    }
+
+    /**
      * Shorthand for {@code headers().get(name)}.
      *
      * @param name the name

@@ -73,4 +73,9 @@ final class Http1Body implements BodySource {
         return "Http1Body[" + conn + ", " + raw.bytesRead() + " bytes read" + (raw.isComplete() ? ", complete" : "")
                 + "]";
     }
+
+    @Override
+    public dev.weft.http.Headers trailers() {
+        return raw.isComplete() ? raw.trailers().copy() : new dev.weft.http.Headers();
+    }
 }

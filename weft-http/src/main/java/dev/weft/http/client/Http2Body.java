@@ -93,4 +93,10 @@ final class Http2Body implements BodySource {
     public String toString() {
         return "Http2Body[stream " + stream.id() + ", " + bytesRead + " bytes read" + (ended ? ", complete" : "") + "]";
     }
+
+    @Override
+    public dev.weft.http.Headers trailers() {
+        dev.weft.http.h2.Http2Headers t = isComplete() ? stream.trailers() : null;
+        return t == null ? new dev.weft.http.Headers() : t.headers().copy();
+    }
 }
