@@ -146,6 +146,15 @@ final class Http2Exchange implements Exchange {
             throw new ClientException("the server reset the stream of " + request.method() + " " + request.url()
                     + ": " + e.getMessage(), e);
         }
+        if (replayable && request.idempotent() && stream.id() > 1) {
+            // the shared connection died with this request in flight and no answer: as a reused
+            // HTTP/1.1 connection found closed, an idempotent request goes again on another one. A
+            // connection's first stream is not retried, so a server that fails on this very
+            // request fails it once (and ExchangeLink bounds the attempts in any case).
+            LOG.debug("{} {}: the HTTP/2 connection failed with it in flight ({}); sending it again on another",
+                    request.method(), request.url(), e.toString());
+            return new Outcome.SendAgain(request);
+        }
         if (e instanceof Http2Exception) {
             throw new ServerDisconnectedException("the HTTP/2 connection failed before answering "
                     + request.method() + " " + request.url() + " (" + e.getMessage() + ")", e);

@@ -1,0 +1,81 @@
+package dev.weft.http.client;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.weft.http.Headers;
+import dev.weft.http.h2.Http2Connection;
+import dev.weft.http.h2.Http2Headers;
+import dev.weft.http.h2.Http2Io;
+import dev.weft.http.h2.Http2Options;
+import dev.weft.net.Server;
+import dev.weft.net.Streams;
+import dev.weft.testing.WeftTest;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A shared HTTP/2 connection that dies with a request in flight and unanswered: an idempotent
+ * request goes again on a new connection (as over a reused HTTP/1.1 connection the server had
+ * closed); a POST fails with the connection's {@code IOException}, never sent twice. The server is
+ * a raw HTTP/2 engine on a real socket whose first connection answers {@code /ok} and drops the
+ * connection on {@code /drop}; later connections answer everything.
+ */
+@WeftTest(virtualClock = false)
+class Http2ConnectionLossTest {
+
+    @RegisterExtension
+    final OpenResources open = new OpenResources();
+
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger dropsSeen = new AtomicInteger();
+
+    private Server server() throws Exception {
+        return open.keep(Streams.startServer((in, out) -> {
+            int n = connections.incrementAndGet();
+            Http2Connection c = Http2Connection.server(Http2Io.of(in, out), Http2Options.defaults(), stream -> {
+                String path = stream.headers().path();
+                stream.inputStream().readAllBytes();
+                if (n == 1 && path.equals("/drop")) {
+                    dropsSeen.incrementAndGet();
+                    out.abort(); // the connection dies with the request unanswered
+                    return;
+                }
+                byte[] body = ("connection " + n + " " + path).getBytes(StandardCharsets.UTF_8);
+                stream.writeHeaders(Http2Headers.response(200, Headers.of("content-type", "text/plain")), false);
+                stream.writeData(body, 0, body.length, true);
+            });
+            c.serve();
+        }, "127.0.0.1", 0));
+    }
+
+    @Test
+    void anIdempotentRequestInFlightWhenTheConnectionDiesGoesAgainOnANewOne() throws Exception {
+        Server server = server();
+        String base = "http://127.0.0.1:" + server.port();
+        ClientSession s = open.keep(ClientSession.builder().http2PriorKnowledge(true).build());
+        try (ClientResponse r = s.get(base + "/ok")) {
+            assertEquals("connection 1 /ok", r.text());
+        }
+        try (ClientResponse r = s.get(base + "/drop")) {
+            assertEquals("connection 2 /drop", r.text());
+        }
+        assertEquals(1, dropsSeen.get());
+        assertEquals(2, connections.get());
+    }
+
+    @Test
+    void aPostInFlightWhenTheConnectionDiesFailsAndIsNeverSentTwice() throws Exception {
+        Server server = server();
+        String base = "http://127.0.0.1:" + server.port();
+        ClientSession s = open.keep(ClientSession.builder().http2PriorKnowledge(true).build());
+        try (ClientResponse r = s.get(base + "/ok")) {
+            assertEquals("connection 1 /ok", r.text());
+        }
+        ClientRequest post = ClientRequest.builder("POST", base + "/drop").body(Body.text("data")).build();
+        assertThrows(java.io.IOException.class, () -> s.request(post).close());
+        assertEquals(1, dropsSeen.get());
+        assertEquals(1, connections.get(), "nothing was sent again");
+    }
+}
