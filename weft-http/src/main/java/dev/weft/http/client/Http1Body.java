@@ -76,6 +76,6 @@ final class Http1Body implements BodySource {
 
     @Override
     public dev.weft.http.Headers trailers() {
-        return raw.isComplete() ? raw.trailers().copy() : new dev.weft.http.Headers();
+        return raw.trailers().copy(); // empty until the end of a chunked body
     }
 }

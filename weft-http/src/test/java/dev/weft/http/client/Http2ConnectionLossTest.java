@@ -50,14 +50,35 @@ class Http2ConnectionLossTest {
         }, "127.0.0.1", 0));
     }
 
+    private String base() throws Exception {
+        return "http://127.0.0.1:" + server().port();
+    }
+
+    private ClientSession session() {
+        return open.keep(ClientSession.builder().http2PriorKnowledge(true).build());
+    }
+
+    /** A first request, answered on connection 1: later streams of it are not its first. */
+    private static void answered(ClientSession s, String url) throws Exception {
+        try (ClientResponse r = s.get(url)) {
+            assertEquals("connection 1 " + java.net.URI.create(url).getPath(), r.text());
+        }
+    }
+
+    @Test
+    void aConnectionsFirstStreamIsNotSentAgainWhenTheConnectionDies() throws Exception {
+        String base = base();
+        ClientSession s = session();
+        assertThrows(java.io.IOException.class, () -> s.get(base + "/drop").close());
+        assertEquals(1, dropsSeen.get());
+        assertEquals(1, connections.get(), "a request that may be what kills the server is not sent again");
+    }
+
     @Test
     void anIdempotentRequestInFlightWhenTheConnectionDiesGoesAgainOnANewOne() throws Exception {
-        Server server = server();
-        String base = "http://127.0.0.1:" + server.port();
-        ClientSession s = open.keep(ClientSession.builder().http2PriorKnowledge(true).build());
-        try (ClientResponse r = s.get(base + "/ok")) {
-            assertEquals("connection 1 /ok", r.text());
-        }
+        String base = base();
+        ClientSession s = session();
+        answered(s, base + "/ok");
         try (ClientResponse r = s.get(base + "/drop")) {
             assertEquals("connection 2 /drop", r.text());
         }
@@ -67,12 +88,9 @@ class Http2ConnectionLossTest {
 
     @Test
     void aPostInFlightWhenTheConnectionDiesFailsAndIsNeverSentTwice() throws Exception {
-        Server server = server();
-        String base = "http://127.0.0.1:" + server.port();
-        ClientSession s = open.keep(ClientSession.builder().http2PriorKnowledge(true).build());
-        try (ClientResponse r = s.get(base + "/ok")) {
-            assertEquals("connection 1 /ok", r.text());
-        }
+        String base = base();
+        ClientSession s = session();
+        answered(s, base + "/ok");
         ClientRequest post = ClientRequest.builder("POST", base + "/drop").body(Body.text("data")).build();
         assertThrows(java.io.IOException.class, () -> s.request(post).close());
         assertEquals(1, dropsSeen.get());
