@@ -54,6 +54,45 @@ class HostileStoresTest {
         }
     }
 
+    /**
+     * The store's file deleted (or replaced) while the crawl runs: the crawl went on writing into
+     * the deleted file and ended "finished, 2 pages stored", exit 0, with nothing on disk. It must
+     * fail instead, saying so.
+     */
+    private void aStoreFileDeletedMidCrawlFailsTheCrawl(String uri, Path... files) throws Exception {
+        Event asked = new Event();
+        Event release = new Event();
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>root</title><a href=/a>a</a>").page("/a", r -> {
+                asked.set();
+                release.await();
+                return Response.html("<title>a</title>");
+            });
+            Crawler crawler = crawl(site, uri).build();
+            crawler.start();
+            asked.await(); // the store is open, the crawl row and the seed committed
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            release.set();
+            StoreException e = assertThrows(StoreException.class, crawler::await);
+            assertTrue(e.getMessage().contains("was deleted or replaced while the crawl ran"), e.getMessage());
+            assertEquals(CrawlStats.State.FAILED, crawler.stats().state());
+        }
+    }
+
+    @Test
+    void anSqliteFileDeletedWhileTheCrawlRunsFailsTheCrawl() throws Exception {
+        Path db = dir.resolve("c.db");
+        aStoreFileDeletedMidCrawlFailsTheCrawl("sqlite:" + db, db, Path.of(db + "-wal"), Path.of(db + "-shm"));
+    }
+
+    @Test
+    void aJsonlFileDeletedWhileTheCrawlRunsFailsTheCrawl() throws Exception {
+        Path file = dir.resolve("pages.jsonl");
+        aStoreFileDeletedMidCrawlFailsTheCrawl("jsonl:" + file, file);
+    }
+
     @Test
     void aSecondCrawlIntoTheSameSqliteFileIsRefusedWhileTheFirstRuns() throws Exception {
         secondCrawlIsRefusedWhileTheFirstRuns("sqlite:" + dir.resolve("c.db"));
