@@ -93,6 +93,28 @@ class HostileStoresTest {
         aStoreFileDeletedMidCrawlFailsTheCrawl("jsonl:" + file, file);
     }
 
+    /** A crawl without a store leaves none of its temporary files behind (the lock file neither). */
+    @Test
+    void aCrawlWithoutAStoreLeavesNoTemporaryFileBehind() throws Exception {
+        java.util.List<Path> made = new java.util.ArrayList<>();
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>root</title>");
+            CrawlStats stats = Crawler.builder().seeds(site.url("/")).delay(Duration.ZERO).ignoreRobots(true)
+                    .trace(new EngineTrace() {
+                        @Override
+                        public void temporaryStore(Path db) {
+                            made.add(db);
+                        }
+                    }).build().run();
+            assertEquals(1, stats.pagesDone());
+        }
+        assertEquals(1, made.size());
+        Path db = made.getFirst();
+        for (Path p : java.util.List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + ".lock"))) {
+            assertTrue(Files.notExists(p), p + " was left behind");
+        }
+    }
+
     @Test
     void aSecondCrawlIntoTheSameSqliteFileIsRefusedWhileTheFirstRuns() throws Exception {
         secondCrawlIsRefusedWhileTheFirstRuns("sqlite:" + dir.resolve("c.db"));
