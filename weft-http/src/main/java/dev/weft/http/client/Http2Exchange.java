@@ -26,8 +26,11 @@ import org.slf4j.Logger;
  * <p><b>Failures.</b> A stream the server refused before processing it ({@code REFUSED_STREAM}, or
  * above the last stream id of a GOAWAY) is {@link Exchange.Outcome.SendAgain}, whatever the method,
  * if its body can be sent again; so is a request on a connection that had closed before the
- * stream opened. A stream reset otherwise fails the request. Cancelling the request's task, or a
- * read timeout, resets its stream only ({@code CANCEL}).
+ * stream opened. A stream reset otherwise fails the request. A connection that dies with the
+ * request unanswered sends an idempotent request again (not a connection's first stream) and fails
+ * any other with a {@link ServerDisconnectedException}, as over HTTP/1.1; a failure of the caller's
+ * own body is thrown as is and never sent again. Cancelling the request's task, or a read timeout,
+ * resets its stream only ({@code CANCEL}).
  *
  * <p>One attempt: made for one connection, {@link #send} called once, in the request's task.
  */
@@ -86,14 +89,20 @@ final class Http2Exchange implements Exchange {
             return new Outcome.SendAgain(request);
         }
         settings.trace().requestHeadersSent(method, url, h);
+        BodyOut out = null;
         try {
             if (body != null) {
                 bodyStarted = true;
-                writeBody(stream, body);
+                out = new BodyOut(stream.outputStream());
+                writeBody(out, body);
             }
         } catch (CancelledException e) {
             throw e;
         } catch (IOException e) {
+            if (out != null && !out.failed) {
+                stream.reset(Http2ErrorCode.CANCEL);
+                throw e; // the caller's own body failed, not the server: never a disconnect, never sent again
+            }
             if (stream.headers() == null) {
                 return failed(request, stream, e, body == null || body.replayable());
             }
@@ -155,29 +164,58 @@ final class Http2Exchange implements Exchange {
                     request.method(), request.url(), e.toString());
             return new Outcome.SendAgain(request);
         }
-        if (e instanceof Http2Exception) {
-            throw new ServerDisconnectedException("the HTTP/2 connection failed before answering "
-                    + request.method() + " " + request.url() + " (" + e.getMessage() + ")", e);
+        if (e instanceof HttpProtocolException || e instanceof SocketTimeoutException || e instanceof ClientException) {
+            throw e;
         }
-        throw e;
+        // the connection died (GOAWAY with an error, a reset or end of the socket): as over HTTP/1.1
+        throw new ServerDisconnectedException("the HTTP/2 connection failed before answering "
+                + request.method() + " " + request.url() + " (" + e.getMessage() + ")", e);
     }
 
-    private static void writeBody(Http2Stream stream, Body body) throws IOException {
-        OutputStream out = stream.outputStream();
-        body.writeTo(new OutputStream() { // slices: DATA frames as the windows allow, never one huge copy
-            @Override
-            public void write(int b) throws IOException {
-                out.write(new byte[] {(byte) b}, 0, 1);
-            }
+    private static void writeBody(BodyOut out, Body body) throws IOException {
+        body.writeTo(out);
+        out.close(); // END_STREAM
+    }
 
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
+    /**
+     * The stream's body as the caller's {@link Body} writes it: in slices (DATA frames as the
+     * windows allow, never one huge copy), and {@link #failed} once the stream itself failed, as
+     * opposed to the body's own source.
+     */
+    private static final class BodyOut extends OutputStream {
+        private final OutputStream out;
+        boolean failed;
+
+        BodyOut(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
                 for (int at = off; at < off + len; at += 64 * 1024) {
                     out.write(b, at, Math.min(64 * 1024, off + len - at));
                 }
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
             }
-        });
-        out.close(); // END_STREAM
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
     }
 
     /** {@code :path}: the path and query, as on the request line. */
