@@ -22,7 +22,7 @@
               million, bytes per URL in memory and on disk, none lost.
   long        the demo site with 1,000,000 pages (ServeDemoSite, its own JVM, no latency) crawled to the end
               by `./weft crawl` into SQLite with the throughput settings and no depth limit: the live heap
-              after a full GC every 100,000 pages (jcmd GC.class_histogram), pages/s per 100,000-page
+              after a full GC every 100,000 pages (jcmd GC.class_histogram, the least of 3 probes), pages/s per 100,000-page
               window (from the pages' fetched_at), bytes per seen URL (SeenSetOf), SQLite bytes per page.
               --quick: 100,000 pages.
   store       dev.weft.bench.crawl.StoreThroughput: page rows/s into SQLite, PostgreSQL and MariaDB in
@@ -459,6 +459,9 @@ def rss_kib(pid):
     return None
 
 
+PROBES = 3
+
+
 def heap_probe(jcmd, pid, out_prefix):
     """A full GC and the live heap after it: `jcmd PID GC.class_histogram` (which collects first and
     counts every object left), kept in out_prefix.histo.txt, then `GC.heap_info` for what is committed.
@@ -544,7 +547,16 @@ def bench_long():
                     continue
                 before = r
                 cpu0 = cpu_ticks(p.pid)
-                probe = heap_probe(jcmd, p.pid, os.path.join(workdir, f"heap-{nxt // 1000}k"))
+                # Three probes a second apart: the least is what the crawl keeps (the pages in flight, being
+                # parsed or waiting for their commit come and go: up to 64 + 64 + 800 of them)
+                tries = []
+                for k in range(PROBES):
+                    if k:
+                        time.sleep(1)
+                    tries.append(heap_probe(jcmd, p.pid, os.path.join(workdir, f"heap-{nxt // 1000}k-{k + 1}")))
+                ok = [t for t in tries if t["live_heap"] is not None]
+                probe = min(ok, key=lambda t: t["live_heap"]) if ok else tries[0]
+                probe["live_heap_probes"] = [t["live_heap"] for t in ok]
                 after = crawl_row(db) or before
                 probe.update({"mark": nxt, "pages": before[0], "pages_after_probe": after[0], "urls_known": before[1],
                               "t_s": round(time.monotonic() - t0, 2), "rss_kib": rss_kib(p.pid),
@@ -556,8 +568,8 @@ def bench_long():
                     continue
                 probes.append(probe)
                 log(f"long crawl at {before[0]:,} pages ({before[1]:,} URLs known): live heap "
-                    f"{probe['live_heap'] / 2**20:.1f} MiB after a full GC, RSS {probe['rss_kib'] / 1024:.0f} MiB, "
-                    f"load {probe['loadavg']}")
+                    f"{' / '.join(f'{b / 2**20:.1f}' for b in probe['live_heap_probes'])} MiB after a full GC, "
+                    f"RSS {probe['rss_kib'] / 1024:.0f} MiB, load {probe['loadavg']}")
         wall = time.monotonic() - t0
         rc = os.waitstatus_to_exitcode(status)
         site_cpu = (cpu_ticks(site.pid) - site0) / CLK_TCK
@@ -566,6 +578,11 @@ def bench_long():
         site.wait()
     row = {"pages_site": pages, "rc": rc, "wall_s": round(wall, 2), "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
            "site_cpu_s": round(site_cpu, 2), "loadavg_before": la0, "loadavg_after": loadavg(), "probes": probes}
+    # The crawler's last commits may still be in the WAL (its own close does not fold them in while the
+    # poller above has the file open): fold them into the database file now, never delete the WAL.
+    c = sqlite3.connect(db)
+    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    c.close()
     with sqlite3.connect(db) as c:
         row["by_status"] = dict(c.execute("SELECT coalesce(status, -1), COUNT(*) FROM pages GROUP BY 1").fetchall())
         row["stored"] = c.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
@@ -587,9 +604,6 @@ def bench_long():
         row["seen_set"] = json.loads(seen.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         row["seen_set"] = {"error": seen.stderr[-500:]}
-    for f in ("pages.db-wal", "pages.db-shm"):
-        if os.path.exists(os.path.join(workdir, f)):
-            os.remove(os.path.join(workdir, f))
     with open(os.path.join(workdir, "long.json"), "w") as f:
         json.dump(row, f, indent=1)
     return summarise_long(row)
@@ -609,11 +623,12 @@ def summarise_long(row):
           f"crawl {row['crawl_s']:.1f} s ({row['stored'] / row['crawl_s']:,.0f} pages/s), process wall "
           f"{row['wall_s']:.1f} s, CPU {row['cpu_s']:.1f} s (site {row['site_cpu_s']:.1f} s), load average "
           f"{row['loadavg_before']} → {row['loadavg_after']}\n")
-    print("| pages stored | URLs known | live heap after full GC | long[] on the heap | heap committed |"
-          " RSS | CPU ms per page since the last row | load |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| pages stored | URLs known | live heap after a full GC (least of 3) | the 3 probes | long[] on the heap |"
+          " heap committed | RSS | CPU ms per page since the last row | load |")
+    print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
     for p in row["probes"]:
-        print(f"| {p['pages']:,} | {p['urls_known']:,} | {mib(p['live_heap'])} | {mib(p['long_arrays'])} | "
+        each = " / ".join(f"{b / 2**20:.1f}" for b in p.get("live_heap_probes", []))
+        print(f"| {p['pages']:,} | {p['urls_known']:,} | {mib(p['live_heap'])} | {each} | {mib(p['long_arrays'])} | "
               f"{mib(p['committed_heap'])} | {mib(p['rss_kib'] * 1024 if p['rss_kib'] else None)} | "
               f"{fmt(p.get('cpu_ms_per_page'), 3)} | {p['loadavg'][0]} |")
     print("\n| pages | s | pages/s |")
@@ -646,6 +661,11 @@ def summarise_long(row):
     if "bytes_per_url" in s:
         verdicts.append(f"seen set: {s['urls']:,} URLs, {s['bytes_per_url']:.1f} bytes per URL "
                         f"({mib(s['bytes'])}, {s['where']})")
+    known = s.get("urls")
+    if known is not None:
+        lost = known - row["stored"] - row["queued_left"]
+        verdicts.append(f"every URL known stored: {'yes' if row['queued_left'] == 0 and lost == 0 else 'NO'} "
+                        f"({known:,} known, {row['stored']:,} stored, {row['queued_left']:,} left in the frontier)")
     verdicts.append(f"SQLite file: {row['db_bytes'] / 2**20:,.0f} MiB, {row['db_bytes_per_page']:,.0f} bytes per page")
     print()
     for v in verdicts:
