@@ -175,8 +175,8 @@ class LinksAndLimitsTest {
 
     /**
      * The seen set of a crawl keeps its heap flat: past about 49,000 URLs its tables live in mapped
-     * files (docs/benchmarks.md section 7.3: on the heap, a 1,000,000-page crawl's heap was 2.5
-     * times that at 100,000 pages). One page links to 60,000 URLs of a second host whose robots.txt
+     * files (docs/benchmarks.md section 7.3: on the heap, its tables made a crawl's live heap grow
+     * with every URL). One page links to 60,000 URLs of a second host whose robots.txt
      * defers it, so they are admitted (and queued for a later run) without a request. While the
      * crawl runs its sieve is a mapping of a deleted file; after it, nothing of it is left.
      */
