@@ -114,6 +114,7 @@ final class CrawlRun {
     private StoreWriter writer;
     private ClientSession session;
     private Fetcher fetcher;
+    private Fetcher robotsFetcher;
     private List<String> seeds;
     private boolean freshCrawl;
     private boolean crawlRowWritten;
@@ -273,6 +274,8 @@ final class CrawlRun {
                 .defaultHeader("User-Agent", cfg.userAgent())
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
+        robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),
+                cfg.timeout());
         for (String s : seeds) {
             admitSeed(s, now);
         }
@@ -661,7 +664,7 @@ final class CrawlRun {
 
     /** Reads robots.txt and settles the host's robots state; false if interrupted before. */
     private boolean readRobots(HostRecord h) {
-        FetchResult r = fetcher.fetch(h.origin() + "/robots.txt", true, 5);
+        FetchResult r = robotsFetcher.fetch(h.origin() + "/robots.txt", true, 5);
         long now = loop.nanoTime();
         counters.response(r.elapsedNanos(), r.bodyBytes());
         RobotsPolicy.Robots robots;
@@ -669,8 +672,13 @@ final class CrawlRun {
         if (r.responded()) {
             why = "HTTP " + r.status();
             robots = switch (RobotsPolicy.classify(r.status())) {
-                case RULES -> robotsPolicy.parsed(r.url(), r.body() == null ? new byte[0]
-                        : java.util.Arrays.copyOf(r.body(), r.length()), r.contentType());
+                case RULES -> {
+                    // Read up to RobotsPolicy.MAX_BYTES (whole lines), parsed off the loop.
+                    byte[] body = r.body() == null ? new byte[0] : java.util.Arrays.copyOf(r.body(),
+                            r.truncated() ? RobotsPolicy.wholeLines(r.body(), r.length()) : r.length());
+                    yield loop.runInExecutor(parsePool, () -> robotsPolicy.parsed(r.url(), body, r.contentType()))
+                            .await();
+                }
                 case UNAVAILABLE -> robotsPolicy.unavailable();
                 case UNREACHABLE -> robotsPolicy.unreachable();
             };

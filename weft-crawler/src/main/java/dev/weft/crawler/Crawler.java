@@ -696,6 +696,13 @@ public final class Crawler {
                 throw new IllegalArgumentException("progressInterval must be more than zero: " + Durations.format(progressInterval));
             }
             notNegative("maxHostWait", maxHostWait);
+            for (var d : java.util.Map.of("delay", delay, "stopGrace", stopGrace, "timeout", timeout,
+                    "progressInterval", progressInterval, "maxHostWait", maxHostWait).entrySet()) {
+                atMostAWeek(d.getKey(), d.getValue());
+            }
+            for (HostLimits h : hostLimits) {
+                atMostAWeek("the delay of " + h.host(), h.delay());
+            }
             if (userAgent == null || userAgent.isBlank()) {
                 throw new IllegalArgumentException("userAgent must not be empty");
             }
@@ -721,6 +728,13 @@ public final class Crawler {
         private static void positive(String name, long v) {
             if (v < 1) {
                 throw new IllegalArgumentException(name + " must be at least 1: " + v);
+            }
+        }
+
+        /** Longer ones overflow the loop's clock (nanoseconds) once added to it, and mean nothing sane. */
+        private static void atMostAWeek(String name, Duration d) {
+            if (d.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException(name + " must be at most 7 days: " + Durations.format(d));
             }
         }
 

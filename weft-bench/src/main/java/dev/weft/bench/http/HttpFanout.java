@@ -44,7 +44,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each contender first runs WARMUP_REQUESTS (default REQUESTS / 4) the same way with the same client
  * (so connections are already open and the JIT warm), then the measured REQUESTS. Prints one JSON line:
  * wall seconds, requests/s, process CPU seconds (all threads, from the OS MXBean) and CPU microseconds per
- * request of the measured part, and the number of non-200 answers/errors.
+ * request of the measured part, the JIT compilers' time and the garbage collectors' time within it (from their
+ * MXBeans: what of the CPU was not the client's own work), and the number of non-200 answers/errors.
+ *
+ * <p>The process ends with {@code halt} (no shutdown hooks); {@code -Dbench.exit=true} ends it with
+ * {@code System.exit} instead, so that a profile ({@code -XX:StartFlightRecording=...,filename=F}) is written.
  */
 public final class HttpFanout {
 
@@ -96,6 +100,9 @@ public final class HttpFanout {
         };
         System.out.println(result);
         System.out.flush();
+        if (Boolean.getBoolean("bench.exit")) {
+            System.exit(0); // runs the shutdown hooks: a flight recording started with -XX:StartFlightRecording is written
+        }
         Runtime.getRuntime().halt(0);
     }
 
@@ -119,16 +126,30 @@ public final class HttpFanout {
         if (warm > 0) {
             round.run(warm);
         }
+        var jit = ManagementFactory.getCompilationMXBean();
+        long jit0 = jit.getTotalCompilationTime();
+        long gc0 = gcMillis();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         long failures = round.run(n);
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
+        long jitMs = jit.getTotalCompilationTime() - jit0;
+        long gcMs = gcMillis() - gc0;
         double secs = wall / 1e9;
         return String.format(java.util.Locale.ROOT,
-                "{\"client\":\"%s\",\"requests\":%d,\"concurrency\":%d,\"wall_s\":%.3f,\"rps\":%.0f,"
-                        + "\"cpu_s\":%.3f,\"cpu_us_per_req\":%.1f,\"failures\":%d}",
-                kind, n, conc, secs, n / secs, cpu / 1e9, cpu / 1e3 / n, failures);
+                "{\"client\":\"%s\",\"requests\":%d,\"concurrency\":%d,\"warmup\":%d,\"wall_s\":%.3f,\"rps\":%.0f,"
+                        + "\"cpu_s\":%.3f,\"cpu_us_per_req\":%.1f,\"jit_s\":%.3f,\"gc_s\":%.3f,\"failures\":%d}",
+                kind, n, conc, warm, secs, n / secs, cpu / 1e9, cpu / 1e3 / n, jitMs / 1e3, gcMs / 1e3, failures);
+    }
+
+    /** Milliseconds the garbage collectors took so far (all collectors, as the MXBeans count them). */
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     private static long weftRound(ClientSession session, String url, int n, int conc) {

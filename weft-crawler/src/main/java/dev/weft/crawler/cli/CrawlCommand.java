@@ -192,10 +192,12 @@ public final class CrawlCommand implements Callable<Integer> {
     }
 
     /** Builder names in messages, as the options a user of the CLI typed. */
-    private static final Map<String, String> OPTION_NAMES = Map.of("maxPages", "--max-pages",
-            "maxPagesPerHost", "--max-pages-per-host", "concurrency", "--concurrency", "perHost", "--per-host",
-            "maxBodySize", "--max-body-size", "retries", "--retries", "maxUrlLength", "--max-url-length",
-            "timeout", "--timeout", "userAgent", "--user-agent");
+    private static final Map<String, String> OPTION_NAMES = Map.ofEntries(Map.entry("maxPages", "--max-pages"),
+            Map.entry("maxPagesPerHost", "--max-pages-per-host"), Map.entry("concurrency", "--concurrency"),
+            Map.entry("perHost", "--per-host"), Map.entry("maxBodySize", "--max-body-size"),
+            Map.entry("retries", "--retries"), Map.entry("maxUrlLength", "--max-url-length"),
+            Map.entry("timeout", "--timeout"), Map.entry("userAgent", "--user-agent"), Map.entry("delay", "--delay"),
+            Map.entry("maxHostWait", "--max-host-wait"));
 
     static String inOptionNames(String message) {
         if (message == null) {
@@ -234,6 +236,12 @@ public final class CrawlCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("weft crawl: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return 1;
+        } catch (IllegalArgumentException e) {
+            // --resume without seeds, and the store holds no crawl: a usage error found at run time
+            finishProgress(progress, crawler.stats());
+            spec.commandLine().getErr().println("weft crawl: " + inOptionNames(e.getMessage()));
+            spec.commandLine().getErr().flush();
+            return 2;
         }
         finishProgress(progress, stats);
         summary(stats);

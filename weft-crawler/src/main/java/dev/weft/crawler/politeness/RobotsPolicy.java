@@ -63,6 +63,13 @@ public final class RobotsPolicy {
         }
     }
 
+    /**
+     * The most of a robots.txt read and parsed: 500 KiB, the least RFC 9309 (section 2.5) lets a
+     * crawler impose, and Google's limit. Rules past it are ignored; a bigger file is a burden
+     * (each URL is checked against every rule) or an attack.
+     */
+    public static final int MAX_BYTES = 500 * 1024;
+
     private final String agent;
 
     /**
@@ -94,6 +101,23 @@ public final class RobotsPolicy {
         BaseRobotRules rules = parser.parseContent(robotsUrl, body, contentType == null ? "text/plain" : contentType,
                 List.of(agent));
         return new Robots(Availability.RULES, rules);
+    }
+
+    /**
+     * How much of a cut robots.txt to parse: up to its last line end, so that a rule cut in the
+     * middle ({@code Disallow: /private} read as {@code Disallow: /p}) is not taken for another.
+     *
+     * @param body   the bytes read
+     * @param length how many of them are valid
+     * @return the length of its whole lines
+     */
+    public static int wholeLines(byte[] body, int length) {
+        for (int i = length - 1; i >= 0; i--) {
+            if (body[i] == '\n' || body[i] == '\r') {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     /** {@return everything allowed: robots.txt is unavailable (4xx)} */

@@ -6,7 +6,6 @@ import dev.weft.http.HttpProtocolException;
 import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -261,23 +260,26 @@ public final class ClientResponse implements AutoCloseable {
                         + " (ClientSession.Builder.maxBodySize); read it with bodyStream() or raise the limit");
             }
             InputStream in = bodyStream();
-            // Sized by Content-Length up to 1 MiB: a few header bytes must not buy a large allocation.
-            ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    identity && fixedLength > 0 ? (int) Math.min(fixedLength, 1 << 20) : 8192);
-            byte[] buf = new byte[16 * 1024];
-            long total = 0;
+            // Read straight into the array that is kept: sized by Content-Length (up to 1 MiB: a few
+            // header bytes must not buy a large allocation), one byte more so the read that meets the
+            // end has room; grown by doubling otherwise. No copy buffer per response.
+            byte[] acc = new byte[identity && fixedLength >= 0 ? (int) Math.min(fixedLength + 1, 1 << 20) : 8192];
+            int size = 0;
             int n;
-            while ((n = in.read(buf, 0, buf.length)) >= 0) {
-                total += n;
-                if (total > maxBodySize) {
+            while ((n = in.read(acc, size, acc.length - size)) >= 0) {
+                size += n;
+                if (size > maxBodySize) {
                     finish(false);
                     throw new BodyTooLargeException(url, maxBodySize, "the body of " + url + " is larger than the limit"
                             + " of " + maxBodySize + " bytes kept in memory" + (identity ? "" : " (after decompression)")
                             + " (ClientSession.Builder.maxBodySize); read it with bodyStream() or raise the limit");
                 }
-                out.write(buf, 0, n);
+                if (size == acc.length) {
+                    // one byte past maxBodySize is enough to tell it is too large
+                    acc = Arrays.copyOf(acc, (int) Math.min((long) acc.length * 2, Math.min(maxBodySize + 1, MAX_ARRAY)));
+                }
             }
-            cached = out.toByteArray();
+            cached = size == acc.length ? acc : Arrays.copyOf(acc, size);
         }
         return cached;
     }

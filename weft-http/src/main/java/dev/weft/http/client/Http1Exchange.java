@@ -99,12 +99,13 @@ final class Http1Exchange implements Exchange {
         try {
             head = expect ? sendExpectingContinue() : sendAll();
         } catch (IOException e) {
+            boolean reused = c.reused(); // before release(), which counts this request as carried
             pool.release(c, false);
             if (bodySourceFailed) {
                 throw e; // the caller's own body failed, not the server: never a disconnect, never retried
             }
             boolean retryable = request.idempotent() && (body == null || body.replayable() || !bodyStarted);
-            if (c.reused() && retryable && stale(e)) {
+            if (reused && retryable && stale(e)) {
                 LOG.debug("{} {}: the reused connection was closed by the server ({}); retrying on a new one",
                         method, url, e.toString());
                 return new Outcome.SendAgain(request);

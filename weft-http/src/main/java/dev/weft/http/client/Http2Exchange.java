@@ -220,9 +220,24 @@ final class Http2Exchange implements Exchange {
 
     /** {@code :path}: the path and query, as on the request line. */
     private static String path(URI url) {
-        URI ascii = URI.create(url.toASCIIString());
-        String path = ascii.getRawPath();
-        String q = ascii.getRawQuery();
+        String path = url.getRawPath();
+        String q = url.getRawQuery();
+        if (!isAscii(path) || !isAscii(q)) { // percent-encode what is not ASCII, as toASCIIString does
+            URI ascii = URI.create(url.toASCIIString());
+            path = ascii.getRawPath();
+            q = ascii.getRawQuery();
+        }
         return (path == null || path.isEmpty() ? "/" : path) + (q == null ? "" : "?" + q);
+    }
+
+    private static boolean isAscii(String s) {
+        if (s != null) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

@@ -136,6 +136,26 @@ class HostileServerTest {
         assertEquals("ok2", session.post(url(s, "/b"), null).text());
     }
 
+    /**
+     * A server that drops every new connection once the request is in, without a word: a fresh
+     * connection's failure is the server's answer, not a stale keep-alive, so the GET fails at
+     * once. (It was taken for a reused connection and sent again on a new one, without end
+     * until the deadline: hundreds of connections a second at a host that refuses them.)
+     */
+    @Test
+    void aServerThatDropsEveryNewConnectionGetsTheRequestOnceNotAgainAndAgain() throws Exception {
+        Server s = raw((id, in, out) -> {
+            if (head(in) != null && id > 3) {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"); // only to end a runaway client
+            }
+            out.close();
+        });
+        ClientSession session = session();
+        assertThrows(ServerDisconnectedException.class, () -> session.get(url(s, "/drop")).close());
+        assertEquals(1, session.pool().connectionsOpened(), "one connection, one try");
+        assertEquals(0, session.pool().connectionsInUse());
+    }
+
     // ------------------------------------------------------------------ malformed redirects
 
     @Test

@@ -93,6 +93,24 @@ class Http2ClientTest {
     }
 
     @Test
+    void theTargetGoesOutAsOverHttp11PercentEncodedWhereNotAscii() throws Exception {
+        dev.weft.http.server.Handler echo = req -> Response.text(req.rawTarget());
+        Router app = new Router().get("/", echo).get("/{x}", echo).get("/{x}/{y}", echo);
+        HttpServer server = https(app, HttpServerOptions.defaults());
+        ClientSession h2 = open.keep(trusting().http2(true).build());
+        ClientSession h1 = open.keep(trusting().build());
+        String base = "https://localhost:" + server.port();
+        for (String target : List.of("/a/b?q=1&r=%20x", "/", "/caf\u00e9/%C3%A9?q=\u00fc", "/x?")) {
+            try (ClientResponse over2 = h2.get(base + target); ClientResponse over1 = h1.get(base + target)) {
+                assertEquals("HTTP/2", over2.version());
+                assertEquals("HTTP/1.1", over1.version());
+                assertEquals(over1.text(), over2.text(), target);
+                assertTrue(over2.text().chars().allMatch(c -> c < 0x80), over2.text());
+            }
+        }
+    }
+
+    @Test
     void aFurtherConnectionOnlyPastTheServersConcurrencyLimit() throws Exception {
         Event release = new Event();
         Router app = new Router().get("/wait", req -> {

@@ -102,6 +102,30 @@ class MaxBodySizeTest {
     }
 
     @Test
+    void aContentLengthBodyOfExactlyTheLimitIsKeptWholeWhenItArrivesInPieces() throws Exception {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
+            int n = Integer.parseInt(req.target().substring(1));
+            out.write(Http1Writer.responseHead(200, null, Headers.of("Content-Length", Integer.toString(n))));
+            byte[] all = letters(n);
+            for (int i = 0; i < n; i += 300) { // several writes: the client's reads come in pieces
+                out.write(Arrays.copyOfRange(all, i, Math.min(n, i + 300)));
+                out.drain();
+            }
+            return true;
+        }));
+        ClientSession session = session();
+        for (int n : new int[] {LIMIT, 0, 1, 301}) {
+            try (ClientResponse r = session.get(s.url("/" + n))) {
+                byte[] body = r.bytes();
+                assertArrayEquals(letters(n), body);
+                assertSame(body, r.bytes(), "kept");
+                assertTrue(r.isReleased(), "read to its end: the connection went back");
+            }
+        }
+        assertEquals(1, s.accepted(), "one keep-alive connection for all four");
+    }
+
+    @Test
     void theLimitCountsDecompressedBytes() throws Exception {
         byte[] plain = letters(LIMIT * 5);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
