@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One request to send with {@link ClientSession#request(ClientRequest)}; immutable, made by
@@ -34,9 +35,11 @@ import java.util.Objects;
  * @param proxy          a proxy URL, or null for the session's
  * @param http2          whether HTTP/2 may be used (see {@link ClientSession.Builder#http2(boolean)}), or null for
  *                       the session's setting
+ * @param trailers       the trailer fields sent after the body (see {@link Builder#trailers(Supplier)}), or null
+ *                       for none
  */
 public record ClientRequest(String method, URI url, Headers headers, Body body, ClientTimeout timeout,
-        boolean allowRedirects, int maxRedirects, Auth auth, URI proxy, Boolean http2) {
+        boolean allowRedirects, int maxRedirects, Auth auth, URI proxy, Boolean http2, Supplier<Headers> trailers) {
 
     /**
      * A builder for {@code method} on {@code url}.
@@ -109,6 +112,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
         private Auth auth;
         private URI proxy;
         private Boolean http2;
+        private Supplier<Headers> trailers;
 
         Builder(String method, URI url) {
             this.method = method.toUpperCase(Locale.ROOT);
@@ -269,8 +273,63 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             return this;
         }
 
-        /** {@return the request} */
+        /**
+         * Sends trailer fields after the body, asked for once the body has gone out (each time it
+         * does: a 307 or 308 redirect, or a retry, asks again), so they can carry what only the
+         * end of a streamed body tells, such as its checksum. Over HTTP/1.1 the body is then sent
+         * chunked, whatever its length (trailers exist only there: a {@code Content-Length} body
+         * switches to {@code Transfer-Encoding: chunked}); over HTTP/2 they are a HEADERS frame
+         * ending the stream after the DATA. A redirect that drops the body (303, or 301/302 to a
+         * POST) drops the trailers with it. Null or empty fields send none.
+         *
+         * <pre>{@code
+         * MessageDigest sha = MessageDigest.getInstance("SHA-256");
+         * ClientRequest put = ClientRequest.builder("PUT", url)
+         *         .body(Body.stream(new DigestInputStream(in, sha), "application/octet-stream"))
+         *         .trailers(() -> Headers.of("X-Checksum-SHA256", HexFormat.of().formatHex(sha.digest())))
+         *         .build();
+         * }</pre>
+         *
+         * <p>Fields that frame, route or modify the message, authenticate it or describe its content
+         * ({@code Content-Length}, {@code Transfer-Encoding}, {@code Host}, {@code Authorization},
+         * {@code Content-Type}, … RFC 9110 section 6.5.1) are refused with an
+         * {@link IllegalArgumentException} naming the field, thrown by the request once the body is
+         * sent (the connection is then closed, or the HTTP/2 stream reset: the message is never
+         * completed). An exception from {@code trailers} itself fails the request the same way. A
+         * server may ignore trailers; a receiver sees them only if it reads them.
+         *
+         * @param trailers gives the fields, called in the request's task after the body
+         * @return this builder
+         */
+        public Builder trailers(Supplier<Headers> trailers) {
+            this.trailers = trailers;
+            return this;
+        }
+
+        /**
+         * Sends fixed trailer fields after the body, as {@link #trailers(Supplier)} does; the fields
+         * are checked (and copied) at once.
+         *
+         * @param fields the trailer fields
+         * @return this builder
+         * @throws IllegalArgumentException if a field may not be sent as a trailer
+         */
+        public Builder trailers(Headers fields) {
+            Headers copy = dev.weft.http.codec.TrailerFields.check(fields).copy();
+            this.trailers = copy::copy;
+            return this;
+        }
+
+        /**
+         * {@return the request}
+         *
+         * @throws IllegalStateException if trailers were set without a body
+         */
         public ClientRequest build() {
+            if (trailers != null && body == null) {
+                throw new IllegalStateException("trailers go after a body, and this request has none"
+                        + " (Body.bytes(new byte[0]) is an empty one)");
+            }
             URI u = url;
             if (!query.isEmpty()) {
                 String str = url.toString();
@@ -285,7 +344,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
             }
             Origin.of(u); // validates scheme and host
             return new ClientRequest(method, u, headers.copy(), body, timeout, allowRedirects, maxRedirects, auth,
-                    proxy, http2);
+                    proxy, http2, trailers);
         }
     }
 }

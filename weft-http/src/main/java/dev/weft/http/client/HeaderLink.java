@@ -18,7 +18,8 @@ import java.util.Map;
  *       forward proxy (see {@link Route}), each unless the caller set it;
  *   <li>{@code Cookie}: the jar's cookies for the URL, after the caller's own;
  *   <li>with a body: its {@code Content-Type} unless set, and {@code Content-Length} (or
- *       {@code Transfer-Encoding: chunked} for a stream of unknown length) replacing the caller's;
+ *       {@code Transfer-Encoding: chunked} for a stream of unknown length, or a body followed by
+ *       trailers) replacing the caller's;
  *       without one, {@code Content-Length: 0} for POST, PUT and PATCH;
  *   <li>{@code Expect: 100-continue} removed when there is no content (RFC 9110 section 10.1.1).
  * </ol>
@@ -94,7 +95,7 @@ final class HeaderLink implements Link {
             long len = body.contentLength();
             h.remove("Content-Length");
             h.remove("Transfer-Encoding");
-            if (len >= 0) {
+            if (len >= 0 && hop.trailers() == null) {
                 h.add("Content-Length", Long.toString(len));
             } else {
                 h.add("Transfer-Encoding", "chunked");

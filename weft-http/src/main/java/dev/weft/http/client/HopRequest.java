@@ -15,8 +15,10 @@ import java.net.URI;
  * @param body        the body, or null
  * @param credentials what goes into {@code Authorization}, or null
  * @param proxy       the proxy it goes through, or null: direct
+ * @param trailers    the trailer fields after the body, or null: none (never without a body)
  */
-record HopRequest(String method, URI url, Headers headers, Body body, Auth credentials, URI proxy) {
+record HopRequest(String method, URI url, Headers headers, Body body, Auth credentials, URI proxy,
+        java.util.function.Supplier<Headers> trailers) {
 
     /**
      * The first hop of {@code req}: the caller's settings, else the session's. Credentials come
@@ -26,12 +28,13 @@ record HopRequest(String method, URI url, Headers headers, Body body, Auth crede
         Auth fromUrl = Auth.fromUserInfo(req.url());
         Auth credentials = req.auth() != null ? req.auth() : fromUrl != null ? fromUrl : sessionAuth;
         URI proxy = req.proxy() != null ? req.proxy() : sessionProxy;
-        return new HopRequest(req.method(), req.url(), req.headers().copy(), req.body(), credentials, proxy);
+        return new HopRequest(req.method(), req.url(), req.headers().copy(), req.body(), credentials, proxy,
+                req.body() == null ? null : req.trailers());
     }
 
     /** The same request with {@code h} as its headers. */
     HopRequest withHeaders(Headers h) {
-        return new HopRequest(method, url, h, body, credentials, proxy);
+        return new HopRequest(method, url, h, body, credentials, proxy, trailers);
     }
 
     /** True for the methods RFC 9110 calls idempotent (safe to send twice). */

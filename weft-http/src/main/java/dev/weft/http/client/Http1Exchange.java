@@ -7,6 +7,7 @@ import dev.weft.http.codec.BodyReader;
 import dev.weft.http.codec.Http1Parser;
 import dev.weft.http.codec.Http1Writer;
 import dev.weft.http.codec.ResponseHead;
+import dev.weft.http.codec.TrailerFields;
 import dev.weft.internal.Durations;
 import dev.weft.internal.Loggers;
 import dev.weft.net.StreamWriter;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 
 /**
  * One request on one HTTP/1.1 connection ({@link Exchange}): writes the head and the body
- * ({@code Content-Length}, or chunked), reads the head of the final response, skipping interim
+ * ({@code Content-Length}, or chunked, with its trailer section when the request has trailers), reads the head of the final response, skipping interim
  * (1xx) ones, and frames the body ({@link BodyFraming}) into a {@link ClientResponse}.
  *
  * <p><b>Expect: 100-continue.</b> The body waits for {@code 100 Continue}, for at most the
@@ -58,6 +59,8 @@ final class Http1Exchange implements Exchange {
     private URI url;
     private Headers h;
     private Body body;
+    /** The trailer fields after the body, or null: none. */
+    private java.util.function.Supplier<Headers> trailers;
     private ClientTimeout t;
     private Deadline dl;
     private int interim;
@@ -92,6 +95,7 @@ final class Http1Exchange implements Exchange {
         url = request.url();
         h = request.headers();
         body = request.body();
+        trailers = request.trailers();
         t = call.timeout();
         dl = call.deadline();
         boolean expect = body != null && h.hasToken("Expect", "100-continue");
@@ -191,7 +195,7 @@ final class Http1Exchange implements Exchange {
         StreamWriter w = c.writer();
         byte[] head = Http1Writer.requestHead(method, target(), h);
         try {
-            if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024) {
+            if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024 && trailers == null) {
                 byte[] all = new byte[head.length + f.data.length];
                 System.arraycopy(head, 0, all, 0, head.length);
                 System.arraycopy(f.data, 0, all, head.length, f.data.length);
@@ -287,15 +291,18 @@ final class Http1Exchange implements Exchange {
         }
         bodyStarted = true;
         StreamWriter w = c.writer();
-        WriterOutput out = new WriterOutput(w, body.contentLength() < 0);
+        boolean chunked = body.contentLength() < 0 || trailers != null; // trailers exist only in chunked
+        WriterOutput out = new WriterOutput(w, chunked);
         try {
             body.writeTo(out);
         } catch (IOException e) {
             bodySourceFailed = !out.failed;
             throw e;
         }
-        if (body.contentLength() < 0) {
-            Http1Writer.finishChunked(w);
+        if (chunked) {
+            // asked for only now, once the body is out; a refused field or a failing supplier throws,
+            // and the request, its last chunk never sent, fails with the connection closed
+            Http1Writer.finishChunked(w, trailers == null ? new Headers() : TrailerFields.check(trailers.get()));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.http.Headers;
 import dev.weft.http.HttpProtocolException;
 import dev.weft.http.codec.StatusCodes;
+import dev.weft.http.codec.TrailerFields;
 import dev.weft.http.h2.Http2ErrorCode;
 import dev.weft.http.h2.Http2Exception;
 import dev.weft.http.h2.Http2Headers;
@@ -20,8 +21,9 @@ import org.slf4j.Logger;
  * {@link Exchange} chosen when the connection agreed on {@code h2} by ALPN, or speaks h2c by prior
  * knowledge. The head goes out as HEADERS ({@code Host} as {@code :authority}; {@code Connection},
  * {@code Transfer-Encoding}, {@code Keep-Alive} and {@code Expect} dropped: flow control does what
- * {@code 100-continue} did), the body as DATA frames as flow control allows, and the response's
- * body is read from the stream ({@link Http2Body}).
+ * {@code 100-continue} did), the body as DATA frames as flow control allows (then its trailers, a
+ * HEADERS frame ending the stream), and the response's body is read from the stream
+ * ({@link Http2Body}).
  *
  * <p><b>Failures.</b> A stream the server refused before processing it ({@code REFUSED_STREAM}, or
  * above the last stream id of a GOAWAY) is {@link Exchange.Outcome.SendAgain}, whatever the method,
@@ -93,10 +95,13 @@ final class Http2Exchange implements Exchange {
         try {
             if (body != null) {
                 bodyStarted = true;
-                out = new BodyOut(stream.outputStream());
-                writeBody(out, body);
+                out = new BodyOut(stream);
+                writeBody(out, body, request.trailers());
             }
         } catch (CancelledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            stream.reset(Http2ErrorCode.CANCEL); // a refused trailer field, a failing supplier: never completed
             throw e;
         } catch (IOException e) {
             if (out != null && !out.failed) {
@@ -172,9 +177,11 @@ final class Http2Exchange implements Exchange {
                 + request.method() + " " + request.url() + " (" + e.getMessage() + ")", e);
     }
 
-    private static void writeBody(BodyOut out, Body body) throws IOException {
+    private static void writeBody(BodyOut out, Body body, java.util.function.Supplier<Headers> trailers)
+            throws IOException {
         body.writeTo(out);
-        out.close(); // END_STREAM
+        // asked for only now, once the body is out; a refused field or a failing supplier throws
+        out.finish(trailers == null ? null : TrailerFields.check(trailers.get())); // END_STREAM
     }
 
     /**
@@ -183,11 +190,13 @@ final class Http2Exchange implements Exchange {
      * opposed to the body's own source.
      */
     private static final class BodyOut extends OutputStream {
+        private final Http2Stream stream;
         private final OutputStream out;
         boolean failed;
 
-        BodyOut(OutputStream out) {
-            this.out = out;
+        BodyOut(Http2Stream stream) {
+            this.stream = stream;
+            this.out = stream.outputStream();
         }
 
         @Override
@@ -207,10 +216,14 @@ final class Http2Exchange implements Exchange {
             }
         }
 
-        @Override
-        public void close() throws IOException {
+        /** Ends the stream: with trailers (a HEADERS frame with END_STREAM) unless there are none. */
+        void finish(Headers trailers) throws IOException {
             try {
-                out.close();
+                if (trailers == null || trailers.isEmpty()) {
+                    out.close();
+                } else {
+                    stream.writeTrailers(trailers);
+                }
             } catch (IOException | RuntimeException e) {
                 failed = true;
                 throw e;

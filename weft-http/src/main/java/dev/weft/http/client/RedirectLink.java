@@ -57,10 +57,12 @@ final class RedirectLink implements Link {
         String method = hop.method();
         URI url = hop.url();
         Body body = hop.body();
+        java.util.function.Supplier<Headers> trailers = hop.trailers();
         Headers headers = hop.headers().copy(); // changed from hop to hop below
         Auth credentials = hop.credentials();
         while (true) {
-            ClientResponse r = chain.proceed(new HopRequest(method, url, headers, body, credentials, hop.proxy()));
+            ClientResponse r = chain.proceed(new HopRequest(method, url, headers, body, credentials, hop.proxy(),
+                    trailers));
             int s = r.status();
             String location = r.header("Location");
             boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
@@ -92,6 +94,7 @@ final class RedirectLink implements Link {
             if ((s == 303 && !method.equals("HEAD")) || ((s == 301 || s == 302) && method.equals("POST"))) {
                 method = "GET";
                 body = null;
+                trailers = null; // they went with the body
                 headers.remove("Content-Type");
                 headers.remove("Content-Length");
                 headers.remove("Transfer-Encoding");

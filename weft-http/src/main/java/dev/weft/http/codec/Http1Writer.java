@@ -154,4 +154,25 @@ public final class Http1Writer {
     public static void finishChunked(StreamWriter out) throws IOException {
         out.write(LAST_CHUNK);
     }
+
+    /**
+     * Ends a chunked body with a trailer section: the last chunk, the trailer fields, the empty
+     * line. The fields were checked by {@link TrailerFields#check}.
+     *
+     * @param out the output stream
+     * @param trailers the trailer fields (empty: none)
+     * @throws IOException if an I/O error occurs
+     */
+    public static void finishChunked(StreamWriter out, Headers trailers) throws IOException {
+        if (trailers.isEmpty()) {
+            out.write(LAST_CHUNK);
+            return;
+        }
+        byte[] last = new byte[3 + fieldsSize(trailers)];
+        last[0] = '0';
+        last[1] = '\r';
+        last[2] = '\n';
+        putFields(last, 3, trailers);
+        out.write(last);
+    }
 }

@@ -34,4 +34,12 @@ interface BodySource {
      * @throws IOException if reading failed or the body is over the limit (status 413)
      */
     byte[] readAll() throws IOException;
+
+    /**
+     * The trailer fields sent after the body.
+     *
+     * @return a chunked HTTP/1.1 body's trailer section, or an HTTP/2 request's trailers; empty
+     *     until the body was read to its end, or when none came
+     */
+    dev.weft.http.Headers trailers();
 }

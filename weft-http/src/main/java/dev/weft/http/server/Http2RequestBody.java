@@ -23,6 +23,8 @@ final class Http2RequestBody implements BodySource {
     private final long maxBytes;
     private final Duration timeout;
     private long read;
+    /** True once a read found the end of the body. */
+    private boolean ended;
     private IOException failure;
     private byte[] all;
 
@@ -50,7 +52,9 @@ final class Http2RequestBody implements BodySource {
             } else {
                 n = Weft.withTimeout(timeout, () -> stream.read(b, off, len));
             }
-            if (n > 0) {
+            if (n < 0) {
+                ended = true;
+            } else if (n > 0) {
                 read += n;
                 if (read > maxBytes) {
                     throw new HttpProtocolException(413, "body exceeds the limit of " + maxBytes + " bytes");
@@ -88,6 +92,12 @@ final class Http2RequestBody implements BodySource {
             all = size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
         }
         return all;
+    }
+
+    @Override
+    public dev.weft.http.Headers trailers() {
+        dev.weft.http.h2.Http2Headers t = ended ? stream.trailers() : null;
+        return t == null ? new dev.weft.http.Headers() : t.headers();
     }
 
     /** The failure of a body read, or null. */

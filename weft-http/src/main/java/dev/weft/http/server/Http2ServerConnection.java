@@ -198,7 +198,10 @@ final class Http2ServerConnection {
                 .setHeader("X-Error", message.replaceAll("[^\\x20-\\x7e]", "?"));
     }
 
-    /** Sends {@code response} on {@code stream}: the head, then the body as flow control allows. */
+    /**
+     * Sends {@code response} on {@code stream}: the head, then the body as flow control allows,
+     * then its trailers if it has any (a HEADERS frame ending the stream).
+     */
     private void respond(Http2Stream stream, String method, Response response) throws IOException {
         int status = response.status();
         Headers out = new Headers();
@@ -221,7 +224,8 @@ final class Http2ServerConnection {
             out.set("Content-Length", Long.toString(length));
         }
         byte[] bytes = response.body();
-        boolean noBody = bodyless || method.equals("HEAD") || (bytes != null && bytes.length == 0);
+        boolean trailing = response.hasTrailers() && !bodyless && !method.equals("HEAD");
+        boolean noBody = bodyless || method.equals("HEAD") || (bytes != null && bytes.length == 0 && !trailing);
         stream.writeHeaders(Http2Headers.response(status, out), noBody);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} {} (h2 stream {}) -> {}", connection.remoteAddress(), method,
@@ -230,13 +234,19 @@ final class Http2ServerConnection {
         if (noBody) {
             return;
         }
-        if (bytes != null) {
+        if (bytes != null && !trailing) {
             stream.writeData(bytes, 0, bytes.length, true);
             return;
         }
         OutputStream os = stream.outputStream();
         try {
-            response.writeBodyTo(os);
+            if (bytes != null) {
+                if (bytes.length > 0) {
+                    stream.writeData(bytes, 0, bytes.length, false);
+                }
+            } else {
+                response.writeBodyTo(os);
+            }
         } catch (CancelledException | IOException e) {
             throw e;
         } catch (Exception e) {
@@ -244,6 +254,18 @@ final class Http2ServerConnection {
             stream.reset(dev.weft.http.h2.Http2ErrorCode.INTERNAL_ERROR);
             return;
         }
-        os.close();
+        Headers trailers;
+        try {
+            trailers = trailing ? response.trailersToSend() : null;
+        } catch (RuntimeException e) {
+            LOG.warn("the trailers of {} {} cannot be sent; resetting the stream", method, stream.headers().path(), e);
+            stream.reset(dev.weft.http.h2.Http2ErrorCode.INTERNAL_ERROR);
+            return;
+        }
+        if (trailers == null || trailers.isEmpty()) {
+            os.close();
+        } else {
+            stream.writeTrailers(trailers); // HEADERS with END_STREAM
+        }
     }
 }

@@ -382,7 +382,7 @@ final class HttpConnection {
         long length = response.contentLength();
         boolean chunked = false;
         if (!bodyless) {
-            if (length >= 0) {
+            if (length >= 0 && !(response.hasTrailers() && http11)) { // trailers exist only in chunked
                 h.set("Content-Length", Long.toString(length));
             } else if (http11) {
                 h.set("Transfer-Encoding", "chunked");
@@ -396,8 +396,8 @@ final class HttpConnection {
         } else if (!http11) {
             h.set("Connection", "keep-alive");
         }
-        byte[] small = !isHead && !bodyless && response.body() != null && response.body().length <= COALESCE_BYTES
-                ? response.body() : null;
+        byte[] small = !isHead && !bodyless && !chunked && response.body() != null
+                && response.body().length <= COALESCE_BYTES ? response.body() : null;
         byte[] headBytes = Http1Writer.response(status, response.reason(), h, small); // with a small body: one write
         if (LOG.isDebugEnabled()) { // no argument array per response when debug is off
             LOG.debug("{} {} {} -> {}", out.remoteAddress(), head.method(), head.target(), status);
@@ -407,7 +407,10 @@ final class HttpConnection {
         } else if (response.body() != null) {
             out.write(headBytes);
             if (small == null) {
-                writeSliced(response.body(), 0, response.body().length, false);
+                writeSliced(response.body(), 0, response.body().length, chunked);
+            }
+            if (chunked && !finishChunked(head, response)) {
+                return false;
             }
         } else {
             out.write(headBytes);
@@ -424,12 +427,33 @@ final class HttpConnection {
                 LOG.warn("the body writer of {} {} failed; closing the connection", head.method(), head.target(), e);
                 return false;
             }
-            if (chunked) {
-                Http1Writer.finishChunked(out);
+            if (chunked && !finishChunked(head, response)) {
+                return false;
             }
         }
         drain();
         return keepAlive;
+    }
+
+    /**
+     * Ends a chunked body with the response's trailers, if any. Trailers that cannot be sent (a
+     * refused field, a failing supplier) leave the body unfinished: the connection is closed
+     * before the last chunk, so the client cannot take the message for complete.
+     *
+     * @return false if the connection must be closed
+     */
+    private boolean finishChunked(RequestHead head, Response response) throws IOException {
+        Headers trailers;
+        try {
+            trailers = response.trailersToSend();
+        } catch (RuntimeException e) {
+            LOG.warn("the trailers of {} {} cannot be sent; closing the connection before the last chunk",
+                    head.method(), head.target(), e);
+            drain();
+            return false;
+        }
+        Http1Writer.finishChunked(out, trailers);
+        return true;
     }
 
     /**

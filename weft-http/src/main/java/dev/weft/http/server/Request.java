@@ -276,6 +276,19 @@ public final class Request {
     // ------------------------------------------------------------------ body
 
     /**
+     * The trailer fields the client sent after the body: a chunked HTTP/1.1 body's trailer
+     * section, or an HTTP/2 request's trailers (a checksum of an upload, gRPC's metadata). They
+     * exist once the body was read to its end ({@link #bytes()}, or {@link #bodyStream()} to -1),
+     * so read it first; before that, and when none came, the result is empty. They are kept apart
+     * from {@link #headers()}, never merged into them.
+     *
+     * @return the trailer fields (case-insensitive names; do not change them)
+     */
+    public Headers trailers() {
+        return body.trailers();
+    }
+
+    /**
      * The whole body (empty if none); cached.
      *
      * @return the whole body (empty if none); cached

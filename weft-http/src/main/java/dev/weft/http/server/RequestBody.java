@@ -132,6 +132,11 @@ final class RequestBody implements BodySource {
         return all;
     }
 
+    @Override
+    public dev.weft.http.Headers trailers() {
+        return reader == null ? new dev.weft.http.Headers() : reader.trailers(); // empty until the end
+    }
+
     /** True when the whole body was read (or there is none). */
     boolean complete() {
         return reader == null || reader.isComplete() || all != null;

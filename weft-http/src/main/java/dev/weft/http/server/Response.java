@@ -47,6 +47,7 @@ public final class Response {
     private long partFirst;
     private long partLength = -1;
     private StreamingBody stream;
+    private java.util.function.Supplier<Headers> trailers;
 
     private Response() {
     }
@@ -288,6 +289,67 @@ public final class Response {
      */
     public Response deleteCookie(String name) {
         return cookie(name, "", "Expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0", "Path=/");
+    }
+
+    /**
+     * Sends trailer fields after the body (gRPC's {@code grpc-status}, a checksum of a streamed
+     * body), asked for once the body has been written, so a {@link StreamingBody} can fill them in
+     * as it goes. Over HTTP/2 they are a HEADERS frame ending the stream; over HTTP/1.1 the body is
+     * sent chunked, whatever its length, and they are its trailer section. An HTTP/1.0 client, a
+     * {@code HEAD} request and a status without a body (1xx, 204, 304) get none. Null or empty
+     * fields send none.
+     *
+     * <pre>{@code
+     * CRC32 crc = new CRC32();
+     * return Response.stream("application/octet-stream", out -> {
+     *     for (byte[] block : blocks) {
+     *         crc.update(block);
+     *         out.write(block);
+     *     }
+     * }).trailers(() -> Headers.of("X-CRC32", Long.toHexString(crc.getValue())));
+     * }</pre>
+     *
+     * <p>Fields a trailer section may not carry ({@code Content-Length}, {@code Transfer-Encoding},
+     * {@code Host}, {@code Content-Type}, {@code Set-Cookie}, … RFC 9110 section 6.5.1) are refused:
+     * those {@code trailers} gives, after the body has gone out, end the response unfinished (the
+     * HTTP/1.1 connection closed before the last chunk, the HTTP/2 stream reset), and the error is
+     * logged, as for a failing {@link StreamingBody}.
+     *
+     * @param trailers gives the fields, called in the handler's task after the body
+     * @return this response
+     */
+    public Response trailers(java.util.function.Supplier<Headers> trailers) {
+        this.trailers = trailers;
+        return this;
+    }
+
+    /**
+     * Sends fixed trailer fields after the body, as {@link #trailers(java.util.function.Supplier)}
+     * does; the fields are checked (and copied) at once.
+     *
+     * @param fields the trailer fields
+     * @return this response
+     * @throws IllegalArgumentException if a field may not be sent as a trailer
+     */
+    public Response trailers(Headers fields) {
+        Headers copy = dev.weft.http.codec.TrailerFields.check(fields).copy();
+        this.trailers = copy::copy;
+        return this;
+    }
+
+    /** True if trailers were set (they may still turn out empty). */
+    boolean hasTrailers() {
+        return trailers != null;
+    }
+
+    /**
+     * The trailer fields to send after the body, asked for now.
+     *
+     * @return the checked fields, empty for none
+     * @throws IllegalArgumentException if a field may not be sent as a trailer
+     */
+    Headers trailersToSend() {
+        return dev.weft.http.codec.TrailerFields.check(trailers == null ? null : trailers.get());
     }
 
     private Response body(byte[] b) {
