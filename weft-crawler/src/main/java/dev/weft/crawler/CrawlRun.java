@@ -241,9 +241,14 @@ final class CrawlRun {
             record Loaded(Sieve sieve, Map<String, Long> queued, List<HostRow> hosts) { }
             long expected = stored.pages() + stored.queued();
             Loaded l = onStore(() -> {
-                Sieve s = new Sieve((int) Math.min(Integer.MAX_VALUE / 2, expected));
-                store.forEachKnownUrl(s::add);
-                return new Loaded(s, store.queuedByHost(), store.hosts());
+                Sieve s = Sieve.mapped(null, (int) Math.min(Integer.MAX_VALUE / 2, expected));
+                try {
+                    store.forEachKnownUrl(s::add);
+                    return new Loaded(s, store.queuedByHost(), store.hosts());
+                } catch (RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
             });
             sieve = l.sieve();
             counters.restore(stored.stats());
@@ -261,7 +266,7 @@ final class CrawlRun {
             }
             admitted = stored.pages() + stored.queued();
         } else {
-            sieve = new Sieve();
+            sieve = Sieve.mapped(null, 0); // its heap stays flat: large tables live in mapped files
             freshCrawl = true;
         }
         writer = new StoreWriter(loop, store, storeThread, BATCH_PAGES, BATCH_DELAY, this::crawlRow, this::storeFailed);
@@ -386,6 +391,9 @@ final class CrawlRun {
             parsePool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (sieve != null) {
+            sieve.close(); // unmaps its files
         }
         if (temporaryStore != null) {
             for (String suffix : List.of("", "-wal", "-shm")) {
