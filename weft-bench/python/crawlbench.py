@@ -2,6 +2,7 @@
 
     python3 crawlbench.py [throughput|latency|scale|long|store|all] --raw RAW_DIR --results RESULTS_DIR \
         --java JAVA --weft-cp CP --bench-cp CP [--c4j-cp CP] [--scrapy-python PY] [--quick] [--jvm-arg ARG ...]
+        [--weft-arg ARG ...]
 
 (normally through ./weft bench crawl [--quick]).
 
@@ -137,7 +138,8 @@ def contender_cmds(name, urls, db, workdir, conc, per_host):
     """(command, how to read its crawl time) for one contender's crawl of urls into db."""
     if name == "weft":
         cmd = java(ARGS.weft_cp, "dev.weft.crawler.cli.CrawlCommand", *urls, "--out", "sqlite:" + db,
-                   "--concurrency", str(conc), "--per-host", str(per_host), "--delay", "0", "--sort-query", "-q")
+                   "--concurrency", str(conc), "--per-host", str(per_host), "--delay", "0", "--sort-query", "-q",
+                   extra=ARGS.weft_arg)
         return cmd, lambda: weft_crawl_seconds(db)
     if name == "scrapy":
         result = db + ".json"
@@ -702,6 +704,8 @@ def main():
     p.add_argument("--scrapy-python", default="/usr/bin/python3")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--jvm-arg", action="append", default=[])
+    p.add_argument("--weft-arg", action="append", default=[],
+                   help="a JVM flag for Weft's crawler only (./weft bench passes its AOT cache)")
     ARGS = p.parse_args()
     ARGS.raw = os.path.abspath(ARGS.raw)
     os.makedirs(ARGS.raw, exist_ok=True)

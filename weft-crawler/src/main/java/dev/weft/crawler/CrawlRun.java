@@ -42,6 +42,7 @@ import dev.weft.crawler.store.StoreException;
 import dev.weft.crawler.store.StoredCrawl;
 import dev.weft.crawler.store.Stores;
 import dev.weft.http.client.ClientSession;
+import dev.weft.internal.LoopAsserts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -422,7 +423,7 @@ final class CrawlRun {
 
     /** Stops starting work; in-flight pages get {@code stopGrace} to finish. Loop only. */
     void requestStop() {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         stopRequested = true; // if still starting, run() stops right after opening
         if (phase != Phase.RUNNING) {
             return;
@@ -488,7 +489,7 @@ final class CrawlRun {
      * into one.
      */
     private void pump() {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         if (pumping) {
             repump = true;
             return;
