@@ -25,6 +25,35 @@ class HostileSitesTest {
     }
 
     /**
+     * Links that put a different user name before the same host ({@code http://u1@host/p1},
+     * {@code http://u2@host/p2}...) are one host: one robots.txt, one per-host limit, at the
+     * server. Each used to be an origin of its own, with its own robots.txt and its own limits:
+     * a page could make the crawler hit its host six at a time with perHost 1. The user info
+     * (credentials, perhaps) is not stored either.
+     */
+    @Test
+    void userNamesBeforeAHostDoNotMakeItSeveralHosts() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            StringBuilder hub = new StringBuilder("<title>hub</title>");
+            for (int i = 1; i <= 6; i++) {
+                hub.append("<a href='http://u").append(i).append(":secret@127.0.0.1:").append(site.port())
+                        .append("/p").append(i).append("'>").append(i).append("</a>");
+                site.page("/p" + i, r -> {
+                    dev.weft.Weft.sleep(Duration.ofMillis(100));
+                    return Response.html("<title>p</title>");
+                });
+            }
+            site.html("/", hub.toString()).robots("User-agent: *\nAllow: /\n");
+            CrawlStats stats = crawl(site).perHost(1).build().run();
+            assertEquals(7, stats.pagesDone());
+            assertEquals(1, site.requests("/robots.txt"), "one host, one robots.txt");
+            assertEquals(1, site.hits().stream().mapToInt(TestSite.Hit::concurrent).max().orElseThrow(),
+                    "perHost 1 at the server");
+            assertEquals(0L, Sql.count(dir.resolve("c.db"), "SELECT COUNT(*) FROM pages WHERE url LIKE '%secret%'"));
+        }
+    }
+
+    /**
      * robots.txt redirecting where no crawler can follow ({@code ftp:}, a malformed
      * {@code Location}): the server answered, so it is "unavailable" (allow all), as more than
      * five redirects are (RFC 9309 2.3.1.2) — not "unreachable". It was taken for a connection

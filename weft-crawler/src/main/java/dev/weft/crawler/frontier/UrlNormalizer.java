@@ -215,12 +215,10 @@ public final class UrlNormalizer {
     }
 
     private static String authority(String raw, String scheme) {
-        String userInfo = null;
         String hostPort = raw;
         int at = raw.lastIndexOf('@');
         if (at >= 0) {
-            userInfo = encode(raw.substring(0, at), false);
-            hostPort = raw.substring(at + 1);
+            hostPort = raw.substring(at + 1); // the user info goes (see below)
         }
         String host;
         String port = null;
@@ -251,10 +249,11 @@ public final class UrlNormalizer {
                 return null;
             }
         }
+        // User info (user:password@) is dropped: credentials found in a link are neither sent nor
+        // stored, and one host stays one host for politeness and robots.txt whatever name a link
+        // puts before it (http://a@host/ and http://b@host/ were two origins, each with its own
+        // per-host limits).
         StringBuilder out = new StringBuilder();
-        if (userInfo != null && !userInfo.isEmpty()) {
-            out.append(userInfo).append('@');
-        }
         out.append(host);
         if (port != null && !port.isEmpty()) {
             if (port.length() > 5) {
