@@ -186,8 +186,17 @@ public final class UrlNormalizer {
             return null;
         }
         String origin = ref.substring(0, i);
-        if (origin.indexOf("..", hostStart) >= 0) {
-            return null;
+        if (origin.indexOf("..", hostStart) >= 0 || ref.charAt(i - 1) == '.') {
+            return null; // a trailing dot goes: the general path
+        }
+        int dot = ref.lastIndexOf('.', i - 1);
+        char last = ref.charAt(dot >= hostStart ? dot + 1 : hostStart); // the last label's first character
+        if (last >= '0' && last <= '9') { // perhaps an IPv4 address in another form (127.1): the general path
+            String host = ref.substring(hostStart, i);
+            String v4 = ipv4(host);
+            if (v4 != null && !v4.equals(host)) {
+                return null;
+            }
         }
         return tail(origin, null, ref, i, false);
     }
