@@ -80,6 +80,37 @@ class HostileSitesTest {
     }
 
     /**
+     * A sitemap of 60,000 URLs (gzipped, a sitemap of millions is a few megabytes): at most
+     * 50,000 are taken from one file, the sitemaps protocol's limit. All of them used to be
+     * parsed into memory and normalised on the loop (3 million: 3 GB of heap, the loop held for
+     * seconds), however few pages the crawl would fetch.
+     */
+    @Test
+    void atMost50000UrlsAreTakenFromOneSitemap() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            site.robots("User-agent: *\nAllow: /\nSitemap: " + site.url("/sitemap.xml.gz") + "\n")
+                    .page("/sitemap.xml.gz", r -> Response.bytes(sitemap(site.origin(), 60_000), "application/x-gzip"))
+                    .html("/", "<title>home</title>");
+            CrawlStats stats = crawl(site).sitemaps(true).maxPages(10).build().run();
+            assertEquals(10, stats.pagesDone());
+            assertEquals(50_000 - 9, stats.filtered(), "50,000 sitemap URLs, 9 of them admitted, the rest over maxPages");
+        }
+    }
+
+    private static byte[] sitemap(String origin, int urls) throws java.io.IOException {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                    + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+            for (int i = 0; i < urls; i++) {
+                b.append("<url><loc>").append(origin).append("/p/").append(i).append("</loc></url>");
+            }
+            out.write(b.append("</urlset>").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return gz.toByteArray();
+    }
+
+    /**
      * A 2 MiB robots.txt: only its first 500 KiB are read and parsed (RFC 9309 section 2.5
      * lets a crawler stop there; Google does): its rules there apply, one past it does not, and
      * the rest is not even downloaded. Every URL is checked against every rule on the loop, so
