@@ -67,6 +67,7 @@ public final class SqlStore implements Store {
     private final String crawlUpsert;
     private HikariDataSource pool;
     private Connection single;
+    private CrawlLock lock;
 
     /**
      * A store; nothing is opened until {@link #open()}.
@@ -178,6 +179,11 @@ public final class SqlStore implements Store {
                 if (dir != null && !Files.isDirectory(dir)) {
                     throw new StoreException("cannot open " + description + ": the folder " + dir + " does not exist");
                 }
+                if (lock == null) {
+                    lock = CrawlLock.sqlite(file, description);
+                }
+            } else if (lock == null) {
+                lock = CrawlLock.server(dialect, jdbcUrl, user, password, description);
             }
             try {
                 c = connection();
@@ -606,6 +612,10 @@ public final class SqlStore implements Store {
         if (pool != null) {
             pool.close();
             pool = null;
+        }
+        if (lock != null) {
+            lock.close();
+            lock = null;
         }
     }
 

@@ -1,0 +1,153 @@
+package dev.weft.crawler.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * One crawl at a time per store: an exclusive lock taken when a store opens and held until it
+ * closes. Two crawls writing into one store would overwrite each other (two JSONL writers append
+ * at the same committed offset) or fetch everything twice; the second is refused instead.
+ *
+ * <ul>
+ *   <li>SQLite (and JSONL, through its state file): an OS lock on {@code FILE.lock} beside the
+ *       database (not on the database itself: POSIX locks are dropped when any descriptor of the
+ *       file closes in the process, and SQLite opens and closes its own);</li>
+ *   <li>PostgreSQL: a session advisory lock ({@code pg_try_advisory_lock}, per database);</li>
+ *   <li>MariaDB/MySQL: a named lock ({@code GET_LOCK}) named after the database.</li>
+ * </ul>
+ *
+ * The operating system or the database server releases it when the process dies ({@code kill -9}),
+ * so a crashed crawl never leaves a stale lock behind. Not thread-safe.
+ */
+final class CrawlLock implements AutoCloseable {
+
+    /** The advisory lock's key in PostgreSQL (any constant: the lock is per database). */
+    private static final long PG_KEY = 0x5765667443726177L; // "WeftCraw"
+
+    private final FileChannel channel;
+    private final Connection connection;
+    private final String unlock;
+
+    private CrawlLock(FileChannel channel, Connection connection, String unlock) {
+        this.channel = channel;
+        this.connection = connection;
+        this.unlock = unlock;
+    }
+
+    /**
+     * Takes the lock of an SQLite database file.
+     *
+     * @param database    the database file
+     * @param description the store, for messages
+     * @return the lock, held until closed
+     * @throws StoreException if another crawl holds it, or it cannot be taken
+     */
+    static CrawlLock sqlite(Path database, String description) {
+        Path file = Path.of(database + ".lock");
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StoreException("cannot open " + description + ": cannot make its lock file " + file + ": "
+                    + e.getMessage(), e);
+        }
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // another crawl of this JVM holds it
+        } catch (IOException e) {
+            close(ch);
+            throw new StoreException("cannot open " + description + ": cannot lock " + file + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            close(ch);
+            throw inUse(description);
+        }
+        return new CrawlLock(ch, null, null);
+    }
+
+    /**
+     * Takes the lock of a database on a server, on a connection of its own held until closed.
+     *
+     * @param dialect     PostgreSQL or MariaDB
+     * @param jdbcUrl     the database
+     * @param user        the user, or null
+     * @param password    the password, or null
+     * @param description the store, for messages
+     * @return the lock
+     * @throws StoreException if another crawl holds it, or it cannot be taken
+     */
+    static CrawlLock server(SqlDialect dialect, String jdbcUrl, String user, String password, String description) {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        Connection c;
+        try {
+            c = DriverManager.getConnection(jdbcUrl, p);
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to " + description + ": " + e.getMessage(), e);
+        }
+        boolean pg = dialect == SqlDialect.POSTGRESQL;
+        String name = "CONCAT('weft-crawl:', SHA1(DATABASE()))"; // MariaDB's lock names: at most 64 characters
+        String sql = pg ? "SELECT pg_try_advisory_lock(" + PG_KEY + ")" : "SELECT GET_LOCK(" + name + ", 0)";
+        String unlock = pg ? "SELECT pg_advisory_unlock(" + PG_KEY + ")" : "SELECT RELEASE_LOCK(" + name + ")";
+        boolean got;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            got = rs.next() && rs.getBoolean(1);
+        } catch (SQLException e) {
+            close(c);
+            throw new StoreException("cannot lock " + description + ": " + e.getMessage(), e);
+        }
+        if (!got) {
+            close(c);
+            throw inUse(description);
+        }
+        return new CrawlLock(null, c, unlock);
+    }
+
+    private static StoreException inUse(String description) {
+        return new StoreException(description + " is in use by another crawl (of this or another process): two "
+                + "crawls into one store would overwrite each other; wait for it to end or stop it, then --resume");
+    }
+
+    /** Releases the lock. */
+    @Override
+    public void close() {
+        if (channel != null) {
+            close(channel); // closing the channel releases its lock
+        }
+        if (connection != null) {
+            // Released now: the server ends the session (and its locks) only a moment after the
+            // connection closes, and a crawl started right after this one would find it held.
+            try (Statement s = connection.createStatement()) {
+                s.execute(unlock);
+            } catch (SQLException e) {
+                // the session is gone (the database went away): its lock went with it
+            }
+            close(connection);
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // released anyway: by the OS with the descriptor, by the server with the session
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.weft.crawler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.http.server.Response;
+import dev.weft.crawler.store.StoreException;
+import dev.weft.sync.Event;
+import dev.weft.testing.WeftTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stores under abuse. Two crawls into one store at once (two terminals, a cron job that
+ * overlaps): the second is refused while the first runs, whatever the engine — two JSONL
+ * writers appended at the same committed offset and overwrote each other's lines (325 pages in
+ * the state, 244 lines in the file, both runs "finished") — and may resume once it ended.
+ */
+@WeftTest
+class HostileStoresTest {
+
+    @TempDir
+    Path dir;
+
+    private static Crawler.Builder crawl(TestSite site, String uri) {
+        return Crawler.builder().seeds(site.url("/")).store(uri).delay(Duration.ZERO).ignoreRobots(true);
+    }
+
+    private void secondCrawlIsRefusedWhileTheFirstRuns(String uri) throws Exception {
+        Event asked = new Event();
+        Event release = new Event();
+        try (TestSite site = TestSite.start()) {
+            site.page("/", r -> {
+                asked.set();
+                release.await();
+                return Response.html("<title>root</title><a href=/a>a</a>");
+            }).html("/a", "<title>a</title>");
+            Crawler first = crawl(site, uri).build();
+            first.start();
+            asked.await(); // the first crawl is under way, its store open
+            StoreException e = assertThrows(StoreException.class, () -> crawl(site, uri).resume(true).build().run());
+            assertTrue(e.getMessage().contains("is in use by another crawl"), e.getMessage());
+            assertThrows(StoreException.class, () -> crawl(site, uri).build().run(), "a new crawl neither");
+            release.set();
+            assertEquals(CrawlStats.State.FINISHED, first.await().state());
+            assertEquals(2, first.stats().pagesDone());
+            CrawlStats again = crawl(site, uri).resume(true).build().run();
+            assertEquals(CrawlStats.State.FINISHED, again.state(), "once the first ended, the store is free");
+            assertEquals(2, again.pagesDone());
+        }
+    }
+
+    @Test
+    void aSecondCrawlIntoTheSameSqliteFileIsRefusedWhileTheFirstRuns() throws Exception {
+        secondCrawlIsRefusedWhileTheFirstRuns("sqlite:" + dir.resolve("c.db"));
+    }
+
+    @Test
+    void aSecondCrawlIntoTheSameJsonlFileIsRefusedWhileTheFirstRuns() throws Exception {
+        Path file = dir.resolve("pages.jsonl");
+        secondCrawlIsRefusedWhileTheFirstRuns("jsonl:" + file);
+        assertEquals(2, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void aSecondCrawlIntoTheSamePostgresqlDatabaseIsRefusedWhileTheFirstRuns() throws Exception {
+        try (Databases.Db db = Databases.postgres()) {
+            secondCrawlIsRefusedWhileTheFirstRuns(db.uri());
+        }
+    }
+
+    @Test
+    void aSecondCrawlIntoTheSameMariadbDatabaseIsRefusedWhileTheFirstRuns() throws Exception {
+        try (Databases.Db db = Databases.mariadb()) {
+            secondCrawlIsRefusedWhileTheFirstRuns(db.uri());
+        }
+    }
+}
