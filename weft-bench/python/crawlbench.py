@@ -1,7 +1,8 @@
 """Drives the crawl benchmark (docs/benchmarks.md section 7).
 
-    python3 crawlbench.py [throughput|latency|scale|store|all] --raw RAW_DIR --results RESULTS_DIR \
+    python3 crawlbench.py [throughput|latency|scale|long|store|all] --raw RAW_DIR --results RESULTS_DIR \
         --java JAVA --weft-cp CP --bench-cp CP [--c4j-cp CP] [--scrapy-python PY] [--quick] [--jvm-arg ARG ...]
+        [--weft-arg ARG ...]
 
 (normally through ./weft bench crawl [--quick]).
 
@@ -20,6 +21,11 @@
   scale       dev.weft.bench.crawl.FrontierScale: 10,000,000 URLs over 10,000 hosts into the seen set
               and the frontier (1,000,000 of them also into SQLite's frontier table): heap after each
               million, bytes per URL in memory and on disk, none lost.
+  long        the demo site with 1,000,000 pages (ServeDemoSite, its own JVM, no latency) crawled to the end
+              by `./weft crawl` into SQLite with the throughput settings and no depth limit: the live heap
+              after a full GC every 100,000 pages (jcmd GC.class_histogram, the least of 3 probes), pages/s per 100,000-page
+              window (from the pages' fetched_at), bytes per seen URL (SeenSetOf), SQLite bytes per page.
+              --quick: 100,000 pages.
   store       dev.weft.bench.crawl.StoreThroughput: page rows/s into SQLite, PostgreSQL and MariaDB in
               the crawler's batches (a throwaway database each, dropped afterwards).
 
@@ -132,7 +138,8 @@ def contender_cmds(name, urls, db, workdir, conc, per_host):
     """(command, how to read its crawl time) for one contender's crawl of urls into db."""
     if name == "weft":
         cmd = java(ARGS.weft_cp, "dev.weft.crawler.cli.CrawlCommand", *urls, "--out", "sqlite:" + db,
-                   "--concurrency", str(conc), "--per-host", str(per_host), "--delay", "0", "--sort-query", "-q")
+                   "--concurrency", str(conc), "--per-host", str(per_host), "--delay", "0", "--sort-query", "-q",
+                   extra=ARGS.weft_arg)
         return cmd, lambda: weft_crawl_seconds(db)
     if name == "scrapy":
         result = db + ".json"
@@ -428,6 +435,247 @@ def bench_scale():
     return {"urls": n, "lines": lines, "wall_s": wall, "cpu_s": cpu}
 
 
+# ---------------------------------------------------------------- long crawl (scale, section 7.3)
+
+
+def crawl_row(db):
+    """(pages stored, URLs admitted) from the crawl row, which every batch commits; None before it exists."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as c:
+            row = c.execute("SELECT stats, next_seq FROM crawl WHERE id = 1").fetchone()
+    except sqlite3.Error:
+        return None
+    if not row or not row[0]:
+        return None
+    return json.loads(row[0]).get("pages", 0), row[1]
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+PROBES = 3
+
+
+def heap_probe(jcmd, pid, out_prefix):
+    """A full GC and the live heap after it: `jcmd PID GC.class_histogram` (which collects first and
+    counts every object left), kept in out_prefix.histo.txt, then `GC.heap_info` for what is committed.
+    Live = the histogram's total without its filler arrays: dead space a full GC of ParallelGC leaves
+    where it does not compact (its "dense prefix"), up to 11 MiB of the total in a 1,000,000-page crawl."""
+    t0 = time.monotonic()
+    try:
+        histo = subprocess.run([jcmd, str(pid), "GC.class_histogram"], capture_output=True, text=True,
+                               timeout=300).stdout
+    except subprocess.TimeoutExpired:
+        histo = ""
+    pause = time.monotonic() - t0
+    with open(out_prefix + ".histo.txt", "w") as f:
+        f.write(histo)
+    total = longs = None
+    filler = 0
+    top = []
+    for line in histo.splitlines():
+        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+        if m:
+            if m.group(3) == "[J":
+                longs = int(m.group(2))
+            if "FillerElement" in m.group(3) or "FillerObject" in m.group(3):
+                filler += int(m.group(2))  # dead space the collector left in place (ParallelGC's dense prefix)
+            elif len(top) < 8:
+                top.append((m.group(3), int(m.group(2))))
+        elif line.startswith("Total"):
+            total = int(line.split()[2])
+    live = None if total is None else total - filler
+    try:
+        info = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+    except subprocess.TimeoutExpired:
+        info = ""
+    with open(out_prefix + ".heapinfo.txt", "w") as f:
+        f.write(info)
+    committed = sum(int(k) for k in re.findall(r"total (\d+)K", info)) * 1024
+    return {"live_heap": live, "filler": filler, "long_arrays": longs, "committed_heap": committed, "top": top,
+            "probe_s": round(pause, 3)}
+
+
+def iso(s):
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def bench_long():
+    pages = 100_000 if ARGS.quick else 1_000_000
+    step = pages // 10
+    workdir = os.path.join(ARGS.raw, "long")
+    os.makedirs(workdir, exist_ok=True)
+    port = free_port()
+    site_cmd = java(ARGS.weft_cp, "dev.weft.crawler.demo.ServeDemoSite", "--pages", str(pages), "--latency", "0",
+                    "--port", str(port))
+    log("long crawl site: " + shown(site_cmd))
+    site = subprocess.Popen(site_cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "site.err"), "w"),
+                            text=True)
+    jcmd = os.path.join(os.path.dirname(ARGS.java), "jcmd") if os.path.dirname(ARGS.java) else "jcmd"
+    db = os.path.join(workdir, "pages.db")
+    probes = []
+    try:
+        first = site.stdout.readline()
+        urls = re.findall(r"http://\S+", first)
+        if len(urls) != 1:
+            raise RuntimeError(f"the demo site said: {first!r}")
+        # The throughput benchmark's settings (concurrency 64, 64 per host, no delay, sorted queries),
+        # and no depth limit: the site's category pagination is about 50 links deep at 1,000,000 pages.
+        cmd = java(ARGS.weft_cp, "dev.weft.crawler.cli.CrawlCommand", urls[0], "--out", "sqlite:" + db,
+                   "--concurrency", "64", "--per-host", "64", "--delay", "0", "--sort-query", "--max-depth", "-1",
+                   "-q")
+        log("long crawl: " + shown(cmd))
+        la0 = loadavg()
+        t0 = time.monotonic()
+        site0 = cpu_ticks(site.pid)
+        with open(os.path.join(workdir, "weft.out"), "w") as out, open(os.path.join(workdir, "weft.err"), "w") as err:
+            p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=workdir)
+            nxt = step
+            while True:
+                pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    break
+                time.sleep(0.2)
+                r = crawl_row(db)
+                if r is None or r[0] < nxt or nxt > pages:
+                    continue
+                before = r
+                cpu0 = cpu_ticks(p.pid)
+                # Three probes a second apart: the least is what the crawl keeps (the pages in flight, being
+                # parsed or waiting for their commit come and go: up to 64 + 64 + 800 of them)
+                tries = []
+                for k in range(PROBES):
+                    if k:
+                        time.sleep(1)
+                    tries.append(heap_probe(jcmd, p.pid, os.path.join(workdir, f"heap-{nxt // 1000}k-{k + 1}")))
+                ok = [t for t in tries if t["live_heap"] is not None]
+                probe = min(ok, key=lambda t: t["live_heap"]) if ok else tries[0]
+                probe["live_heap_probes"] = [t["live_heap"] for t in ok]
+                after = crawl_row(db) or before
+                probe.update({"mark": nxt, "pages": before[0], "pages_after_probe": after[0], "urls_known": before[1],
+                              "t_s": round(time.monotonic() - t0, 2), "rss_kib": rss_kib(p.pid),
+                              "cpu_s": round(cpu0 / CLK_TCK, 2), "loadavg": loadavg()})
+                while nxt <= before[0]:
+                    nxt += step
+                if probe["live_heap"] is None or probe["rss_kib"] is None:
+                    log(f"long crawl at {before[0]:,} pages: no heap probe (the crawl was ending)")
+                    continue
+                probes.append(probe)
+                log(f"long crawl at {before[0]:,} pages ({before[1]:,} URLs known): live heap "
+                    f"{' / '.join(f'{b / 2**20:.1f}' for b in probe['live_heap_probes'])} MiB after a full GC, "
+                    f"RSS {probe['rss_kib'] / 1024:.0f} MiB, load {probe['loadavg']}")
+        wall = time.monotonic() - t0
+        rc = os.waitstatus_to_exitcode(status)
+        site_cpu = (cpu_ticks(site.pid) - site0) / CLK_TCK
+    finally:
+        site.terminate()
+        site.wait()
+    row = {"pages_site": pages, "rc": rc, "wall_s": round(wall, 2), "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
+           "site_cpu_s": round(site_cpu, 2), "loadavg_before": la0, "loadavg_after": loadavg(), "probes": probes}
+    # The crawler's last commits may still be in the WAL (its own close does not fold them in while the
+    # poller above has the file open): fold them into the database file now, never delete the WAL.
+    c = sqlite3.connect(db)
+    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    c.close()
+    with sqlite3.connect(db) as c:
+        row["by_status"] = dict(c.execute("SELECT coalesce(status, -1), COUNT(*) FROM pages GROUP BY 1").fetchall())
+        row["stored"] = c.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+        row["queued_left"] = c.execute("SELECT COUNT(*) FROM frontier").fetchone()[0]
+        times = sorted(iso(t) for (t,) in c.execute("SELECT fetched_at FROM pages"))
+    row["crawl_s"] = round(weft_crawl_seconds(db), 2)
+    row["db_bytes"] = sum(os.path.getsize(db + s) for s in ("", "-wal") if os.path.exists(db + s))
+    row["db_bytes_per_page"] = round(row["db_bytes"] / max(1, row["stored"]), 1)
+    # pages/s per window of `step` pages, from the pages' own fetched_at (the store is the witness)
+    windows = []
+    for k in range(0, len(times) - 1, step):
+        end = min(k + step, len(times)) - 1
+        secs = (times[end] - times[k]).total_seconds()
+        windows.append({"from": k, "to": end + 1, "s": round(secs, 2), "pages_per_s": round((end - k) / secs, 1)
+                        if secs > 0 else None})
+    row["windows"] = windows
+    seen = subprocess.run(java(ARGS.bench_cp, "dev.weft.bench.crawl.SeenSetOf", db), capture_output=True, text=True)
+    try:
+        row["seen_set"] = json.loads(seen.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        row["seen_set"] = {"error": seen.stderr[-500:]}
+    with open(os.path.join(workdir, "long.json"), "w") as f:
+        json.dump(row, f, indent=1)
+    return summarise_long(row)
+
+
+def summarise_long(row):
+    prev = None
+    for p in row["probes"]:
+        if prev is not None and p["pages"] > prev["pages"]:
+            p["cpu_ms_per_page"] = round((p["cpu_s"] - prev["cpu_s"]) * 1000 / (p["pages"] - prev["pages"]), 3)
+        prev = p
+    mib = lambda b: "—" if b is None else f"{b / 2**20:,.1f} MiB"
+    n = row["pages_site"]
+    print(f"\n## crawl scale: the demo site with {n:,} pages (its own JVM, no latency) crawled to the end into "
+          f"SQLite\n")
+    print(f"exit {row['rc']}, {row['stored']:,} pages stored ({row['by_status']}), {row['queued_left']} left queued; "
+          f"crawl {row['crawl_s']:.1f} s ({row['stored'] / row['crawl_s']:,.0f} pages/s), process wall "
+          f"{row['wall_s']:.1f} s, CPU {row['cpu_s']:.1f} s (site {row['site_cpu_s']:.1f} s), load average "
+          f"{row['loadavg_before']} → {row['loadavg_after']}\n")
+    print("| pages stored | URLs known | live heap after a full GC (least of 3) | the 3 probes | long[] on the heap |"
+          " heap committed | RSS | CPU ms per page since the last row | load |")
+    print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    for p in row["probes"]:
+        each = " / ".join(f"{b / 2**20:.1f}" for b in p.get("live_heap_probes", []))
+        print(f"| {p['pages']:,} | {p['urls_known']:,} | {mib(p['live_heap'])} | {each} | {mib(p['long_arrays'])} | "
+              f"{mib(p['committed_heap'])} | {mib(p['rss_kib'] * 1024 if p['rss_kib'] else None)} | "
+              f"{fmt(p.get('cpu_ms_per_page'), 3)} | {p['loadavg'][0]} |")
+    print("\n| pages | s | pages/s |")
+    print("| --- | ---: | ---: |")
+    for w in row["windows"]:
+        print(f"| {w['from']:,}–{w['to']:,} | {w['s']:.1f} | {fmt(w['pages_per_s'], 0)} |")
+    verdicts = []
+    ps = row["probes"]
+    if len(ps) >= 2 and ps[0]["live_heap"] and ps[-1]["live_heap"]:
+        ratio = ps[-1]["live_heap"] / ps[0]["live_heap"]
+        lives = [p["live_heap"] for p in ps if p["live_heap"]]
+        verdicts.append(f"heap after {ps[0]['pages']:,} vs {ps[-1]['pages']:,} pages within 20 %: "
+                        f"{'met' if abs(ratio - 1) <= 0.2 else 'NOT met'} ({mib(ps[0]['live_heap'])} → "
+                        f"{mib(ps[-1]['live_heap'])}, {ratio:.2f}×; every probe between {mib(min(lives))} and "
+                        f"{mib(max(lives))})")
+    full = [w for w in row["windows"] if w["pages_per_s"] and w["to"] - w["from"] >= n // 20]
+    if len(full) >= 3:
+        # The first window holds the JVM's start and the JIT's warm-up: the reference is the second.
+        ref, last = full[1], full[-1]
+        worst = min(full[1:], key=lambda w: w["pages_per_s"])
+        verdicts.append(f"pages/s no decay beyond 20 % (the last window vs the second): "
+                        f"{'met' if last['pages_per_s'] >= 0.8 * ref['pages_per_s'] else 'NOT met'} "
+                        f"({ref['pages_per_s']:,.0f} → {last['pages_per_s']:,.0f}; slowest after the first: "
+                        f"{worst['pages_per_s']:,.0f} at {worst['from']:,}; the machine's load moves these)")
+    cpu = [p["cpu_ms_per_page"] for p in ps if p.get("cpu_ms_per_page")]
+    if len(cpu) >= 3:
+        verdicts.append(f"CPU per page (load-independent): {cpu[0]:.3f} ms in the second window, {cpu[-1]:.3f} ms "
+                        f"in the last ({cpu[-1] / cpu[0]:.2f}×), {min(cpu):.3f}–{max(cpu):.3f} in all")
+    s = row.get("seen_set", {})
+    if "bytes_per_url" in s:
+        verdicts.append(f"seen set: {s['urls']:,} URLs, {s['bytes_per_url']:.1f} bytes per URL "
+                        f"({mib(s['bytes'])}, {s['where']})")
+    known = s.get("urls")
+    if known is not None:
+        lost = known - row["stored"] - row["queued_left"]
+        verdicts.append(f"every URL known stored: {'yes' if row['queued_left'] == 0 and lost == 0 else 'NO'} "
+                        f"({known:,} known, {row['stored']:,} stored, {row['queued_left']:,} left in the frontier)")
+    verdicts.append(f"SQLite file: {row['db_bytes'] / 2**20:,.0f} MiB, {row['db_bytes_per_page']:,.0f} bytes per page")
+    print()
+    for v in verdicts:
+        print("- " + v)
+    row["verdicts"] = verdicts
+    return row
+
+
 def bench_store():
     pages = 20_000 if ARGS.quick else 100_000
     lines, wall, cpu = run_json_lines(java(ARGS.bench_cp, "dev.weft.bench.crawl.StoreThroughput", str(pages),
@@ -446,7 +694,7 @@ def bench_store():
 def main():
     global ARGS
     p = argparse.ArgumentParser()
-    p.add_argument("what", nargs="?", default="all", choices=["throughput", "latency", "scale", "store", "all"])
+    p.add_argument("what", nargs="?", default="all", choices=["throughput", "latency", "scale", "long", "store", "all"])
     p.add_argument("--raw", required=True)
     p.add_argument("--results", required=True)
     p.add_argument("--java", required=True)
@@ -456,6 +704,8 @@ def main():
     p.add_argument("--scrapy-python", default="/usr/bin/python3")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--jvm-arg", action="append", default=[])
+    p.add_argument("--weft-arg", action="append", default=[],
+                   help="a JVM flag for Weft's crawler only (./weft bench passes its AOT cache)")
     ARGS = p.parse_args()
     ARGS.raw = os.path.abspath(ARGS.raw)
     os.makedirs(ARGS.raw, exist_ok=True)
@@ -469,6 +719,8 @@ def main():
         summary["latency"] = bench_latency()
     if ARGS.what in ("store", "all"):
         summary["store"] = bench_store()
+    if ARGS.what in ("long", "all"):
+        summary["long"] = bench_long()
     if ARGS.what in ("scale", "all"):
         summary["scale"] = bench_scale()
     summary["loadavg_after"] = loadavg()

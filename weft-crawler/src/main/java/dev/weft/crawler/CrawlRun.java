@@ -42,6 +42,7 @@ import dev.weft.crawler.store.StoreException;
 import dev.weft.crawler.store.StoredCrawl;
 import dev.weft.crawler.store.Stores;
 import dev.weft.http.client.ClientSession;
+import dev.weft.internal.LoopAsserts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -241,9 +242,14 @@ final class CrawlRun {
             record Loaded(Sieve sieve, Map<String, Long> queued, List<HostRow> hosts) { }
             long expected = stored.pages() + stored.queued();
             Loaded l = onStore(() -> {
-                Sieve s = new Sieve((int) Math.min(Integer.MAX_VALUE / 2, expected));
-                store.forEachKnownUrl(s::add);
-                return new Loaded(s, store.queuedByHost(), store.hosts());
+                Sieve s = Sieve.mapped(null, (int) Math.min(Integer.MAX_VALUE / 2, expected));
+                try {
+                    store.forEachKnownUrl(s::add);
+                    return new Loaded(s, store.queuedByHost(), store.hosts());
+                } catch (RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
             });
             sieve = l.sieve();
             counters.restore(stored.stats());
@@ -261,7 +267,7 @@ final class CrawlRun {
             }
             admitted = stored.pages() + stored.queued();
         } else {
-            sieve = new Sieve();
+            sieve = Sieve.mapped(null, 0); // its heap stays flat: large tables live in mapped files
             freshCrawl = true;
         }
         writer = new StoreWriter(loop, store, storeThread, BATCH_PAGES, BATCH_DELAY, this::crawlRow, this::storeFailed);
@@ -387,6 +393,9 @@ final class CrawlRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (sieve != null) {
+            sieve.close(); // unmaps its files
+        }
         if (temporaryStore != null) {
             for (String suffix : List.of("", "-wal", "-shm")) {
                 try {
@@ -414,7 +423,7 @@ final class CrawlRun {
 
     /** Stops starting work; in-flight pages get {@code stopGrace} to finish. Loop only. */
     void requestStop() {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         stopRequested = true; // if still starting, run() stops right after opening
         if (phase != Phase.RUNNING) {
             return;
@@ -480,7 +489,7 @@ final class CrawlRun {
      * into one.
      */
     private void pump() {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         if (pumping) {
             repump = true;
             return;

@@ -1,16 +1,19 @@
 package dev.weft.crawler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.http.server.Response;
 import dev.weft.testing.WeftTest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,6 +170,46 @@ class LinksAndLimitsTest {
             for (int i = 0; i < 63; i++) {
                 assertEquals("/n/" + i, order.get(i), "breadth-first: " + order);
             }
+        }
+    }
+
+    /**
+     * The seen set of a crawl keeps its heap flat: past about 49,000 URLs its tables live in mapped
+     * files (docs/benchmarks.md section 7.3: on the heap, its tables made a crawl's live heap grow
+     * with every URL). One page links to 60,000 URLs of a second host whose robots.txt
+     * defers it, so they are admitted (and queued for a later run) without a request. While the
+     * crawl runs its sieve is a mapping of a deleted file; after it, nothing of it is left.
+     */
+    @Test
+    void aLargeSeenSetLivesInMappedFilesAndIsUnmappedAtTheEnd() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "Linux only: reads /proc/self/maps");
+        try (TestSite site = TestSite.start(); TestSite other = TestSite.start("127.0.0.2")) {
+            other.robots("User-agent: *\nCrawl-delay: 86400\n");
+            StringBuilder page = new StringBuilder("<title>many</title>");
+            for (int i = 0; i < 60_000; i++) {
+                page.append("<a href=").append(other.url("/p/" + i)).append(">p</a>\n");
+            }
+            site.html("/", page.toString());
+            List<String> duringTheCrawl = new java.util.ArrayList<>();
+            CrawlStats stats = crawl(site, "/").scope(Scope.ANY).listener(new CrawlListener() {
+                @Override
+                public void finished(CrawlStats s) {
+                    duringTheCrawl.addAll(sieveMappings());
+                }
+            }).build().run();
+            assertEquals(60_001, stats.urlsKnown());
+            assertEquals(60_000, Sql.count(db(), "SELECT COUNT(*) FROM frontier"), "queued for a later run");
+            assertFalse(duringTheCrawl.isEmpty(), "the seen set of 60,001 URLs is in mapped files");
+            assertTrue(duringTheCrawl.stream().allMatch(l -> l.endsWith("(deleted)")), String.valueOf(duringTheCrawl));
+            assertEquals(List.of(), sieveMappings(), "unmapped when the crawl ends");
+        }
+    }
+
+    private static List<String> sieveMappings() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("weft-sieve-")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.weft.crawler.store.ItemRow;
 import dev.weft.crawler.store.PageRecord;
 import dev.weft.crawler.store.Store;
 import dev.weft.crawler.store.StoreException;
+import dev.weft.internal.LoopAsserts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +75,7 @@ public final class StoreWriter {
      * @param e the entry
      */
     public void queue(FrontierEntry e) {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         current.queue(e);
         maybeFlush();
     }
@@ -87,7 +88,7 @@ public final class StoreWriter {
      * @param host  its host's row
      */
     public void store(PageRecord page, List<ItemRow> items, HostRow host) {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         current.store(page);
         items.forEach(current::item);
         if (host != null) {
@@ -102,7 +103,7 @@ public final class StoreWriter {
      * @param host the row
      */
     public void host(HostRow host) {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         current.host(host);
         maybeFlush();
     }
@@ -113,7 +114,7 @@ public final class StoreWriter {
      * @return done when it is committed
      */
     public Future<Void> flush() {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         return send(true);
     }
 
@@ -127,7 +128,7 @@ public final class StoreWriter {
      * @return the entries, in order
      */
     public Future<List<FrontierEntry>> refill(String host, long afterSeq, int limit) {
-        assert loop.inLoop();
+        assert LoopAsserts.holdsLoop(loop);
         send(true);
         return loop.runInExecutor(storeThread, () -> store.frontier(host, afterSeq, limit));
     }

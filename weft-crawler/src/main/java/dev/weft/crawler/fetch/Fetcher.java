@@ -77,7 +77,7 @@ public final class Fetcher {
         try (ClientResponse r = session.request(req)) {
             String ct = r.contentType();
             boolean keep = keepAnyBody || textual(ct);
-            byte[] buf = new byte[(int) Math.min(maxBodySize, 16 * 1024)];
+            byte[] buf = new byte[(int) Math.min(maxBodySize, firstBufferSize(r, keep))];
             int length = 0;
             long total = 0;
             boolean truncated = false;
@@ -115,6 +115,24 @@ public final class Fetcher {
             return failure(url, loop.nanoTime() - start, ErrorKind.CONNECTION, message(e));
         } catch (RuntimeException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.OTHER, message(e));
+        }
+    }
+
+    /**
+     * The body buffer to start with: a kept body with a Content-Length and no Content-Encoding
+     * gets exactly its length plus one byte (so that the end is seen without growing it), at
+     * most 1 MiB (a header must not buy a large allocation); other bodies 16 KiB, grown as needed.
+     */
+    static long firstBufferSize(ClientResponse r, boolean keep) {
+        String cl = r.header("Content-Length");
+        if (!keep || cl == null || r.header("Content-Encoding") != null) {
+            return 16 * 1024;
+        }
+        try {
+            long length = Long.parseLong(cl.trim());
+            return length < 0 ? 16 * 1024 : Math.min(length + 1, 1 << 20);
+        } catch (NumberFormatException e) {
+            return 16 * 1024;
         }
     }
 

@@ -405,12 +405,14 @@ public final class Frontier {
     // ------------------------------------------------------------------ refills
 
     /**
-     * A refill from the store starts: the host waits for it.
+     * A refill from the store starts: the host waits for it. Call it when the refill's read is
+     * submitted, after every frontier row queued so far (the store reads what is committed by then).
      *
      * @param h the host
      */
     public void refillStarted(HostRecord h) {
         h.refilling = true;
+        h.spilledAtRefill = h.spilled;
     }
 
     /**
@@ -433,7 +435,10 @@ public final class Frontier {
         inMemory += entries.size();
         long taken = Math.min(h.spilled, entries.size());
         if (entries.size() < asked) {
-            taken = h.spilled; // the store has no more: whatever the count said
+            // The store had no more when it was asked: whatever the count said then is drained. URLs
+            // spilled while the refill was under way were not committed yet when the store read its
+            // rows; they stay counted, and the next refill reads them.
+            taken = Math.min(h.spilled, h.spilledAtRefill);
         }
         h.spilled -= taken;
         spilledTotal -= taken;

@@ -53,6 +53,7 @@ public final class HostRecord {
     long spilled;
     long lastSeqInMemory = -1;
     boolean refilling;
+    long spilledAtRefill; // spilled when the refill under way read the store
 
     // Clock and load.
     int inFlight;

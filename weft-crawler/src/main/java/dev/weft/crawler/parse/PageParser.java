@@ -101,11 +101,18 @@ public final class PageParser {
         Set<String> links = new LinkedHashSet<>();
         int repeated = 0;
         if (!nofollow || followNofollow) {
+            String baseUri = null;
+            UrlNormalizer.Base base = null;
             for (Element a : doc.select(LINKS)) {
                 if (!followNofollow && hasToken(a.attr("rel"), "nofollow")) {
                     continue;
                 }
-                String abs = normalizer.resolve(a.baseUri(), a.attr("href"));
+                String b = a.baseUri();
+                if (base == null || !b.equals(baseUri)) { // read once per page (they share <base href> or the URL)
+                    baseUri = b;
+                    base = normalizer.base(b);
+                }
+                String abs = normalizer.resolve(base, a.attr("href"));
                 if (abs != null && !links.add(abs)) {
                     repeated++;
                 }
@@ -145,6 +152,9 @@ public final class PageParser {
     }
 
     private static boolean hasToken(String rel, String token) {
+        if (rel.isEmpty()) {
+            return false;
+        }
         for (String t : tokens(rel)) {
             if (t.equalsIgnoreCase(token)) {
                 return true;
