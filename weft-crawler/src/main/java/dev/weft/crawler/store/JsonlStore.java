@@ -170,7 +170,7 @@ public final class JsonlStore implements Store {
         o.put("title", p.title());
         o.put("depth", p.depth());
         o.put("referrer", p.referrer());
-        o.put("fetched_at", p.fetchedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        o.put("fetched_at", SqlDialect.isoMillis(p.fetchedAt()));
         o.put("elapsed_ms", p.elapsedMs());
         o.put("body_bytes", p.bodyBytes());
         o.set("fields", JSON.valueToTree(p.fields() == null ? Map.of() : p.fields()));
