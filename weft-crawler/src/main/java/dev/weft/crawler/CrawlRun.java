@@ -300,6 +300,7 @@ final class CrawlRun {
         try {
             temporaryStore = Files.createTempFile("weft-crawl-", ".db");
             Files.delete(temporaryStore);
+            cfg.trace().temporaryStore(temporaryStore);
         } catch (IOException e) {
             throw new StoreException("cannot make a temporary store: " + e.getMessage(), e);
         }
@@ -397,7 +398,7 @@ final class CrawlRun {
             sieve.close(); // unmaps its files
         }
         if (temporaryStore != null) {
-            for (String suffix : List.of("", "-wal", "-shm")) {
+            for (String suffix : List.of("", "-wal", "-shm", ".lock")) {
                 try {
                     Files.deleteIfExists(Path.of(temporaryStore + suffix));
                 } catch (IOException e) {

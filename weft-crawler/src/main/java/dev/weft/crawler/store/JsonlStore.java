@@ -40,6 +40,7 @@ public final class JsonlStore implements Store {
     private final SqlStore state;
     private FileChannel out;
     private long committed;
+    private Object fileId;
 
     /**
      * A store writing to a file.
@@ -87,6 +88,7 @@ public final class JsonlStore implements Store {
                 out.truncate(committed); // lines of a commit that did not finish
             }
             out.position(committed);
+            fileId = FileIdentity.of(file);
         } catch (IOException e) {
             throw new StoreException("cannot write to " + describe() + ": " + e.getMessage(), e);
         }
@@ -95,6 +97,7 @@ public final class JsonlStore implements Store {
 
     @Override
     public void commit(Batch batch) {
+        FileIdentity.check(file, fileId, describe());
         Batch keys = new Batch();
         batch.frontier().forEach(keys::queue);
         batch.hosts().forEach(keys::host);
