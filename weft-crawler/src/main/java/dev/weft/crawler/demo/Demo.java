@@ -230,6 +230,7 @@ public final class Demo {
                     throw e; // Weft.run hands the signal back: exit 130 (SIGINT) or 143 (SIGTERM)
                 }
             });
+            Files.deleteIfExists(Path.of(settings.db() + ".lock")); // the store's lock, free now: not left in the folder
             List<Row> rows = fiveProducts(settings.db());
             Summary summary = new Summary(stats, rows, site.baseUrl());
             printSummary(summary, settings.db(), out);
@@ -251,7 +252,7 @@ public final class Demo {
                         + " demo.db each run, so move that file away or run the demo in another folder");
             }
         }
-        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+        for (String suffix : List.of("", "-wal", "-shm", "-journal", ".lock")) {
             Files.deleteIfExists(Path.of(db + suffix));
         }
     }

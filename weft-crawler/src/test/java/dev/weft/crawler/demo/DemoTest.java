@@ -107,6 +107,9 @@ class DemoTest {
         long first = runDemo(db).stats().pagesDone();
         long second = runDemo(db).stats().pagesDone(); // an unfinished or finished crawl there: replaced
         assertEquals(first, second);
+        try (var files = Files.list(dir)) { // the store's lock file (demo.db.lock) is not left in the user's folder
+            assertEquals(java.util.List.of("demo.db"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
 
         Path notOurs = dir.resolve("notes.db");
         Files.writeString(notOurs, "my notes");
