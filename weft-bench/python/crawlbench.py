@@ -410,17 +410,18 @@ def bench_scale():
     lines, wall, cpu = run_json_lines(java(ARGS.bench_cp, "dev.weft.bench.crawl.FrontierScale", str(n), "10000",
                                            str(disk), db, extra=("-Xmx256m",)), "scale")
     print(f"\n## crawl scale: {n:,} URLs over 10,000 hosts into the seen set and frontier (-Xmx256m)\n")
-    print("| URLs admitted | heap after full GC | of which the seen set | heap without the seen set | URLs in memory |"
-          " URLs/s |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| URLs admitted | heap after full GC | the seen set's tables | of them on the heap |"
+          " heap without the seen set | URLs in memory | URLs/s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     mib = lambda b: f"{b / 2**20:,.1f} MiB"
     for l in lines:
         if l["phase"] in ("start", "admitted"):
-            print(f"| {l['urls']:,} | {mib(l['heap_used'])} | {mib(l['sieve_bytes'])} | {mib(l['heap_without_sieve'])} |"
+            print(f"| {l['urls']:,} | {mib(l['heap_used'])} | {mib(l['sieve_bytes'])} | "
+                  f"{mib(l.get('sieve_heap_bytes', l['sieve_bytes']))} | {mib(l['heap_without_sieve'])} |"
                   f" {l['in_memory']:,} | {fmt(l['per_s'], 0)} |")
     done = next((l for l in lines if l["phase"] == "done"), None)
     if done:
-        print(f"\n- seen set: {done['sieve_bytes_per_url']:.1f} bytes per URL in memory ({mib(done['sieve_bytes'])} "
+        print(f"\n- seen set: {done['sieve_bytes_per_url']:.1f} bytes per URL, in mapped files ({mib(done['sieve_bytes'])} "
               f"for {done['urls']:,}), {done['missing']} missing on lookup, {done['lookup_per_s']:,.0f} lookups/s")
         print(f"- frontier on disk (SQLite): {done['disk_bytes_per_url']:.0f} bytes per queued URL "
               f"({done['disk_rows']:,} rows, {done['disk_rows_per_s']:,.0f} rows/s in batches of 4,000)")

@@ -88,6 +88,8 @@ final class CrawlRun {
     private static final int REFILL_SIZE = 500;
     private static final int MAX_REFILLS = 8;
     private static final int MAX_SITEMAPS = 50;
+    /** URLs kept per sitemap file: the sitemaps protocol's limit (sitemaps.org). */
+    static final int MAX_SITEMAP_URLS = 50_000;
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private enum Phase { STARTING, RUNNING, STOPPING, DONE }
@@ -301,6 +303,7 @@ final class CrawlRun {
         try {
             temporaryStore = Files.createTempFile("weft-crawl-", ".db");
             Files.delete(temporaryStore);
+            cfg.trace().temporaryStore(temporaryStore);
         } catch (IOException e) {
             throw new StoreException("cannot make a temporary store: " + e.getMessage(), e);
         }
@@ -398,7 +401,7 @@ final class CrawlRun {
             sieve.close(); // unmaps its files
         }
         if (temporaryStore != null) {
-            for (String suffix : List.of("", "-wal", "-shm")) {
+            for (String suffix : List.of("", "-wal", "-shm", ".lock")) {
                 try {
                     Files.deleteIfExists(Path.of(temporaryStore + suffix));
                 } catch (IOException e) {
@@ -736,7 +739,6 @@ final class CrawlRun {
 
     /** Reads the sitemaps of the host's own origin, each request spaced like any other. */
     private void readSitemaps(HostRecord h, List<String> urls) {
-        SiteMapParser sp = new SiteMapParser(false);
         List<String> todo = new ArrayList<>(urls);
         int read = 0;
         while (!todo.isEmpty() && read < MAX_SITEMAPS && phase == Phase.RUNNING) {
@@ -758,25 +760,56 @@ final class CrawlRun {
             }
             try {
                 byte[] body = java.util.Arrays.copyOf(r.body(), r.length());
-                AbstractSiteMap map = loop.runInExecutor(parsePool,
-                        () -> sp.parseSiteMap(r.contentType(), body, URI.create(url).toURL())).await();
+                SitemapRead map = loop.runInExecutor(parsePool, () -> readSitemap(r.contentType(), body, url)).await();
                 long now = loop.nanoTime();
-                if (map instanceof SiteMapIndex index) {
-                    for (AbstractSiteMap m : index.getSitemaps()) {
-                        todo.add(m.getUrl().toString());
-                    }
-                } else if (map instanceof SiteMap sm) {
-                    for (SiteMapURL u : sm.getSiteMapUrls()) {
-                        String c = normalizer.normalize(u.getUrl().toString());
-                        if (c != null) {
-                            admit(c, 1, url, now);
-                        }
+                if (map.index()) {
+                    todo.addAll(map.urls());
+                } else {
+                    for (String c : map.urls()) {
+                        admit(c, 1, url, now);
                     }
                 }
             } catch (RuntimeException e) {
                 LOG.debug("sitemap {} unreadable: {}", url, e.toString());
             }
         }
+    }
+
+    /** What a sitemap file holds: other sitemaps (an index), or pages, as canonical URLs. */
+    private record SitemapRead(boolean index, List<String> urls) { }
+
+    /**
+     * Parses a sitemap off the loop (crawler-commons), its URLs made canonical as they are read
+     * and at most {@link #MAX_SITEMAP_URLS} of them kept: a sitemap of millions of URLs (a few
+     * megabytes gzipped) neither fills the heap nor holds the loop while they are normalised.
+     */
+    private SitemapRead readSitemap(String contentType, byte[] body, String url) throws Exception {
+        SiteMapParser sp = new SiteMapParser(false);
+        int[] kept = {0};
+        sp.setURLFilter((java.util.function.Function<String, String>) u -> {
+            if (kept[0] >= MAX_SITEMAP_URLS) {
+                return null;
+            }
+            String c = normalizer.normalize(u);
+            if (c != null) {
+                kept[0]++;
+            }
+            return c;
+        });
+        AbstractSiteMap map = sp.parseSiteMap(contentType, body, URI.create(url).toURL());
+        List<String> out = new ArrayList<>();
+        if (map instanceof SiteMapIndex index) {
+            for (AbstractSiteMap m : index.getSitemaps()) {
+                out.add(m.getUrl().toString());
+            }
+            return new SitemapRead(true, out);
+        }
+        if (map instanceof SiteMap sm) {
+            for (SiteMapURL u : sm.getSiteMapUrls()) {
+                out.add(u.getUrl().toString());
+            }
+        }
+        return new SitemapRead(false, out);
     }
 
     private void defer(HostRecord h, String reason) {

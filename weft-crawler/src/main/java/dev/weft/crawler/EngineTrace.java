@@ -11,6 +11,14 @@ interface EngineTrace {
     EngineTrace NONE = new EngineTrace() { };
 
     /**
+     * A crawl without a store made a temporary SQLite file for its frontier (on the loop).
+     *
+     * @param db the file (removed at the end, with what SQLite and the crawl put beside it)
+     */
+    default void temporaryStore(java.nio.file.Path db) {
+    }
+
+    /**
      * A page's parse is handed to the parse pool (on the loop).
      *
      * @param url the page

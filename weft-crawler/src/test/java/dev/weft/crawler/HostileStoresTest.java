@@ -54,6 +54,67 @@ class HostileStoresTest {
         }
     }
 
+    /**
+     * The store's file deleted (or replaced) while the crawl runs: the crawl went on writing into
+     * the deleted file and ended "finished, 2 pages stored", exit 0, with nothing on disk. It must
+     * fail instead, saying so.
+     */
+    private void aStoreFileDeletedMidCrawlFailsTheCrawl(String uri, Path... files) throws Exception {
+        Event asked = new Event();
+        Event release = new Event();
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>root</title><a href=/a>a</a>").page("/a", r -> {
+                asked.set();
+                release.await();
+                return Response.html("<title>a</title>");
+            });
+            Crawler crawler = crawl(site, uri).build();
+            crawler.start();
+            asked.await(); // the store is open, the crawl row and the seed committed
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            release.set();
+            StoreException e = assertThrows(StoreException.class, crawler::await);
+            assertTrue(e.getMessage().contains("was deleted or replaced while the crawl ran"), e.getMessage());
+            assertEquals(CrawlStats.State.FAILED, crawler.stats().state());
+        }
+    }
+
+    @Test
+    void anSqliteFileDeletedWhileTheCrawlRunsFailsTheCrawl() throws Exception {
+        Path db = dir.resolve("c.db");
+        aStoreFileDeletedMidCrawlFailsTheCrawl("sqlite:" + db, db, Path.of(db + "-wal"), Path.of(db + "-shm"));
+    }
+
+    @Test
+    void aJsonlFileDeletedWhileTheCrawlRunsFailsTheCrawl() throws Exception {
+        Path file = dir.resolve("pages.jsonl");
+        aStoreFileDeletedMidCrawlFailsTheCrawl("jsonl:" + file, file);
+    }
+
+    /** A crawl without a store leaves none of its temporary files behind (the lock file neither). */
+    @Test
+    void aCrawlWithoutAStoreLeavesNoTemporaryFileBehind() throws Exception {
+        java.util.List<Path> made = new java.util.ArrayList<>();
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>root</title>");
+            CrawlStats stats = Crawler.builder().seeds(site.url("/")).delay(Duration.ZERO).ignoreRobots(true)
+                    .trace(new EngineTrace() {
+                        @Override
+                        public void temporaryStore(Path db) {
+                            made.add(db);
+                        }
+                    }).build().run();
+            assertEquals(1, stats.pagesDone());
+        }
+        assertEquals(1, made.size());
+        Path db = made.getFirst();
+        for (Path p : java.util.List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"), Path.of(db + ".lock"))) {
+            assertTrue(Files.notExists(p), p + " was left behind");
+        }
+    }
+
     @Test
     void aSecondCrawlIntoTheSameSqliteFileIsRefusedWhileTheFirstRuns() throws Exception {
         secondCrawlIsRefusedWhileTheFirstRuns("sqlite:" + dir.resolve("c.db"));

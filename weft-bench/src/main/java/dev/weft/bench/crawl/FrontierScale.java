@@ -15,8 +15,9 @@ import java.util.Locale;
 /**
  * The scale benchmark of the crawler's frontier: admits {@code N} distinct URLs (ten million by
  * default) over {@code HOSTS} hosts exactly as the engine does — the URL's fingerprint into the
- * {@link Sieve} (the seen set), then {@link Frontier#enqueue} with the engine's window (1,000 URLs
- * per host, 200,000 in all; the rest spilled) — and, for the first {@code DISK_ROWS} of them, the
+ * {@link Sieve} (the seen set, its large tables in mapped files as in the crawler), then
+ * {@link Frontier#enqueue} with the engine's window (1,000 URLs per host, 200,000 in all; the rest
+ * spilled) — and, for the first {@code DISK_ROWS} of them, the
  * frontier rows into an SQLite store in the engine's batches of 4,000 rows. Prints one JSON line
  * per million URLs (heap after a full GC, the sieve's table, URLs in memory, the rate) and a last
  * line with bytes per URL in memory and on disk. At the end every URL is looked up again: none may
@@ -48,7 +49,7 @@ public final class FrontierScale {
         Path db = Path.of(args.length > 3 ? args[3] : "frontier-scale.db");
         Files.deleteIfExists(db);
 
-        Sieve sieve = new Sieve();
+        Sieve sieve = Sieve.mapped(null, 0); // as the crawler keeps it: large tables in mapped files
         Frontier frontier = new Frontier(origin -> new Throttle(0, 10), WINDOW_PER_HOST, WINDOW_TOTAL);
         long baseHeap = heapAfterGc();
         emit("start", 0, 0, baseHeap, sieve, frontier, 0);
@@ -101,6 +102,7 @@ public final class FrontierScale {
                 n, hosts, sieve.memoryBytes(), sieve.memoryBytes() / (double) n, missing, n / checkSeconds,
                 written, dbBytes, dbBytes / (double) written, written / (diskNanos / 1e9), frontier.inMemory(),
                 frontier.queued() - frontier.inMemory());
+        sieve.close();
         Files.deleteIfExists(db);
         Files.deleteIfExists(Path.of(db + "-wal"));
         Files.deleteIfExists(Path.of(db + "-shm"));
@@ -116,9 +118,10 @@ public final class FrontierScale {
     private static void emit(String phase, long urls, double seconds, long heap, Sieve sieve, Frontier frontier,
             double rate) {
         System.out.printf(Locale.ROOT, "{\"phase\": \"%s\", \"urls\": %d, \"seconds\": %.2f, \"heap_used\": %d,"
-                        + " \"sieve_bytes\": %d, \"heap_without_sieve\": %d, \"in_memory\": %d, \"per_s\": %.0f}%n",
-                phase, urls, seconds, heap, sieve.memoryBytes(), heap - sieve.memoryBytes(), frontier.inMemory(),
-                rate);
+                        + " \"sieve_bytes\": %d, \"sieve_heap_bytes\": %d, \"heap_without_sieve\": %d,"
+                        + " \"in_memory\": %d, \"per_s\": %.0f}%n",
+                phase, urls, seconds, heap, sieve.memoryBytes(), sieve.heapBytes(), heap - sieve.heapBytes(),
+                frontier.inMemory(), rate);
         System.out.flush();
     }
 

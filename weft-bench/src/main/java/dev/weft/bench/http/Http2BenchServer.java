@@ -23,9 +23,18 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import dev.weft.http.server.HttpServerOptions;
+import dev.weft.net.TlsOptions;
+import java.io.File;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -34,10 +43,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The h2c servers of the {@code http2} benchmark, one per process (docs/benchmarks.md, HTTP/2).
+ * The HTTP/2 servers of the {@code http2} benchmark, one per process (docs/benchmarks.md, HTTP/2).
  *
  * <pre>
- *   Http2BenchServer weft|netty PORT
+ *   Http2BenchServer weft|netty PORT                       h2c (prior knowledge)
+ *   Http2BenchServer weft-tls|netty-tls PORT CERT KEY      h2 over TLS (ALPN), PEM certificate and PKCS#8 key
  * </pre>
  *
  * <p>Each answers every request with {@code 200 text/plain "Hello, World!"} and the headers
@@ -49,6 +59,9 @@ import java.util.concurrent.TimeUnit;
  *       → {@code Response.text("Hello, World!")}: the same Router an HTTP/1.1 server runs.</li>
  *   <li>{@code netty}: Netty 4.2 epoll, one event loop, {@code Http2FrameCodec} and a handler that
  *       answers each request's HEADERS frame with a HEADERS and a DATA frame (flushed per read burst).</li>
+ *   <li>{@code weft-tls}, {@code netty-tls}: the same over TLS, ALPN offering {@code h2} (Weft:
+ *       {@code h2, http/1.1}); both on the JDK's TLS implementation (Netty's {@code SslProvider.JDK}:
+ *       no OpenSSL, so the two pay for the same TLS).</li>
  * </ul>
  * Prints {@code READY {"port":..,"pid":..}} once listening; ends when stdin ends.
  */
@@ -64,16 +77,21 @@ public final class Http2BenchServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[1]);
         switch (args[0]) {
-            case "weft" -> runWeft(port);
-            case "netty" -> runNetty(port);
+            case "weft" -> runWeft(port, null);
+            case "netty" -> runNetty(port, null);
+            case "weft-tls" -> runWeft(port, args);
+            case "netty-tls" -> runNetty(port, args);
             default -> throw new IllegalArgumentException("unknown server " + args[0]);
         }
     }
 
-    private static void runWeft(int port) throws Exception {
+    /** {@code tls}: the arguments, certificate and key at 2 and 3; null: h2c. */
+    private static void runWeft(int port, String[] tls) throws Exception {
         LoopGroup group = new LoopGroup(1);
         Router router = new Router().get("/", req -> Response.text("Hello, World!"));
-        HttpServer server = group.loop(0).spawn(() -> HttpServer.start(router, "127.0.0.1", port)).await();
+        HttpServerOptions options = tls == null ? HttpServerOptions.defaults()
+                : HttpServerOptions.defaults().tls(TlsOptions.server(Path.of(tls[2]), Path.of(tls[3])));
+        HttpServer server = group.loop(0).spawn(() -> HttpServer.start(router, "127.0.0.1", port, options)).await();
         ready(server.port());
     }
 
@@ -127,7 +145,14 @@ public final class Http2BenchServer {
         }
     }
 
-    private static void runNetty(int port) throws Exception {
+    private static void runNetty(int port, String[] tls) throws Exception {
+        SslContext ssl = tls == null ? null : SslContextBuilder.forServer(new File(tls[2]), new File(tls[3]))
+                .sslProvider(SslProvider.JDK)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2))
+                .build();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         group.scheduleAtFixedRate(Hello::tick, 1, 1, TimeUnit.SECONDS);
         Channel ch = new ServerBootstrap()
@@ -138,6 +163,9 @@ public final class Http2BenchServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
+                        if (ssl != null) {
+                            c.pipeline().addLast(ssl.newHandler(c.alloc()));
+                        }
                         c.pipeline().addLast(Http2FrameCodecBuilder.forServer()
                                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(100)).build(),
                                 new Hello());

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The HTTP client fan-out contenders (docs/benchmarks.md §5), one per process.
  *
  * <pre>
- *   HttpFanout weft|weft-h1|weft-h2|jdk-async|jdk-vt|jdk-h2 URL REQUESTS CONCURRENCY [WARMUP_REQUESTS]
+ *   HttpFanout weft|weft-h1|weft-h2|jdk-async|jdk-vt|jdk-h2 URL REQUESTS CONCURRENCY [WARMUP_REQUESTS [MAX_WARMUP]]
  * </pre>
  *
  * <ul>
@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * trust it, and only it).
  *
  * <p>Each contender first runs WARMUP_REQUESTS (default REQUESTS / 4) the same way with the same client
- * (so connections are already open and the JIT warm), then the measured REQUESTS. Prints one JSON line:
+ * (so connections are already open and the JIT warm), then the measured REQUESTS. With MAX_WARMUP (larger
+ * than WARMUP_REQUESTS) the warm-up goes on in rounds of WARMUP_REQUESTS until the JIT compilers settle
+ * (their compile time in a round under 5% of the round's wall time) or MAX_WARMUP requests were made: on
+ * a core shared with the compiler threads, a measured part that the JIT still works through measures the
+ * JIT, and on a busy machine how many compilations a fixed warm-up covers depends on the load. Prints one JSON line:
  * wall seconds, requests/s, process CPU seconds (all threads, from the OS MXBean) and CPU microseconds per
  * request of the measured part, the JIT compilers' time and the garbage collectors' time within it (from their
  * MXBeans: what of the CPU was not the client's own work), and the number of non-200 answers/errors.
@@ -66,6 +70,7 @@ public final class HttpFanout {
         int n = Integer.parseInt(args[2]);
         int conc = Integer.parseInt(args[3]);
         int warm = args.length > 4 ? Integer.parseInt(args[4]) : n / 4;
+        int maxWarm = args.length > 5 ? Integer.parseInt(args[5]) : warm;
         String result = switch (kind) {
             case "weft", "weft-h1", "weft-h2" -> Weft.run(() -> {
                 ClientSession.Builder b = ClientSession.builder().limit(conc).http2(kind.equals("weft-h2"));
@@ -73,7 +78,7 @@ public final class HttpFanout {
                     b.tls(dev.weft.net.TlsOptions.client().trustPem(java.nio.file.Path.of(System.getProperty("bench.ca"))));
                 }
                 try (ClientSession session = b.build()) {
-                    String line = measure(kind, n, conc, warm, k -> weftRound(session, url, k, conc));
+                    String line = measure(kind, n, conc, warm, maxWarm, k -> weftRound(session, url, k, conc));
                     return line.substring(0, line.length() - 1) + ",\"connections\":"
                             + session.pool().connectionsOpened() + "}";
                 }
@@ -85,7 +90,7 @@ public final class HttpFanout {
                 }
                 try (HttpClient client = b.build()) {
                     HttpRequest req = HttpRequest.newBuilder(URI.create(url)).GET().build();
-                    yield measure(kind, n, conc, warm, k -> jdkAsyncRound(client, req, k, conc));
+                    yield measure(kind, n, conc, warm, maxWarm, k -> jdkAsyncRound(client, req, k, conc));
                 }
             }
             case "jdk-async", "jdk-vt" -> {
@@ -93,7 +98,7 @@ public final class HttpFanout {
                     HttpRequest req = HttpRequest.newBuilder(URI.create(url)).GET().build();
                     Round r = kind.equals("jdk-async") ? k -> jdkAsyncRound(client, req, k, conc)
                             : k -> jdkVtRound(client, req, k, conc);
-                    yield measure(kind, n, conc, warm, r);
+                    yield measure(kind, n, conc, warm, maxWarm, r);
                 }
             }
             default -> throw new IllegalArgumentException("unknown client " + kind);
@@ -121,12 +126,22 @@ public final class HttpFanout {
         return ctx;
     }
 
-    private static String measure(String kind, int n, int conc, int warm, Round round) throws Exception {
+    private static String measure(String kind, int n, int conc, int warm, int maxWarm, Round round)
+            throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        if (warm > 0) {
-            round.run(warm);
-        }
         var jit = ManagementFactory.getCompilationMXBean();
+        int warmed = 0;
+        while (warm > 0 && warmed < Math.max(warm, maxWarm)) {
+            long j0 = jit.getTotalCompilationTime();
+            long w0 = System.nanoTime();
+            round.run(warm);
+            warmed += warm;
+            long roundJitMs = jit.getTotalCompilationTime() - j0;
+            long roundWallMs = (System.nanoTime() - w0) / 1_000_000;
+            if (roundJitMs * 20 < roundWallMs) {
+                break; // the compilers have settled
+            }
+        }
         long jit0 = jit.getTotalCompilationTime();
         long gc0 = gcMillis();
         long cpu0 = os.getProcessCpuTime();
@@ -140,7 +155,7 @@ public final class HttpFanout {
         return String.format(java.util.Locale.ROOT,
                 "{\"client\":\"%s\",\"requests\":%d,\"concurrency\":%d,\"warmup\":%d,\"wall_s\":%.3f,\"rps\":%.0f,"
                         + "\"cpu_s\":%.3f,\"cpu_us_per_req\":%.1f,\"jit_s\":%.3f,\"gc_s\":%.3f,\"failures\":%d}",
-                kind, n, conc, warm, secs, n / secs, cpu / 1e9, cpu / 1e3 / n, jitMs / 1e3, gcMs / 1e3, failures);
+                kind, n, conc, warmed, secs, n / secs, cpu / 1e9, cpu / 1e3 / n, jitMs / 1e3, gcMs / 1e3, failures);
     }
 
     /** Milliseconds the garbage collectors took so far (all collectors, as the MXBeans count them). */

@@ -109,7 +109,8 @@ public final class Fetcher {
             return failure(url, loop.nanoTime() - start, ErrorKind.TIMEOUT, message(e));
         } catch (HttpProtocolException | DecompressionBombException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.PROTOCOL, message(e));
-        } catch (dev.weft.http.client.TooManyRedirectsException e) {
+        } catch (dev.weft.http.client.TooManyRedirectsException | dev.weft.http.client.UnusableRedirectException
+                | dev.weft.http.client.InsecureRedirectException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.REDIRECT, message(e));
         } catch (IOException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.CONNECTION, message(e));

@@ -186,8 +186,17 @@ public final class UrlNormalizer {
             return null;
         }
         String origin = ref.substring(0, i);
-        if (origin.indexOf("..", hostStart) >= 0) {
-            return null;
+        if (origin.indexOf("..", hostStart) >= 0 || ref.charAt(i - 1) == '.') {
+            return null; // a trailing dot goes: the general path
+        }
+        int dot = ref.lastIndexOf('.', i - 1);
+        char last = ref.charAt(dot >= hostStart ? dot + 1 : hostStart); // the last label's first character
+        if (last >= '0' && last <= '9') { // perhaps an IPv4 address in another form (127.1): the general path
+            String host = ref.substring(hostStart, i);
+            String v4 = ipv4(host);
+            if (v4 != null && !v4.equals(host)) {
+                return null;
+            }
         }
         return tail(origin, null, ref, i, false);
     }
@@ -416,12 +425,10 @@ public final class UrlNormalizer {
     }
 
     private static String authority(String raw, String scheme) {
-        String userInfo = null;
         String hostPort = raw;
         int at = raw.lastIndexOf('@');
         if (at >= 0) {
-            userInfo = encode(raw.substring(0, at), false);
-            hostPort = raw.substring(at + 1);
+            hostPort = raw.substring(at + 1); // the user info goes (see below)
         }
         String host;
         String port = null;
@@ -452,10 +459,11 @@ public final class UrlNormalizer {
                 return null;
             }
         }
+        // User info (user:password@) is dropped: credentials found in a link are neither sent nor
+        // stored, and one host stays one host for politeness and robots.txt whatever name a link
+        // puts before it (http://a@host/ and http://b@host/ were two origins, each with its own
+        // per-host limits).
         StringBuilder out = new StringBuilder();
-        if (userInfo != null && !userInfo.isEmpty()) {
-            out.append(userInfo).append('@');
-        }
         out.append(host);
         if (port != null && !port.isEmpty()) {
             if (port.length() > 5) {
@@ -498,10 +506,64 @@ public final class UrlNormalizer {
                 return null;
             }
         }
+        if (h.endsWith(".") && h.length() > 1) {
+            h = h.substring(0, h.length() - 1); // example.com. is example.com (the root's empty label)
+        }
         if (h.isEmpty() || h.length() > 253 || !HOST_NAME.matcher(h).matches() || h.startsWith(".") || h.contains("..")) {
             return null;
         }
-        return h;
+        String ipv4 = ipv4(h);
+        return ipv4 != null ? ipv4 : h;
+    }
+
+    /**
+     * The dotted-decimal form of a host written as an IPv4 address in any of the forms resolvers
+     * and browsers accept (WHATWG URL's IPv4 parser): {@code 127.1}, {@code 2130706433},
+     * {@code 0x7f.0.0.1}, {@code 0177.0.0.1} are all {@code 127.0.0.1} — one host, not four.
+     *
+     * @return the address, or null if {@code h} is not one (a name, or a number out of range)
+     */
+    static String ipv4(String h) {
+        String[] parts = h.split("\\.", -1);
+        if (parts.length > 4) {
+            return null;
+        }
+        long[] n = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            int radix = 10;
+            if (p.startsWith("0x") || p.startsWith("0X")) {
+                p = p.substring(2);
+                radix = 16;
+            } else if (p.length() > 1 && p.startsWith("0")) {
+                p = p.substring(1);
+                radix = 8;
+            }
+            if (p.isEmpty() && radix == 16) {
+                n[i] = 0;
+                continue;
+            }
+            if (p.isEmpty() || p.length() > 12) {
+                return null;
+            }
+            try {
+                n[i] = Long.parseLong(p, radix);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        long last = n[n.length - 1];
+        if (last >= 1L << (8 * (5 - n.length))) {
+            return null;
+        }
+        long address = last;
+        for (int i = 0; i < n.length - 1; i++) {
+            if (n[i] > 255) {
+                return null;
+            }
+            address += n[i] << (8 * (3 - i));
+        }
+        return (address >> 24) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "." + (address & 255);
     }
 
     private static boolean unreserved(int c) {

@@ -40,6 +40,7 @@ public final class JsonlStore implements Store {
     private final SqlStore state;
     private FileChannel out;
     private long committed;
+    private Object fileId;
 
     /**
      * A store writing to a file.
@@ -87,6 +88,7 @@ public final class JsonlStore implements Store {
                 out.truncate(committed); // lines of a commit that did not finish
             }
             out.position(committed);
+            fileId = FileIdentity.of(file);
         } catch (IOException e) {
             throw new StoreException("cannot write to " + describe() + ": " + e.getMessage(), e);
         }
@@ -95,6 +97,7 @@ public final class JsonlStore implements Store {
 
     @Override
     public void commit(Batch batch) {
+        FileIdentity.check(file, fileId, describe());
         Batch keys = new Batch();
         batch.frontier().forEach(keys::queue);
         batch.hosts().forEach(keys::host);
@@ -170,7 +173,7 @@ public final class JsonlStore implements Store {
         o.put("title", p.title());
         o.put("depth", p.depth());
         o.put("referrer", p.referrer());
-        o.put("fetched_at", p.fetchedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        o.put("fetched_at", SqlDialect.isoMillis(p.fetchedAt()));
         o.put("elapsed_ms", p.elapsedMs());
         o.put("body_bytes", p.bodyBytes());
         o.set("fields", JSON.valueToTree(p.fields() == null ? Map.of() : p.fields()));

@@ -250,10 +250,26 @@ public enum SqlDialect {
         }
         Instant ms = t.truncatedTo(ChronoUnit.MILLIS);
         switch (this) {
-            case SQLITE -> ps.setString(i, ms.toString());
+            case SQLITE -> ps.setString(i, isoMillis(ms));
             case POSTGRESQL -> ps.setObject(i, OffsetDateTime.ofInstant(ms, ZoneOffset.UTC));
             case MARIADB -> ps.setObject(i, LocalDateTime.ofInstant(ms, ZoneOffset.UTC));
             default -> throw new AssertionError(this);
         }
+    }
+
+    /** Always three digits of milliseconds, so that the text sorts as the instants do. */
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * An instant as stored in SQLite and JSONL: ISO-8601 UTC with exactly three digits of
+     * milliseconds ({@code 2026-01-31T12:00:00.000Z}, never {@code …12:00:00Z} as
+     * {@link Instant#toString()} writes a whole second), so that text order is time order.
+     *
+     * @param t the instant
+     * @return its text
+     */
+    static String isoMillis(Instant t) {
+        return ISO_MILLIS.format(t.truncatedTo(ChronoUnit.MILLIS));
     }
 }

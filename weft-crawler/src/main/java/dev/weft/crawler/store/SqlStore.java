@@ -68,6 +68,8 @@ public final class SqlStore implements Store {
     private HikariDataSource pool;
     private Connection single;
     private CrawlLock lock;
+    private Path sqliteFile;
+    private Object sqliteFileId;
 
     /**
      * A store; nothing is opened until {@link #open()}.
@@ -201,6 +203,10 @@ public final class SqlStore implements Store {
                     s.execute("PRAGMA user_version = 1"); // a write: fails now on a read-only file
                 }
                 c.commit();
+                if (dialect == SqlDialect.SQLITE) {
+                    sqliteFile = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()));
+                    sqliteFileId = FileIdentity.of(sqliteFile);
+                }
             } catch (SQLException e) {
                 rollback(c);
                 throw new StoreException("cannot write to " + description + ": " + e.getMessage(), e);
@@ -264,6 +270,9 @@ public final class SqlStore implements Store {
     public void commit(Batch batch, InTransaction extra) {
         if (batch.isEmpty() && extra == null) {
             return;
+        }
+        if (sqliteFile != null) {
+            FileIdentity.check(sqliteFile, sqliteFileId, description);
         }
         Connection c = null;
         try {

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
  *   <li>Leaving the site (scheme, host or port) drops {@code Authorization} and {@code Cookie}
  *       and the credentials; the next URL's user info, if any, become the credentials.
  *   <li>Refused, after closing the 3xx: a malformed or non-http {@code Location}
- *       ({@link ClientException}), one hop more than allowed ({@link TooManyRedirectsException}),
+ *       ({@link UnusableRedirectException}), one hop more than allowed ({@link TooManyRedirectsException}),
  *       https to http unless allowed ({@link InsecureRedirectException}).
  *   <li>Each 3xx followed has its small body discarded (so its connection is reused) and goes
  *       into the final response's {@link ClientResponse#history()}.
@@ -111,7 +111,8 @@ final class RedirectLink implements Link {
     /**
      * Where {@code location} leads from {@code url}: an http(s) URL with a host and a port in
      * range; otherwise {@code r} is closed and a {@link ClientException} thrown (never an
-     * unchecked exception: a crawler catching {@link IOException} must not abort).
+     * unchecked exception: a crawler catching {@link IOException} must not abort; an
+     * {@link UnusableRedirectException}, so that it can tell it from a connection failure).
      */
     private static URI nextUrl(ClientResponse r, URI url, String location) throws ClientException {
         URI next;
@@ -119,18 +120,18 @@ final class RedirectLink implements Link {
             next = url.resolve(ClientRequest.toUri(location));
         } catch (IllegalArgumentException e) {
             r.close();
-            throw new ClientException("malformed redirect location from " + url + ": " + location, e);
+            throw new UnusableRedirectException("malformed redirect location from " + url + ": " + location, e);
         }
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             r.close();
-            throw new ClientException("refused a redirect to a non-http URL: " + next);
+            throw new UnusableRedirectException("refused a redirect to a non-http URL: " + next, null);
         }
         try {
             Origin.of(next); // a host, a port in range
         } catch (IllegalArgumentException e) {
             r.close();
-            throw new ClientException("malformed redirect location from " + url + ": " + location + " ("
+            throw new UnusableRedirectException("malformed redirect location from " + url + ": " + location + " ("
                     + e.getMessage() + ")", e);
         }
         return next;
