@@ -273,6 +273,7 @@ final class CrawlRun {
             freshCrawl = true;
         }
         writer = new StoreWriter(loop, store, storeThread, BATCH_PAGES, BATCH_DELAY, this::crawlRow, this::storeFailed);
+        writer.onCommitted(this::pump); // a commit ends needsBackout(): go on
         session = ClientSession.builder()
                 .limit(0)
                 .limitPerHost(0)
@@ -537,7 +538,7 @@ final class CrawlRun {
             if (inFlight < cfg.concurrency() && !needsBackout()) {
                 repump = true;
             }
-            return; // a finishing task or commit pumps again
+            return; // a finishing task, a commit (StoreWriter.onCommitted) or a refill pumps again
         }
         if (wake != null && wakeAt <= at) {
             return;

@@ -46,6 +46,7 @@ public final class StoreWriter {
     private Future<Void> committing;
     private TimerHandle timer;
     private StoreException failure;
+    private Runnable committed = () -> { };
 
     /**
      * A writer.
@@ -67,6 +68,18 @@ public final class StoreWriter {
         this.maxDelay = maxDelay;
         this.crawlRow = crawlRow;
         this.onFailure = onFailure;
+    }
+
+    /**
+     * What to run (on the loop) after each commit that succeeds: the engine pumps again, since a
+     * commit is what ends {@link #needsBackout()} — without it, a crawl held back while its last
+     * requests finished would wait for ever with URLs still queued.
+     *
+     * @param r the callback
+     */
+    public void onCommitted(Runnable r) {
+        assert LoopAsserts.holdsLoop(loop);
+        committed = r;
     }
 
     /**
@@ -216,6 +229,7 @@ public final class StoreWriter {
                     send(false);
                 });
             }
+            committed.run();
         });
         return f;
     }

@@ -13,6 +13,7 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Evaluator;
+import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.QueryParser;
 
 /**
@@ -71,6 +72,23 @@ public final class PageParser {
         String title = doc.title();
         title = title.isBlank() ? null : title.trim();
 
+        // One walk over the tree finds what three selects would (links, robots meta tags, the
+        // canonical link), each in document order.
+        List<Element> anchors = new ArrayList<>();
+        List<Element> metas = new ArrayList<>(2);
+        Element[] canonicalLink = {null};
+        NodeTraversor.traverse((node, depth) -> {
+            if (node instanceof Element el) {
+                if (LINKS.matches(doc, el)) {
+                    anchors.add(el);
+                } else if (obeyMetaRobots && META.matches(doc, el)) {
+                    metas.add(el);
+                } else if (canonicalLink[0] == null && LINK_RELS.matches(doc, el) && hasToken(el.attr("rel"), "canonical")) {
+                    canonicalLink[0] = el;
+                }
+            }
+        }, doc);
+
         boolean noindex = false;
         boolean nofollow = false;
         if (obeyMetaRobots) {
@@ -78,7 +96,7 @@ public final class PageParser {
             if (xRobotsTag != null) {
                 directives.add(xRobotsTag);
             }
-            for (Element m : doc.select(META)) {
+            for (Element m : metas) {
                 if (m.attr("name").equalsIgnoreCase("robots")) {
                     directives.add(m.attr("content"));
                 }
@@ -103,7 +121,7 @@ public final class PageParser {
         if (!nofollow || followNofollow) {
             String baseUri = null;
             UrlNormalizer.Base base = null;
-            for (Element a : doc.select(LINKS)) {
+            for (Element a : anchors) {
                 if (!followNofollow && hasToken(a.attr("rel"), "nofollow")) {
                     continue;
                 }
@@ -118,13 +136,8 @@ public final class PageParser {
                 }
             }
         }
-        String canonical = null;
-        for (Element l : doc.select(LINK_RELS)) {
-            if (hasToken(l.attr("rel"), "canonical")) {
-                canonical = normalizer.resolve(l.baseUri(), l.attr("href"));
-                break;
-            }
-        }
+        Element l = canonicalLink[0];
+        String canonical = l == null ? null : normalizer.resolve(l.baseUri(), l.attr("href"));
         Map<String, String> values = new LinkedHashMap<>();
         if (!(noindex && obeyMetaRobots)) {
             for (FieldRule f : fields) {
