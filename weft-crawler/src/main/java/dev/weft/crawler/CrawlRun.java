@@ -298,6 +298,11 @@ final class CrawlRun {
             return cfg.store();
         }
         if (cfg.storeUri() != null) {
+            if (cfg.resume() && cfg.seeds().isEmpty()) { // nothing to resume: say so before making a file
+                Stores.file(cfg.storeUri()).filter(f -> !Files.exists(f)).ifPresent(f -> {
+                    throw new IllegalArgumentException("no seed URLs: " + f + " does not exist: no crawl to resume");
+                });
+            }
             return Stores.open(cfg.storeUri());
         }
         try {

@@ -22,10 +22,23 @@ class HostileCliTest {
     }
 
     @Test
-    void resumeWithoutSeedsIntoAStoreThatHoldsNoCrawlSaysSo() {
-        Path db = dir.resolve("none.db");
+    void resumeWithoutSeedsIntoAStoreThatHoldsNoCrawlSaysSo() throws Exception {
+        Path db = java.nio.file.Files.createFile(dir.resolve("none.db")); // an empty SQLite database
         assertSaidOnly(CrawlCommandTest.run("--resume", "--out", "sqlite:" + db, "-q"), 2,
                 "no seed URLs: sqlite:" + db + " holds no crawl to resume");
+    }
+
+    @Test
+    void resumeWithoutSeedsIntoAMistypedFileLeavesNoFileBehind() throws Exception {
+        Path typo = dir.resolve("crawl-typo.db");
+        assertSaidOnly(CrawlCommandTest.run("--resume", "--out", "sqlite:" + typo, "-q"), 2,
+                "no seed URLs: " + typo + " does not exist: no crawl to resume");
+        Path jsonl = dir.resolve("pages-typo.jsonl");
+        assertSaidOnly(CrawlCommandTest.run("--resume", "--out", "jsonl:" + jsonl, "-q"), 2,
+                "no seed URLs: " + jsonl + " does not exist: no crawl to resume");
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertEquals(java.util.List.of(), left.toList(), "nothing made for a crawl that cannot start");
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Makes a {@link Store} from a URI:
@@ -38,10 +39,7 @@ public final class Stores {
         String u = uri.trim();
         String lower = u.toLowerCase(Locale.ROOT);
         if (lower.startsWith("sqlite:")) {
-            String path = u.substring("sqlite:".length());
-            if (path.startsWith("//")) {
-                path = path.substring(2);
-            }
+            String path = sqlitePath(u);
             if (path.isBlank()) {
                 throw new IllegalArgumentException("sqlite: needs a file path, e.g. sqlite:crawl.db");
             }
@@ -63,6 +61,26 @@ public final class Stores {
         }
         throw new IllegalArgumentException("unknown store '" + uri + "': use sqlite:PATH, jsonl:PATH, "
                 + "postgresql://user@host:port/db or mysql://user@host:port/db");
+    }
+
+    /**
+     * The file a {@code sqlite:} or {@code jsonl:} URI names, without opening or making it (so that a
+     * caller can tell a missing file from an empty store).
+     *
+     * @param uri the store's URI
+     * @return the file, or empty for a database server's URI or one without a path
+     */
+    public static Optional<Path> file(String uri) {
+        String u = uri.trim();
+        String lower = u.toLowerCase(Locale.ROOT);
+        String path = lower.startsWith("sqlite:") ? sqlitePath(u)
+                : lower.startsWith("jsonl:") ? u.substring("jsonl:".length()) : "";
+        return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+    }
+
+    private static String sqlitePath(String u) {
+        String path = u.substring("sqlite:".length());
+        return path.startsWith("//") ? path.substring(2) : path;
     }
 
     private static Store server(String uri, SqlDialect dialect, String jdbcPrefix, int defaultPort, String passwordEnv,
