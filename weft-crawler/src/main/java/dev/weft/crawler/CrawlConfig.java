@@ -16,7 +16,7 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         boolean sitemaps, long maxBodySize, int maxUrlLength, boolean sortQuery, int maxRedirects,
         Duration maxHostWait, List<HostLimits> hostLimits, String storeUri, Store store, boolean resume,
         PageHandler onPage, Consumer<Object> onItem, List<CrawlListener> listeners, Duration progressInterval,
-        Duration stopGrace, EngineTrace trace, int windowPerHost, int windowTotal) {
+        Duration stopGrace, EngineTrace trace, int windowPerHost, int windowTotal, dev.weft.net.TlsOptions tls) {
 
     /** The settings worth recording with the crawl (the crawl row's {@code settings}). */
     Map<String, Object> describe() {
@@ -41,6 +41,7 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         m.put("maxBodySize", maxBodySize);
         m.put("maxUrlLength", maxUrlLength);
         m.put("sortQuery", sortQuery);
+        m.put("tlsVerification", !tls.isInsecure());
         return m;
     }
 }

@@ -280,6 +280,7 @@ final class CrawlRun {
                 .maxRedirects(5)
                 .maxBodySize(cfg.maxBodySize())
                 .defaultHeader("User-Agent", cfg.userAgent())
+                .tls(cfg.tls())
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),

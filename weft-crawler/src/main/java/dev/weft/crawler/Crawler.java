@@ -229,6 +229,7 @@ public final class Crawler {
         private Duration timeout = Duration.ofSeconds(30);
         private int retries = 3;
         private String userAgent = DEFAULT_USER_AGENT;
+        private dev.weft.net.TlsOptions tls = dev.weft.net.TlsOptions.client();
         private boolean ignoreRobots;
         private boolean followNofollow;
         private boolean sitemaps;
@@ -450,6 +451,21 @@ public final class Crawler {
          */
         public Builder retries(int n) {
             retries = n;
+            return this;
+        }
+
+        /**
+         * TLS for https pages (default {@code TlsOptions.client()}: the JDK's trust store, host
+         * names checked). {@code TlsOptions.client().trustPem(caFile)} trusts a private CA (an
+         * intranet); {@code TlsOptions.insecure()} turns verification off (logged as a warning;
+         * only for sites you own). A page whose certificate is refused is stored with a
+         * {@code connection} error naming the reason.
+         *
+         * @param options the TLS settings
+         * @return this builder
+         */
+        public Builder tls(dev.weft.net.TlsOptions options) {
+            tls = Objects.requireNonNull(options, "tls");
             return this;
         }
 
@@ -713,7 +729,7 @@ public final class Crawler {
                     concurrency, perHost, delay, scope, List.copyOf(allow), List.copyOf(deny), List.copyOf(fields),
                     timeout, retries, userAgent, ignoreRobots, followNofollow, sitemaps, maxBodySize, maxUrlLength,
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
-                    onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal));
+                    onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal, tls));
         }
 
         private static Pattern compile(String what, String regex) {

@@ -17,11 +17,11 @@ final class ServedSite implements AutoCloseable {
     private volatile TestSite site;
     private volatile Throwable failure;
 
-    private ServedSite(Consumer<TestSite> pages) {
+    private ServedSite(Consumer<TestSite> pages, boolean tls) {
         thread = new Thread(() -> {
             try {
                 Weft.run(() -> {
-                    try (TestSite s = TestSite.start()) {
+                    try (TestSite s = tls ? TestSite.startTls() : TestSite.start()) {
                         pages.accept(s);
                         site = s;
                         ready.countDown();
@@ -37,7 +37,16 @@ final class ServedSite implements AutoCloseable {
     }
 
     static ServedSite start(Consumer<TestSite> pages) throws InterruptedException {
-        ServedSite s = new ServedSite(pages);
+        return start(pages, false);
+    }
+
+    /** Like {@link #start(Consumer)}, over https ({@link TestSite#startTls()}). */
+    static ServedSite startTls(Consumer<TestSite> pages) throws InterruptedException {
+        return start(pages, true);
+    }
+
+    private static ServedSite start(Consumer<TestSite> pages, boolean tls) throws InterruptedException {
+        ServedSite s = new ServedSite(pages, tls);
         s.thread.start();
         s.ready.await();
         if (s.failure != null) {

@@ -51,6 +51,7 @@ final class TestSite implements AutoCloseable, Handler {
             .status(404);
     private HttpServer server;
     private String address = "127.0.0.1";
+    private boolean tls;
 
     private TestSite() {
     }
@@ -69,9 +70,28 @@ final class TestSite implements AutoCloseable, Handler {
 
     /** Like {@link #start()}, on another loopback address ({@code 127.0.0.2}: another host). */
     static TestSite start(String address) throws IOException {
+        return start(address, null);
+    }
+
+    /** Like {@link #start()}, over https with the test CA's certificate for 127.0.0.1 ({@code /tls/ca.pem}). */
+    static TestSite startTls() throws IOException {
+        try {
+            return start("127.0.0.1", dev.weft.http.server.HttpServerOptions.defaults().tls(
+                    dev.weft.net.TlsOptions.server(tlsFile("server-cert.pem"), tlsFile("server-key.pem"))));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static java.nio.file.Path tlsFile(String name) throws java.net.URISyntaxException {
+        return java.nio.file.Path.of(TestSite.class.getResource("/tls/" + name).toURI());
+    }
+
+    private static TestSite start(String address, dev.weft.http.server.HttpServerOptions options) throws IOException {
         TestSite s = new TestSite();
         s.address = address;
-        s.server = HttpServer.start(s, address, 0);
+        s.tls = options != null;
+        s.server = options == null ? HttpServer.start(s, address, 0) : HttpServer.start(s, address, 0, options);
         EventLoop loop = EventLoop.running();
         if (loop.hasVirtualClock()) {
             s.pacer = loop.spawn("pacer", () -> {
@@ -111,7 +131,7 @@ final class TestSite implements AutoCloseable, Handler {
     }
 
     String origin() {
-        return "http://" + address + ":" + server.port();
+        return (tls ? "https://" : "http://") + address + ":" + server.port();
     }
 
     int port() {

@@ -103,6 +103,14 @@ public final class CrawlCommand implements Callable<Integer> {
             description = "The User-Agent; its first word is matched against robots.txt (default: ${DEFAULT-VALUE}).")
     String userAgent;
 
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "Trust the CA certificates in this PEM file for https instead of the JDK's (an intranet's private CA).")
+    java.nio.file.Path caFile;
+
+    @Option(names = "--insecure",
+            description = "Do not verify https certificates or host names (only for sites you own; says so as a warning).")
+    boolean insecure;
+
     @Option(names = "--ignore-robots", description = "Ignore robots.txt and robots meta tags (only for sites you own).")
     boolean ignoreRobots;
 
@@ -252,6 +260,23 @@ public final class CrawlCommand implements Callable<Integer> {
         return 0;
     }
 
+    private dev.weft.net.TlsOptions tls() {
+        if (insecure && caFile != null) {
+            throw new IllegalArgumentException("--insecure and --ca-file cannot go together: choose one");
+        }
+        if (insecure) {
+            return dev.weft.net.TlsOptions.insecure();
+        }
+        if (caFile == null) {
+            return dev.weft.net.TlsOptions.client();
+        }
+        try {
+            return dev.weft.net.TlsOptions.client().trustPem(caFile);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--ca-file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void finishProgress(ProgressDisplay progress, CrawlStats s) {
         if (progress != null) {
             progress.finish(s.pagesDone(), s.urlsKnown(), s.inFlight(), s.queued(), s.errors());
@@ -269,6 +294,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 .timeout(Duration.ofMillis(Math.round(timeoutSeconds * 1000)))
                 .retries(retries)
                 .userAgent(userAgent)
+                .tls(tls())
                 .ignoreRobots(ignoreRobots)
                 .followNofollow(followNofollow)
                 .sitemaps(sitemaps)
