@@ -705,6 +705,12 @@ final class CrawlRun {
             robots = r.errorKind() == ErrorKind.REDIRECT ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
+            if (r.errorKind() == ErrorKind.TLS) { // asking again will not change the certificate
+                String note = "robots.txt unreachable (" + why + "), not retried";
+                LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
+                frontier.robotsGaveUp(h, robots, note, now);
+                return true;
+            }
             return robotsUnreachable(h, robots, why, now);
         }
         long crawlDelay = robots.crawlDelayMillis();

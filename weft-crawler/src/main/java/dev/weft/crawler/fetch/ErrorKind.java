@@ -9,6 +9,11 @@ public enum ErrorKind {
     TIMEOUT("timeout", true),
     /** The connection could not be made, or broke. Retried. */
     CONNECTION("connection", true),
+    /**
+     * The server's TLS certificate was refused (an unknown CA, expired, another host name). Not
+     * retried: it will not change by asking again ({@code --ca-file} or {@code --insecure} will).
+     */
+    TLS("tls", false),
     /** The server answered 5xx (after the retries). Retried. */
     SERVER_ERROR("server-error", true),
     /** The server answered 429 Too Many Requests (after the retries). Retried. */

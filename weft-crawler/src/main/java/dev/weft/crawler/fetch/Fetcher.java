@@ -113,6 +113,9 @@ public final class Fetcher {
                 | dev.weft.http.client.InsecureRedirectException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.REDIRECT, message(e));
         } catch (IOException e) {
+            if (certificateRefusal(e) != null) {
+                return failure(url, loop.nanoTime() - start, ErrorKind.TLS, message(e));
+            }
             return failure(url, loop.nanoTime() - start, ErrorKind.CONNECTION, message(e));
         } catch (RuntimeException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.OTHER, message(e));
@@ -139,6 +142,24 @@ public final class Fetcher {
 
     private static FetchResult failure(String url, long elapsed, ErrorKind kind, String message) {
         return new FetchResult(url, 0, null, null, null, 0, 0, false, elapsed, kind, message);
+    }
+
+    /**
+     * The certificate refusal behind a failure (the JDK's {@code CertificateException}, or a peer
+     * that could not be verified), or null when the failure is of another kind (a reset during the
+     * handshake stays a connection error: it may pass).
+     */
+    static Throwable certificateRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     private static String message(Throwable e) {
