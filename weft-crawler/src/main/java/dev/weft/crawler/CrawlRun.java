@@ -670,7 +670,7 @@ final class CrawlRun {
         } catch (RuntimeException e) {
             // A failure of our own (not the host's): asked again after a backoff, never in a hot loop.
             LOG.warn("{}/robots.txt could not be read: {}", h.origin(), e.toString());
-            settled = robotsUnreachable(h, robotsPolicy.unreachable(), e.toString(), loop.nanoTime());
+            settled = robotsUnreachable(h, robotsPolicy.unreachable(), e.toString(), loop.nanoTime(), false);
         } finally {
             inFlight--;
             if (!settled) {
@@ -705,13 +705,8 @@ final class CrawlRun {
             robots = r.errorKind() == ErrorKind.REDIRECT ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
-            if (r.errorKind() == ErrorKind.TLS) { // asking again will not change the certificate
-                String note = "robots.txt unreachable (" + why + "), not retried";
-                LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
-                frontier.robotsGaveUp(h, robots, note, now);
-                return true;
-            }
-            return robotsUnreachable(h, robots, why, now);
+            // asking again will not change a refused certificate
+            return robotsUnreachable(h, robots, why, now, r.errorKind() == ErrorKind.TLS);
         }
         long crawlDelay = robots.crawlDelayMillis();
         if (crawlDelay > cfg.maxHostWait().toMillis()) {
@@ -733,13 +728,16 @@ final class CrawlRun {
 
     /**
      * robots.txt could not be had (5xx, 429, no answer): everything is disallowed for now and it
-     * is asked again after a backoff; after {@code retries + 1} failures the host's URLs are
-     * stored as refused, with the reason.
+     * is asked again after a backoff; after {@code retries + 1} failures, or the first one that
+     * asking again cannot mend ({@code permanent}), the host's URLs are stored as refused, with the
+     * reason.
      */
-    private boolean robotsUnreachable(HostRecord h, RobotsPolicy.Robots robots, String why, long now) {
+    private boolean robotsUnreachable(HostRecord h, RobotsPolicy.Robots robots, String why, long now,
+            boolean permanent) {
         int failures = h.robotsFailures() + 1;
-        if (failures > cfg.retries()) {
-            String note = "robots.txt unreachable (" + why + ") after " + failures + " tries";
+        if (failures > cfg.retries() || permanent) {
+            String note = "robots.txt unreachable (" + why + ")"
+                    + (permanent ? ", not retried" : " after " + failures + " tries");
             LOG.warn("{}: {}; its URLs are stored as refused", h.origin(), note);
             frontier.robotsGaveUp(h, robots, note, now);
         } else {

@@ -113,7 +113,7 @@ public final class Fetcher {
                 | dev.weft.http.client.InsecureRedirectException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.REDIRECT, message(e));
         } catch (IOException e) {
-            if (certificateRefusal(e) != null) {
+            if (isCertificateRefusal(e)) {
                 return failure(url, loop.nanoTime() - start, ErrorKind.TLS, message(e));
             }
             return failure(url, loop.nanoTime() - start, ErrorKind.CONNECTION, message(e));
@@ -145,21 +145,18 @@ public final class Fetcher {
     }
 
     /**
-     * The certificate refusal behind a failure (the JDK's {@code CertificateException}, or a peer
-     * that could not be verified), or null when the failure is of another kind (a reset during the
-     * handshake stays a connection error: it may pass).
+     * Whether a certificate refusal is behind a failure (the JDK's {@code CertificateException},
+     * or a peer that could not be verified); a failure of another kind (a reset during the
+     * handshake) stays a connection error: it may pass.
      */
-    static Throwable certificateRefusal(Throwable e) {
+    static boolean isCertificateRefusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertificateException
                     || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
-                return t;
-            }
-            if (t.getCause() == t) {
-                break;
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     private static String message(Throwable e) {

@@ -524,6 +524,12 @@ public final class UrlNormalizer {
      * @return the address, or null if {@code h} is not one (a name, or a number out of range)
      */
     static String ipv4(String h) {
+        for (int i = 0; i < h.length(); i++) { // a name (most hosts) is refused here, without an exception
+            char c = h.charAt(i);
+            if (!(c == '.' || c == 'x' || c == 'X' || Character.digit(c, 16) >= 0)) {
+                return null;
+            }
+        }
         String[] parts = h.split("\\.", -1);
         if (parts.length > 4) {
             return null;
