@@ -188,17 +188,15 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * True when the calling thread runs this loop now: its thread, or the task whose step is
-     * running. Unlike {@link #inLoop()}, it never changes anything, so {@code assert}s call this
-     * one: an assert must not act.
+     * running, as Netty's {@code inEventLoop()} tells. Unlike {@link #inLoop()}, it never changes
+     * anything, so the loop-owner asserts call this one: an assert must not act, and what a program
+     * does must not depend on {@code -ea}. Code that decides what to do calls {@link #inLoop()}.
+     *
+     * @return true on the loop's thread or in the task whose step it runs
      */
-    boolean holdsLoop() {
+    public boolean holdsLoop() {
         Thread t = Thread.currentThread();
         return t == thread || t == runningThread;
-    }
-
-    static {
-        // The transports of dev.weft.net assert the same side-effect-free check.
-        dev.weft.internal.LoopAsserts.install(l -> ((EventLoop) l).holdsLoop());
     }
 
     // ------------------------------------------------------------------ time

@@ -5,7 +5,6 @@ import dev.weft.Future;
 import dev.weft.InvalidStateException;
 import dev.weft.Task;
 import dev.weft.Weft;
-import dev.weft.internal.LoopAsserts;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -129,7 +128,7 @@ abstract class AbstractTransport implements Transport {
      * {@code inLoop()} makes a lent task rejoin the loop, and an assert must not act.
      */
     final boolean holdsLoop() {
-        return LoopAsserts.holdsLoop(loop);
+        return loop.holdsLoop();
     }
 
     /**

@@ -42,7 +42,6 @@ import dev.weft.crawler.store.StoreException;
 import dev.weft.crawler.store.StoredCrawl;
 import dev.weft.crawler.store.Stores;
 import dev.weft.http.client.ClientSession;
-import dev.weft.internal.LoopAsserts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -433,7 +432,7 @@ final class CrawlRun {
 
     /** Stops starting work; in-flight pages get {@code stopGrace} to finish. Loop only. */
     void requestStop() {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         stopRequested = true; // if still starting, run() stops right after opening
         if (phase != Phase.RUNNING) {
             return;
@@ -499,7 +498,7 @@ final class CrawlRun {
      * into one.
      */
     private void pump() {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         if (pumping) {
             repump = true;
             return;

@@ -10,7 +10,6 @@ import dev.weft.crawler.store.ItemRow;
 import dev.weft.crawler.store.PageRecord;
 import dev.weft.crawler.store.Store;
 import dev.weft.crawler.store.StoreException;
-import dev.weft.internal.LoopAsserts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -78,7 +77,7 @@ public final class StoreWriter {
      * @param r the callback
      */
     public void onCommitted(Runnable r) {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         committed = r;
     }
 
@@ -88,7 +87,7 @@ public final class StoreWriter {
      * @param e the entry
      */
     public void queue(FrontierEntry e) {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         current.queue(e);
         maybeFlush();
     }
@@ -101,7 +100,7 @@ public final class StoreWriter {
      * @param host  its host's row
      */
     public void store(PageRecord page, List<ItemRow> items, HostRow host) {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         current.store(page);
         items.forEach(current::item);
         if (host != null) {
@@ -116,7 +115,7 @@ public final class StoreWriter {
      * @param host the row
      */
     public void host(HostRow host) {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         current.host(host);
         maybeFlush();
     }
@@ -127,7 +126,7 @@ public final class StoreWriter {
      * @return done when it is committed
      */
     public Future<Void> flush() {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         return send(true);
     }
 
@@ -141,7 +140,7 @@ public final class StoreWriter {
      * @return the entries, in order
      */
     public Future<List<FrontierEntry>> refill(String host, long afterSeq, int limit) {
-        assert LoopAsserts.holdsLoop(loop);
+        assert loop.holdsLoop();
         send(true);
         return loop.runInExecutor(storeThread, () -> store.frontier(host, afterSeq, limit));
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The crawler's loop-owner asserts (the engine's and the commit pipeline's loop-only state) use
- * core's side-effect-free check ({@code LoopAsserts.holdsLoop}), as core and http do:
+ * core's side-effect-free check ({@code EventLoop.holdsLoop()}), as core and http do:
  * {@code EventLoop.inLoop()} may act (in compatibility mode it makes a lent task rejoin the
  * loop), and what the crawler does must not depend on {@code -ea}. The asserts still bite.
  */
@@ -58,6 +58,6 @@ class LoopAssertsTest {
                 }
             }
         }
-        assertEquals(List.of(), offenders, "asserts must call LoopAsserts.holdsLoop(loop), which only looks");
+        assertEquals(List.of(), offenders, "asserts must call loop.holdsLoop(), which only looks");
     }
 }

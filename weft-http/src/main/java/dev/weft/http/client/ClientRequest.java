@@ -315,8 +315,7 @@ public record ClientRequest(String method, URI url, Headers headers, Body body, 
          * @throws IllegalArgumentException if a field may not be sent as a trailer
          */
         public Builder trailers(Headers fields) {
-            Headers copy = dev.weft.http.codec.TrailerFields.check(fields).copy();
-            this.trailers = copy::copy;
+            this.trailers = dev.weft.http.codec.TrailerFields.fixed(fields);
             return this;
         }
 

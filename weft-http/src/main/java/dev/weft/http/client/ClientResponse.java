@@ -86,7 +86,7 @@ public final class ClientResponse implements AutoCloseable {
     ClientResponse(String method, URI url, int status, String reason, String version, Headers headers,
             BodySource body, Deadline deadline, ClientTimeout timeout, ExchangeSettings settings) {
         this.fixedLength = body.declaredLength();
-        this.maxBodySize = Math.min(settings.maxBodySize(), MAX_ARRAY);
+        this.maxBodySize = Math.min(settings.maxBodySize(), MAX_ARRAY - 1); // room for the byte that says 'too large'
         this.method = method;
         this.url = url;
         this.status = status;

@@ -302,7 +302,7 @@ final class Http1Exchange implements Exchange {
         if (chunked) {
             // asked for only now, once the body is out; a refused field or a failing supplier throws,
             // and the request, its last chunk never sent, fails with the connection closed
-            Http1Writer.finishChunked(w, trailers == null ? new Headers() : TrailerFields.check(trailers.get()));
+            Http1Writer.finishChunked(w, TrailerFields.ask(trailers));
         }
     }
 

@@ -181,7 +181,7 @@ final class Http2Exchange implements Exchange {
             throws IOException {
         body.writeTo(out);
         // asked for only now, once the body is out; a refused field or a failing supplier throws
-        out.finish(trailers == null ? null : TrailerFields.check(trailers.get())); // END_STREAM
+        out.finish(TrailerFields.ask(trailers)); // END_STREAM (no trailers: empty)
     }
 
     /**

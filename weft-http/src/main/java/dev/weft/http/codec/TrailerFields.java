@@ -3,6 +3,7 @@ package dev.weft.http.codec;
 import dev.weft.http.Headers;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Which fields a sender may put in a trailer section (RFC 9110 section 6.5.1), for the client's
@@ -62,5 +63,28 @@ public final class TrailerFields {
             }
         }
         return fields;
+    }
+
+    /**
+     * Asks a trailer supplier for its fields, once the body is out, and checks them.
+     *
+     * @param trailers the supplier, or null for none
+     * @return the checked fields (empty for none)
+     * @throws IllegalArgumentException naming the first field a trailer section may not carry
+     */
+    public static Headers ask(Supplier<Headers> trailers) {
+        return check(trailers == null ? null : trailers.get());
+    }
+
+    /**
+     * Fixed trailer fields, checked and copied now, as the supplier every trailer setter keeps.
+     *
+     * @param fields the fields
+     * @return a supplier of a fresh copy of them each time it is asked
+     * @throws IllegalArgumentException naming the first field a trailer section may not carry
+     */
+    public static Supplier<Headers> fixed(Headers fields) {
+        Headers copy = check(fields).copy();
+        return copy::copy;
     }
 }

@@ -332,8 +332,7 @@ public final class Response {
      * @throws IllegalArgumentException if a field may not be sent as a trailer
      */
     public Response trailers(Headers fields) {
-        Headers copy = dev.weft.http.codec.TrailerFields.check(fields).copy();
-        this.trailers = copy::copy;
+        this.trailers = dev.weft.http.codec.TrailerFields.fixed(fields);
         return this;
     }
 
@@ -349,7 +348,7 @@ public final class Response {
      * @throws IllegalArgumentException if a field may not be sent as a trailer
      */
     Headers trailersToSend() {
-        return dev.weft.http.codec.TrailerFields.check(trailers == null ? null : trailers.get());
+        return dev.weft.http.codec.TrailerFields.ask(trailers);
     }
 
     private Response body(byte[] b) {
