@@ -840,6 +840,9 @@ final class CrawlRun {
             frontier.finished(h, loop.nanoTime());
         }
         processing++;
+        // The slot is free now: the host's next request starts while this page is parsed, not
+        // after it (counted in `processing` first, so that the crawl cannot look finished).
+        pump();
         try {
             handle(h, v, r);
         } finally {
