@@ -220,14 +220,10 @@ final class CrawlRun {
                     + stored.pages() + " pages stored, " + stored.queued() + " URLs queued): add --resume "
                     + "(resume(true)) to continue it, or choose another store");
         }
-        List<String> allSeeds = new ArrayList<>(cfg.seeds());
+        Set<String> allSeeds = new java.util.LinkedHashSet<>(cfg.seeds());
         boolean resuming = cfg.resume() && stored.state() != StoredCrawl.State.NONE;
         if (resuming) {
-            for (String s : stored.seeds()) {
-                if (!allSeeds.contains(s)) {
-                    allSeeds.add(s);
-                }
-            }
+            allSeeds.addAll(stored.seeds());
         }
         if (allSeeds.isEmpty()) {
             throw new IllegalArgumentException("no seed URLs: " + store.describe() + " holds no crawl to resume");
@@ -323,11 +319,13 @@ final class CrawlRun {
         };
         boolean starting = freshCrawl && !crawlRowWritten;
         crawlRowWritten = true;
-        String settings;
-        try {
-            settings = JSON.writeValueAsString(cfg.describe());
-        } catch (JsonProcessingException e) {
-            settings = null;
+        String settings = null; // written with the first row only
+        if (starting) {
+            try {
+                settings = JSON.writeValueAsString(cfg.describe());
+            } catch (JsonProcessingException e) {
+                settings = null;
+            }
         }
         return new Batch.CrawlRow(s, seeds, settings, nextSeq, counters.toJson(), starting);
     }

@@ -155,10 +155,16 @@ public final class Crawler {
             if (started.get() != null || run.get() != null) {
                 throw new IllegalStateException("a Crawler runs once; build another one for another crawl");
             }
-            Task<CrawlStats> t = Weft.spawn("crawler " + String.join(" ", config.seeds()), this::run);
+            Task<CrawlStats> t = Weft.spawn(taskName(), this::run);
             started.set(t);
             return t;
         }
+    }
+
+    private String taskName() {
+        List<String> seeds = config.seeds();
+        return seeds.isEmpty() ? "crawler (resumed)" : "crawler " + seeds.getFirst()
+                + (seeds.size() > 1 ? " and " + (seeds.size() - 1) + " more" : "");
     }
 
     /**
@@ -676,15 +682,13 @@ public final class Crawler {
          */
         public Crawler build() {
             UrlNormalizer n = new UrlNormalizer(sortQuery);
-            List<String> canonical = new ArrayList<>();
+            java.util.Set<String> canonical = new java.util.LinkedHashSet<>(); // a list of 1,000,000 seeds too
             for (String s : seeds) {
                 String c = n.normalize(s);
                 if (c == null) {
                     throw new IllegalArgumentException("not an absolute http(s) URL: " + s);
                 }
-                if (!canonical.contains(c)) {
-                    canonical.add(c);
-                }
+                canonical.add(c);
             }
             if (canonical.isEmpty() && !resume) {
                 throw new IllegalArgumentException("no seed URLs: give at least one (or resume a stored crawl)");

@@ -107,6 +107,30 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aSeedsFileIsAListCrawlOfItsUrlsAndAMissingOrEmptyOneIsAUsageError() throws Exception {
+        try (ServedSite served = ServedSite.start(site -> site.html("/a", "<title>a</title>")
+                .html("/b", "<title>b</title>").html("/c", "<title>c</title><a href=/d>d</a>")
+                .html("/d", "<title>d</title>"))) {
+            Path list = dir.resolve("seeds.txt");
+            java.nio.file.Files.writeString(list, "# the pages to fetch\n" + served.site().url("/a") + "\n\n  "
+                    + served.site().url("/b") + "  \n" + served.site().url("/a") + "\n");
+            Path db = dir.resolve("list.db");
+            Run r = run(served.site().url("/c"), "--seeds-file", list.toString(), "--max-depth", "0", "--out",
+                    "sqlite:" + db, "--delay", "0", "-q");
+            assertEquals(0, r.status(), r.err());
+            assertEquals(3, Sql.count(db, "SELECT COUNT(*) FROM pages WHERE status = 200"),
+                    "the argument and the file's two distinct URLs, and not /d (depth 1)");
+            assertTrue(r.out().contains("3 pages stored"), r.out());
+        }
+        assertUsageError("--seeds-file " + dir.resolve("nope.txt") + ": no such file",
+                "--seeds-file", dir.resolve("nope.txt").toString(), "--out", "sqlite:" + dir.resolve("n.db"));
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.txt"), "# nothing\n\n");
+        assertUsageError("--seeds-file " + empty + " holds no URL", "--seeds-file", empty.toString());
+        Path bad = java.nio.file.Files.writeString(dir.resolve("bad.txt"), "http://a.com/\nnot a url\n");
+        assertUsageError("not an absolute http(s) URL: not a url", "--seeds-file", bad.toString());
+    }
+
+    @Test
     void aStoreHoldingAnUnfinishedCrawlIsRefusedWithoutResumeSayingSo() throws Exception {
         try (ServedSite served = ServedSite.start(site -> site.html("/", "<a href=/a>a</a><a href=/b>b</a>")
                 .html("/a", "<title>a</title>").html("/b", "<title>b</title>"))) {

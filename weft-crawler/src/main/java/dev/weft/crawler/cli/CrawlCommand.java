@@ -47,6 +47,10 @@ public final class CrawlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "URL", arity = "0..*", description = "Seed URLs (http or https). With --resume they may be left out: the stored crawl's seeds are used.")
     List<String> urls = new ArrayList<>();
 
+    @Option(names = "--seeds-file", paramLabel = "FILE",
+            description = "More seed URLs, one per line (blank lines and lines starting with # are skipped; - reads standard input): a list crawl of many URLs.")
+    String seedsFile;
+
     @Option(names = "--out", paramLabel = "URI", defaultValue = "sqlite:crawl.db",
             description = "Where pages and the crawl's state go: sqlite:PATH, jsonl:PATH, postgresql://user@host:port/db, mysql://user@host:port/db (default: ${DEFAULT-VALUE}).")
     String out;
@@ -260,6 +264,31 @@ public final class CrawlCommand implements Callable<Integer> {
         return 0;
     }
 
+    private List<String> seedsFromFile() {
+        if (seedsFile == null) {
+            return List.of();
+        }
+        List<String> seeds = new ArrayList<>();
+        try (java.io.BufferedReader in = seedsFile.equals("-")
+                ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                : java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(seedsFile))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String u = line.strip();
+                if (!u.isEmpty() && !u.startsWith("#")) {
+                    seeds.add(u);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--seeds-file " + seedsFile + ": no such file", e);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("--seeds-file " + seedsFile + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("--seeds-file " + seedsFile + " holds no URL");
+        }
+        return seeds;
+    }
+
     private dev.weft.net.TlsOptions tls() {
         if (insecure && caFile != null) {
             throw new IllegalArgumentException("--insecure and --ca-file cannot go together: choose one");
@@ -286,6 +315,7 @@ public final class CrawlCommand implements Callable<Integer> {
     Crawler build(ProgressDisplay progress) {
         Crawler.Builder b = Crawler.builder()
                 .seeds(urls)
+                .seeds(seedsFromFile())
                 .maxDepth(maxDepth)
                 .concurrency(concurrency)
                 .perHost(perHost)

@@ -20,7 +20,7 @@ public final class Batch {
      *
      * @param state    where the crawl stands
      * @param seeds    its seed URLs
-     * @param settings its settings as JSON
+     * @param settings its settings as JSON (written with the starting row; null in later rows)
      * @param nextSeq  the next frontier sequence number
      * @param stats    its counters as JSON
      * @param starting true for the first row of a new crawl (the previous crawl's frontier and
