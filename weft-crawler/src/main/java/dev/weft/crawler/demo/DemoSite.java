@@ -54,8 +54,10 @@ public final class DemoSite implements AutoCloseable {
      * @param hosts the number of loopback addresses, 1 to 254
      * @param seed the seed of the content
      * @param loops the loop threads that run the requests
+     * @param exact true for shops without crawler traps (see {@link Shop#generate(int, long, boolean)})
      */
-    public record Options(int pages, Duration latency, String host, int port, int hosts, long seed, int loops) {
+    public record Options(int pages, Duration latency, String host, int port, int hosts, long seed, int loops,
+            boolean exact) {
 
         /** The default number of pages: 2,000. */
         public static final int DEFAULT_PAGES = 2_000;
@@ -96,7 +98,7 @@ public final class DemoSite implements AutoCloseable {
 
         /** {@return 2,000 pages, 200 ms, 127.0.0.1, a free port, one host, seed 1, one loop} */
         public static Options defaults() {
-            return new Options(DEFAULT_PAGES, DEFAULT_LATENCY, "127.0.0.1", 0, 1, DEFAULT_SEED, 1);
+            return new Options(DEFAULT_PAGES, DEFAULT_LATENCY, "127.0.0.1", 0, 1, DEFAULT_SEED, 1, false);
         }
 
         /**
@@ -105,7 +107,7 @@ public final class DemoSite implements AutoCloseable {
          * @param n the pages
          */
         public Options pages(int n) {
-            return new Options(n, latency, host, port, hosts, seed, loops);
+            return new Options(n, latency, host, port, hosts, seed, loops, exact);
         }
 
         /**
@@ -114,7 +116,7 @@ public final class DemoSite implements AutoCloseable {
          * @param d the latency
          */
         public Options latency(Duration d) {
-            return new Options(pages, d, host, port, hosts, seed, loops);
+            return new Options(pages, d, host, port, hosts, seed, loops, exact);
         }
 
         /**
@@ -123,7 +125,7 @@ public final class DemoSite implements AutoCloseable {
          * @param h the address
          */
         public Options host(String h) {
-            return new Options(pages, latency, h, port, hosts, seed, loops);
+            return new Options(pages, latency, h, port, hosts, seed, loops, exact);
         }
 
         /**
@@ -132,7 +134,7 @@ public final class DemoSite implements AutoCloseable {
          * @param p the port
          */
         public Options port(int p) {
-            return new Options(pages, latency, host, p, hosts, seed, loops);
+            return new Options(pages, latency, host, p, hosts, seed, loops, exact);
         }
 
         /**
@@ -141,7 +143,7 @@ public final class DemoSite implements AutoCloseable {
          * @param n the number of hosts
          */
         public Options hosts(int n) {
-            return new Options(pages, latency, host, port, n, seed, loops);
+            return new Options(pages, latency, host, port, n, seed, loops, exact);
         }
 
         /**
@@ -150,7 +152,7 @@ public final class DemoSite implements AutoCloseable {
          * @param s the seed
          */
         public Options seed(long s) {
-            return new Options(pages, latency, host, port, hosts, s, loops);
+            return new Options(pages, latency, host, port, hosts, s, loops, exact);
         }
 
         /**
@@ -159,7 +161,16 @@ public final class DemoSite implements AutoCloseable {
          * @param n the loop threads
          */
         public Options loops(int n) {
-            return new Options(pages, latency, host, port, hosts, seed, n);
+            return new Options(pages, latency, host, port, hosts, seed, n, exact);
+        }
+
+        /**
+         * {@return these options with shops without crawler traps, or with them}
+         *
+         * @param e true for exact shops
+         */
+        public Options exact(boolean e) {
+            return new Options(pages, latency, host, port, hosts, seed, loops, e);
         }
 
         /**
@@ -172,7 +183,7 @@ public final class DemoSite implements AutoCloseable {
         public Shop shop(int index) {
             Objects.checkIndex(index, hosts);
             int share = pages / hosts + (index < pages % hosts ? 1 : 0);
-            return Shop.generate(share, seed + index);
+            return Shop.generate(share, seed + index, exact);
         }
 
         /**

@@ -60,6 +60,10 @@ public final class ServeDemoSite implements Callable<Integer> {
             description = "loop threads answering requests (default: ${DEFAULT-VALUE})")
     private int loops;
 
+    @Option(names = "--exact",
+            description = "shops without crawler traps (no broken links, no query variants): a crawl fetches exactly the pages")
+    private boolean exact;
+
     @Option(names = "--export", paramLabel = "DIR",
             description = "write the site as static files into DIR (new, empty or a previous export) and exit")
     private Path export;
@@ -92,7 +96,7 @@ public final class ServeDemoSite implements Callable<Integer> {
         }
         DemoSite.Options options;
         try {
-            options = new DemoSite.Options(pages, Duration.ofMillis(latencyMillis), host, port, hosts, seed, loops);
+            options = new DemoSite.Options(pages, Duration.ofMillis(latencyMillis), host, port, hosts, seed, loops, exact);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
         }

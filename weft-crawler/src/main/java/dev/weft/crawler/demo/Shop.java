@@ -24,7 +24,13 @@ import java.util.SplittableRandom;
  * plus {@code /robots.txt}, which disallows {@code /private/} — a section the shop links to
  * (its three pages answer 200 to crawlers that ignore robots.txt) — and links that break
  * ({@code /discontinued/ID.html}, 404). {@link #expectedCrawl} is the exact outcome of a polite
- * crawl. Immutable and thread-safe.
+ * crawl.
+ *
+ * <p>An {@linkplain #generate(int, long, boolean) exact} shop has the same pages without the
+ * traps: no broken links, the featured products linked by their plain URL, and the home page's
+ * deals naming five other products. A polite crawl of it fetches exactly {@link #pages()}
+ * pages (and robots.txt): the shape of a benchmark whose ideal counts pages. Immutable and
+ * thread-safe.
  */
 public final class Shop {
 
@@ -77,10 +83,12 @@ public final class Shop {
     private final int[] categoryStart;
     private final int listPages;
     private final int helpPages;
+    private final boolean exact;
 
-    private Shop(int pages, long seed) {
+    private Shop(int pages, long seed, boolean exact) {
         this.pages = pages;
         this.seed = seed;
+        this.exact = exact;
         int categories = Math.clamp(pages / PAGES_PER_CATEGORY_SHARE, 1, MAX_CATEGORIES);
         // The most products whose list pages still fit: 2 + products + listPages(products) <= pages.
         int p = (int) ((pages - 2L) * PRODUCTS_PER_PAGE / (PRODUCTS_PER_PAGE + 1));
@@ -116,10 +124,29 @@ public final class Shop {
      * @throws IllegalArgumentException if {@code pages} is below {@value #MIN_PAGES}
      */
     public static Shop generate(int pages, long seed) {
+        return generate(pages, seed, false);
+    }
+
+    /**
+     * The shop of exactly {@code pages} pages generated from {@code seed}, with or without its
+     * crawler traps (query variants of the featured products, broken links).
+     *
+     * @param pages the number of pages answered with 200, at least {@value #MIN_PAGES}
+     * @param seed the seed of every name, price, rating and date
+     * @param exact true for the shop without traps, whose crawl fetches exactly {@code pages} pages
+     * @return the shop
+     * @throws IllegalArgumentException if {@code pages} is below {@value #MIN_PAGES}
+     */
+    public static Shop generate(int pages, long seed, boolean exact) {
         if (pages < MIN_PAGES) {
             throw new IllegalArgumentException("a demo shop has at least " + MIN_PAGES + " pages, not " + pages);
         }
-        return new Shop(pages, seed);
+        return new Shop(pages, seed, exact);
+    }
+
+    /** {@return true for a shop without traps (see the class comment)} */
+    public boolean exact() {
+        return exact;
     }
 
     private static int productsIn(int products, int categories, int c) {
@@ -255,6 +282,30 @@ public final class Shop {
         return spread(Math.min(FEATURED, products), 2);
     }
 
+    /**
+     * {@return the ids of the products in the home page's deals: the featured ones again (under
+     * the other order of the query), or in an exact shop five others where the shop has them}
+     */
+    public List<Integer> deals() {
+        if (!exact) {
+            return featured();
+        }
+        List<Integer> ids = new ArrayList<>(spread(Math.min(FEATURED, products), 1 + Math.max(1, products / (2 * FEATURED))));
+        ids.removeAll(featured());
+        return ids;
+    }
+
+    /**
+     * Whether product {@code id}'s page links to a discontinued model (a 404): one product in 25,
+     * none in an exact shop.
+     *
+     * @param id a product id
+     * @return true if its page has a broken link
+     */
+    public boolean linksToDiscontinued(int id) {
+        return !exact && hasBrokenLink(id);
+    }
+
     /** {@return the ids of the products on {@code /coming-soon.html}} */
     public List<Integer> comingSoon() {
         return spread(Math.min(COMING_SOON, products), 1);
@@ -360,7 +411,8 @@ public final class Shop {
      * What a polite crawl from {@code /} finds: every URL it fetches (path and query, fragment
      * dropped; robots.txt obeyed, so nothing under {@code /private/}) with the status it gets.
      * That is the {@link #pages()} pages (200), the featured products under their query
-     * variants (200: the same content again), and the discontinued products (404).
+     * variants (200: the same content again), and the discontinued products (404); in an exact
+     * shop, the pages only.
      *
      * @param sortQuery whether the crawler sorts query parameters before deduplicating (then
      *     the two orders of a featured link are one URL)
@@ -371,6 +423,9 @@ public final class Shop {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (String p : paths()) {
             out.put(p, 200);
+        }
+        if (exact) {
+            return out;
         }
         for (int id : featured()) {
             out.put(ShopPaths.product(id) + "?" + ShopPaths.FEATURED_QUERY, 200);

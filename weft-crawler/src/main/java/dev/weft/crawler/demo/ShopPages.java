@@ -140,14 +140,16 @@ public final class ShopPages {
         h.line("<ul class=\"featured\">");
         for (int id : shop.featured()) {
             Product p = shop.product(id);
-            h.line("<li>" + a(ShopPaths.product(id) + "?" + ShopPaths.FEATURED_QUERY, p.name()) + "</li>");
+            String href = ShopPaths.product(id) + (shop.exact() ? "" : "?" + ShopPaths.FEATURED_QUERY);
+            h.line("<li>" + a(href, p.name()) + "</li>");
         }
         h.line("</ul>");
         h.line("<h2>Deals</h2>");
         h.line("<ul class=\"deals\">");
-        for (int id : shop.featured()) {
+        for (int id : shop.deals()) {
             Product p = shop.product(id);
-            h.line("<li>" + a(ShopPaths.product(id) + "?" + ShopPaths.FEATURED_QUERY_REORDERED, p.name())
+            String href = ShopPaths.product(id) + (shop.exact() ? "" : "?" + ShopPaths.FEATURED_QUERY_REORDERED);
+            h.line("<li>" + a(href, p.name())
                     + " <span class=\"price\">" + p.price() + "</span></li>");
         }
         h.line("</ul>");
@@ -223,7 +225,7 @@ public final class ShopPages {
         h.line("<p>Rating: <span class=\"rating\">" + p.rating() + "</span> / 5 (" + a(self + "#reviews", "reviews")
                 + ")</p>");
         h.line("<p>Released: <span class=\"date\">" + p.releaseDate() + "</span></p>");
-        if (Shop.hasBrokenLink(id)) {
+        if (shop.linksToDiscontinued(id)) {
             h.line("<p>Replaces the " + a(ShopPaths.discontinued(id), "previous model") + ".</p>");
         }
         if (Shop.linksToWishlist(id)) {

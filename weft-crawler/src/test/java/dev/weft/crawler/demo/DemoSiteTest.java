@@ -133,6 +133,37 @@ class DemoSiteTest {
         }
     }
 
+    /**
+     * An exact shop (the latency benchmark's): a polite crawl fetches exactly its pages, every
+     * one with 200 (no broken links, no query variants), and its home page alone names at least
+     * ten pages, so that a host's ten request slots fill from the second round trip on.
+     */
+    @Test
+    void aCrawlOfAnExactShopFetchesExactlyItsPagesAndItsHomePageNamesTenOfThem() throws IOException {
+        try (DemoSite site = DemoSite.start(DemoSite.Options.defaults().pages(200).latency(Duration.ZERO).exact(true));
+             ClientSession http = ClientSession.create()) {
+            Crawl c = crawl(http, site.baseUrl(), false);
+            assertEquals(site.shop().expectedCrawl(false), c.fetched);
+            assertEquals(200, c.fetched.size());
+            assertTrue(c.fetched.values().stream().allMatch(s -> s == 200), c.fetched.toString());
+            assertEquals(new HashSet<>(Shop.PRIVATE_PAGES), c.disallowed, "the private section stays (disallowed)");
+            Document home = Jsoup.parse(new String(new ShopPages(site.shop()).render("/")), site.baseUrl());
+            Set<String> named = new HashSet<>();
+            for (Element a : home.select("a[href]")) {
+                String u = a.absUrl("href");
+                if (!u.contains("/private/") && !u.equals(site.baseUrl())) {
+                    named.add(u);
+                }
+            }
+            assertTrue(named.size() >= 10, "pages the home page names: " + named);
+        }
+        Shop plain = Shop.generate(2_000, 1);
+        Shop exact = Shop.generate(2_000, 1, true);
+        assertEquals(plain.expectedCrawl(false).keySet().stream().filter(p -> plain.expectedCrawl(false).get(p) == 200 && !p.contains("?")).toList(),
+                List.copyOf(exact.expectedCrawl(false).keySet()), "the same pages");
+        assertTrue(plain.expectedCrawl(false).size() > 2_000, "the default shop keeps its traps");
+    }
+
     @Test
     void theExportHoldsExactlyWhatTheSiteServes(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("site");
