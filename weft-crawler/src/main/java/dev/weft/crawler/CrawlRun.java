@@ -280,11 +280,15 @@ final class CrawlRun {
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),
                 cfg.timeout());
+        if (freshCrawl) {
+            // The crawl row (with its seeds): a store that cannot write fails here, before any
+            // request. The seeds' frontier rows follow in the first batches, not before the first
+            // request: a list of 100,000 seeds does not hold up robots.txt (resume re-admits any seed
+            // whose row was not committed, from the crawl row).
+            Weft.shield(writer.flush()).await();
+        }
         for (String s : seeds) {
             admitSeed(s, now);
-        }
-        if (freshCrawl) {
-            Weft.shield(writer.flush()).await(); // the crawl row and the seeds: a store that cannot write fails here
         }
         updateGauges();
     }
@@ -652,6 +656,26 @@ final class CrawlRun {
         frontier.robotsFetching(h, now);
         inFlight++;
         spawn("robots " + h.origin(), () -> fetchRobots(h));
+        preconnect(h);
+    }
+
+    /**
+     * While robots.txt is on its way, opens the connections the host's known URLs will need
+     * (robots.txt's own carries one of them): up to its concurrency limit, no more than it has
+     * URLs queued. They cost a round trip each, which the first requests after robots.txt would
+     * otherwise pay all at once. Over HTTP/2 nothing is opened (see ClientSession.preconnect).
+     */
+    private void preconnect(HostRecord h) {
+        long wanted = Math.min(h.throttle().limit(), h.queued()) - 1;
+        for (long i = 0; i < wanted; i++) {
+            spawn("preconnect " + h.origin(), () -> {
+                try {
+                    session.preconnect(h.origin() + "/");
+                } catch (java.io.IOException e) {
+                    LOG.debug("{}: could not open a connection ahead: {}", h.origin(), e.toString());
+                }
+            });
+        }
     }
 
     /**

@@ -156,6 +156,11 @@ final class TestSite implements AutoCloseable, Handler {
         }
     }
 
+    /** How many connections the server has accepted. */
+    int acceptedConnections() {
+        return server.acceptedConnections();
+    }
+
     /** How many requests the server has had. */
     int hitCount() {
         synchronized (log) {

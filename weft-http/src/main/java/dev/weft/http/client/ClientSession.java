@@ -153,6 +153,29 @@ public final class ClientSession implements HttpMethods, AutoCloseable {
         }
     }
 
+    /**
+     * Opens one connection to the origin of {@code url} and leaves it idle in the pool, so that a
+     * request that follows finds it open: a crawler opens a host's connections while it waits for
+     * the host's {@code robots.txt}. Within the pool's limits and the session's connect time
+     * limits, through the session's proxy. Nothing is opened when requests to that origin would go
+     * over HTTP/2 (one connection carries them all, and the first request opens it). An idle
+     * connection is closed after the keep-alive timeout like any other. Call from a task of the
+     * session's loop; a task of its own per connection opens several at once.
+     *
+     * @param url an http or https URL of the origin (its path does not matter)
+     * @return true if a connection was opened
+     * @throws ClientTimeoutException    a connect limit of the session's {@link ClientTimeout} expired
+     * @throws ClientConnectionException the server (or proxy) could not be reached
+     * @throws IOException               another failure to connect (TLS, for one)
+     */
+    public boolean preconnect(String url) throws IOException {
+        checkLoop();
+        ClientRequest req = ClientRequest.builder("GET", url).build();
+        Call call = new Call(req, timeout, Deadline.after(timeout.total()));
+        ExchangeLink exchange = (ExchangeLink) links.getLast();
+        return exchange.preconnect(HopRequest.first(req, auth, proxy), call);
+    }
+
     /** Runs the call's first hop through the links. */
     private ClientResponse send(Call call) throws IOException {
         return LinkChain.run(links, HopRequest.first(call.request(), auth, proxy), call);

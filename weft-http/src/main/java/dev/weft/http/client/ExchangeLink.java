@@ -83,6 +83,23 @@ final class ExchangeLink implements Link {
         }
     }
 
+    /**
+     * Opens a connection for {@code request}'s route and leaves it idle in the pool, for a request
+     * that will follow; nothing when the route would go over HTTP/2 (one connection carries every
+     * request there, and the first request opens it).
+     *
+     * @return true if a connection was opened
+     */
+    boolean preconnect(HopRequest request, Call call) throws IOException {
+        Route route = Route.of(request.url(), request.proxy());
+        if (mode(call, route) != Http2Mode.OFF) {
+            return false;
+        }
+        PooledConnection c = acquire(route, true, call, false);
+        pool.release(c, true);
+        return true;
+    }
+
     /** The request's HTTP/2 mode: its own, else the session's; HTTP/1.1 through a forward proxy. */
     private Http2Mode mode(Call call, Route route) {
         Boolean own = call.request().http2();
