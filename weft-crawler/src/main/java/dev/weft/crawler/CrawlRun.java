@@ -87,6 +87,9 @@ final class CrawlRun {
     private static final int REFILL_SIZE = 500;
     private static final int MAX_REFILLS = 8;
     private static final int MAX_SITEMAPS = 50;
+    private static final long NO_TICKET = -1;
+    /** Seeds admitted between two turns of the loop (see admitSeeds). */
+    private static final int SEEDS_PER_TURN = 1_000;
     /** URLs kept per sitemap file: the sitemaps protocol's limit (sitemaps.org). */
     static final int MAX_SITEMAP_URLS = 50_000;
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -123,6 +126,16 @@ final class CrawlRun {
     private long admitted;
     private int inFlight;
     private int processing;
+    /** Parsed pages' tickets, handed out in the order their answers came in (see complete). */
+    private long nextTicket;
+    /** The ticket whose links are admitted next. */
+    private long nextTurn;
+    /** Tickets done, past {@code nextTurn}. */
+    private final java.util.TreeSet<Long> passed = new java.util.TreeSet<>();
+    /** Pages waiting for their turn to admit their links, by ticket. */
+    private final Map<Long, Future<Void>> turns = new java.util.HashMap<>();
+    /** True while {@link #admitSeeds} runs: the crawl cannot end before every seed is in. */
+    private boolean admittingSeeds;
     private int refills;
     private final Set<Task<?>> tasks = new HashSet<>();
     private final java.util.ArrayDeque<HostRecord> refillQueue = new java.util.ArrayDeque<>();
@@ -173,8 +186,9 @@ final class CrawlRun {
             if (stopRequested) {
                 requestStop();
             }
+            CancelledException early = admitSeeds();
             pump();
-            CancelledException cancelled = awaitEnd();
+            CancelledException cancelled = awaitEnd(early);
             CrawlStats.State end = done.result();
             finish(end);
             if (cancelled != null) {
@@ -189,10 +203,45 @@ final class CrawlRun {
         }
     }
 
-    /** Waits for the end; a cancellation of the caller stops the crawl cleanly and is returned. */
-    private CancelledException awaitEnd() {
-        CancelledException cancelled = null;
-        int signals = 0;
+    /**
+     * (1b) Admits the seeds. Every {@value #SEEDS_PER_TURN} it lets the hosts already known start
+     * (robots.txt first) and yields, so that a list of 100,000 seeds does not hold up the first
+     * request. A stop meanwhile ends the admission: the crawl row holds every seed, and a resume
+     * admits those not stored. Returns a cancellation that came meanwhile (the crawl is stopping).
+     */
+    private CancelledException admitSeeds() {
+        admittingSeeds = true;
+        try {
+            int n = 0;
+            for (String s : seeds) {
+                if (phase != Phase.RUNNING) {
+                    break;
+                }
+                admitSeed(s, loop.nanoTime());
+                if (++n % SEEDS_PER_TURN == 0) {
+                    pump();
+                    Weft.yieldNow();
+                }
+            }
+            return null;
+        } catch (CancelledException e) {
+            LOG.info("stopping: pages in flight finish or go back to the frontier");
+            requestStop();
+            return e;
+        } finally {
+            admittingSeeds = false;
+            updateGauges();
+        }
+    }
+
+    /**
+     * Waits for the end; a cancellation of the caller stops the crawl cleanly and is returned.
+     *
+     * @param early a cancellation that already stopped the crawl, or null
+     */
+    private CancelledException awaitEnd(CancelledException early) {
+        CancelledException cancelled = early;
+        int signals = early == null ? 0 : 1;
         while (true) {
             try {
                 Weft.shield(done).await(); // a cancellation must not cancel `done` itself
@@ -282,13 +331,8 @@ final class CrawlRun {
                 cfg.timeout());
         if (freshCrawl) {
             // The crawl row (with its seeds): a store that cannot write fails here, before any
-            // request. The seeds' frontier rows follow in the first batches, not before the first
-            // request: a list of 100,000 seeds does not hold up robots.txt (resume re-admits any seed
-            // whose row was not committed, from the crawl row).
+            // request. The seeds themselves are admitted once the crawl runs (admitSeeds).
             Weft.shield(writer.flush()).await();
-        }
-        for (String s : seeds) {
-            admitSeed(s, now);
         }
         updateGauges();
     }
@@ -471,7 +515,8 @@ final class CrawlRun {
     }
 
     private void checkEnd() {
-        if (phase == Phase.RUNNING && inFlight == 0 && processing == 0 && refills == 0 && frontier.queued() == 0) {
+        if (phase == Phase.RUNNING && !admittingSeeds && inFlight == 0 && processing == 0 && refills == 0
+                && frontier.queued() == 0) {
             end(counters.snapshot(loop.nanoTime()).deferred() > 0 ? CrawlStats.State.STOPPED : CrawlStats.State.FINISHED);
         } else if (phase == Phase.STOPPING && inFlight == 0 && processing == 0) {
             end(failure != null ? CrawlStats.State.FAILED : CrawlStats.State.STOPPED);
@@ -861,10 +906,7 @@ final class CrawlRun {
             inFlight--;
             frontier.finished(h, loop.nanoTime());
         }
-        processing++;
-        // The slot is free now: the host's next request starts while this page is parsed, not
-        // after it (counted in `processing` first, so that the crawl cannot look finished).
-        pump();
+        processing++; // before anything pumps: the crawl cannot look finished while this page is handled
         try {
             handle(h, v, r);
         } finally {
@@ -1006,51 +1048,68 @@ final class CrawlRun {
         FrontierEntry e = v.entry();
         boolean ok2xx = error == null && r.responded() && r.status() / 100 == 2 && finalUrl == null;
         ParsedPage parsed = null;
-        if (ok2xx && r.body() != null && r.isHtml()) {
-            try {
-                cfg.trace().parseStarted(e.url());
-                parsed = loop.runInExecutor(parsePool, () -> {
-                    try {
-                        return parser.parse(r.url(), r.contentType(), r.header("X-Robots-Tag"), r.body(), r.length());
-                    } finally {
-                        cfg.trace().parseEnded(e.url());
-                    }
-                }).await();
-            } catch (CancelledException x) {
-                throw x;
-            } catch (RuntimeException | StackOverflowError x) {
-                error = ErrorKind.OTHER.label() + ": the page could not be parsed: " + x;
-            }
-        }
-        List<String> links = parsed != null ? parsed.links() : List.of();
-        if (parsed != null) {
-            counters.deduplicated(parsed.repeatedLinks());
-        }
+        List<String> links = List.of();
         List<ItemRow> items = List.of();
         List<Object> emitted = List.of();
-        boolean noindex = parsed != null && parsed.noindex();
-        if (cfg.onPage() != null && ok2xx && error == null && !noindex) {
-            Context ctx = new Context(new FetchedPage(v, r, parsed, normalizer), links);
-            try {
-                cfg.onPage().handle(ctx.page, ctx);
-                links = ctx.links();
-                emitted = ctx.items;
-                items = new ArrayList<>();
-                for (int i = 0; i < emitted.size(); i++) {
-                    items.add(new ItemRow(e.url(), i, JSON.writeValueAsString(emitted.get(i))));
+        boolean noindex = false;
+        long ticket = NO_TICKET;
+        try {
+            if (ok2xx && r.body() != null && r.isHtml()) {
+                // The host's slot is free and its throttle has seen this answer: its next request
+                // starts while this page is parsed, not after. The links still go into the frontier in
+                // the order the pages came in (ticket), as if each were parsed before the next fetch.
+                ticket = nextTicket++;
+                pump();
+                try {
+                    cfg.trace().parseStarted(e.url());
+                    parsed = loop.runInExecutor(parsePool, () -> {
+                        try {
+                            return parser.parse(r.url(), r.contentType(), r.header("X-Robots-Tag"), r.body(), r.length());
+                        } finally {
+                            cfg.trace().parseEnded(e.url());
+                        }
+                    }).await();
+                } catch (CancelledException x) {
+                    throw x;
+                } catch (RuntimeException | StackOverflowError x) {
+                    error = ErrorKind.OTHER.label() + ": the page could not be parsed: " + x;
                 }
-            } catch (CancelledException x) {
-                throw x;
-            } catch (Exception x) {
-                error = ErrorKind.CALLBACK.label() + ": " + x;
-                items = List.of();
-                emitted = List.of();
-                LOG.debug("the page callback failed on {}", e.url(), x);
             }
-        }
-        long now = loop.nanoTime();
-        for (String link : links) {
-            admit(link, e.depth() + 1, e.url(), now);
+            if (parsed != null) {
+                links = parsed.links();
+                counters.deduplicated(parsed.repeatedLinks());
+                noindex = parsed.noindex();
+            }
+            if (cfg.onPage() != null && ok2xx && error == null && !noindex) {
+                Context ctx = new Context(new FetchedPage(v, r, parsed, normalizer), links);
+                try {
+                    cfg.onPage().handle(ctx.page, ctx);
+                    links = ctx.links();
+                    emitted = ctx.items;
+                    items = new ArrayList<>();
+                    for (int i = 0; i < emitted.size(); i++) {
+                        items.add(new ItemRow(e.url(), i, JSON.writeValueAsString(emitted.get(i))));
+                    }
+                } catch (CancelledException x) {
+                    throw x;
+                } catch (Exception x) {
+                    error = ErrorKind.CALLBACK.label() + ": " + x;
+                    items = List.of();
+                    emitted = List.of();
+                    LOG.debug("the page callback failed on {}", e.url(), x);
+                }
+            }
+            if (ticket != NO_TICKET) {
+                awaitTurn(ticket);
+            }
+            long now = loop.nanoTime();
+            for (String link : links) {
+                admit(link, e.depth() + 1, e.url(), now);
+            }
+        } finally {
+            if (ticket != NO_TICKET) {
+                passTurn(ticket);
+            }
         }
         PageRecord rec = new PageRecord(e.url(), finalUrl != null ? finalUrl : v.target(),
                 r.responded() ? r.status() : null, r.contentType(), noindex || parsed == null ? null : parsed.title(),
@@ -1073,6 +1132,32 @@ final class CrawlRun {
             for (Object item : emitted) {
                 cfg.onItem().accept(item);
             }
+        }
+    }
+
+    /** Waits until every page whose ticket is older has admitted its links (or given its turn up). */
+    private void awaitTurn(long ticket) {
+        if (ticket == nextTurn) {
+            return;
+        }
+        Future<Void> turn = new Future<>(loop);
+        turns.put(ticket, turn);
+        try {
+            turn.await();
+        } finally {
+            turns.remove(ticket);
+        }
+    }
+
+    /** A page's links are in (or it will admit none): the next ticket's turn comes when it is due. */
+    private void passTurn(long ticket) {
+        passed.add(ticket);
+        while (passed.remove(nextTurn)) {
+            nextTurn++;
+        }
+        Future<Void> next = turns.get(nextTurn);
+        if (next != null) {
+            next.trySetResult(null);
         }
     }
 

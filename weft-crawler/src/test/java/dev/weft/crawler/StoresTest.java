@@ -123,7 +123,10 @@ class StoresTest {
             Crawler c = crawl(site, uri).listener(new CrawlListener() {
                 @Override
                 public void pageDone(dev.weft.crawler.store.PageRecord page) {
-                    if (first.getFirst().stats().pagesDone() == 5) {
+                    // Stopped at the hub, whose links are queued by then and none of them fetched (a
+                    // later stop leaves no fixed number unfetched: the pages fetched while others are
+                    // parsed finish too).
+                    if (first.getFirst().stats().pagesDone() == 1) {
                         first.getFirst().stop();
                     }
                 }
@@ -131,7 +134,7 @@ class StoresTest {
             first.add(c);
             CrawlStats stopped = c.run();
             assertEquals(CrawlStats.State.STOPPED, stopped.state());
-            assertTrue(stopped.pagesDone() >= 5 && stopped.pagesDone() < 13, "stopped midway: " + stopped.pagesDone());
+            assertTrue(stopped.pagesDone() >= 1 && stopped.pagesDone() < 13, "stopped midway: " + stopped.pagesDone());
 
             UnfinishedCrawlException refused = assertThrows(UnfinishedCrawlException.class,
                     () -> crawl(site, uri).build().run());
