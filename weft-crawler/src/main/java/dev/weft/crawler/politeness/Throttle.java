@@ -16,9 +16,10 @@ package dev.weft.crawler.politeness;
  *       while it is within one doubling of the delay at which the host last struggled, a quarter
  *       of it further away, and never less than 50 ms;</li>
  *   <li><b>undo</b> a slow-down that latency alone caused, when the first answer to a request
- *       sent after it comes back at the host's usual latency (within twice its best, or 50 ms
- *       above it, whichever is more): the spike was not the host (TCP's Eifel algorithm, RFCs
- *       3522 and 4015), so the pace before it is restored. At most one undo per 30 s: a host
+ *       sent after it comes back at the host's usual latency (within twice its best, or 250 ms
+ *       above it, whichever is more — well under the slow-down's own test): the spike was not
+ *       the host (TCP's Eifel algorithm, RFCs 3522 and 4015), so the pace before it is
+ *       restored. At most one undo per 30 s: a host
  *       slowed down by latency again soon after an undo was struggling after all, and that
  *       slow-down stands. A 429, 503 or timeout is never undone — the server said so — and one
  *       that arrives before the verdict makes a latency slow-down stand too.</li>
@@ -59,7 +60,7 @@ public final class Throttle {
     /** The least time between two undone slow-downs of one host. */
     public static final long UNDO_MEMORY_NANOS = 30_000_000_000L;
     private static final long LATENCY_MARGIN_NANOS = 500_000_000L;
-    private static final long USUAL_LATENCY_MARGIN_NANOS = 50_000_000L;
+    private static final long USUAL_LATENCY_MARGIN_NANOS = 250_000_000L;
     private static final long MIN_HOLD_OFF_NANOS = 1_000_000_000L;
     private static final double EWMA_WEIGHT = 0.3;
 
@@ -163,7 +164,11 @@ public final class Throttle {
         // with the new one: it neither slows the host down again nor speeds it back up (TCP reacts
         // once per window). Without this, the answers still in flight at a slow-down kept the
         // average high and doubled the delay again and again, to tens of seconds after one burst.
-        if (now - latencyNanos < lastSlowDown) {
+        // "Before" includes the very instant of the slow-down: a fetch task stamps its start when
+        // it first runs, which on the loop can be just after the slow-down it was sent before (on
+        // a virtual clock, at the same nanosecond), while one sent after a slow-down waits for
+        // the new delay.
+        if (now - latencyNanos <= lastSlowDown) {
             return;
         }
         latencyEwma = latencyEwma < 0 ? latencyNanos : EWMA_WEIGHT * latencyNanos + (1 - EWMA_WEIGHT) * latencyEwma;

@@ -149,6 +149,20 @@ class ThrottleTest {
         assertEquals(10, t.limit());
     }
 
+    /**
+     * Found by PolitenessTest's 429 crawl on a virtual clock: the fetch tasks sent together with
+     * the refused request stamped their start at the nanosecond of the slow-down, and their
+     * answers sped the host back up (three steps before the first request at the new pace).
+     */
+    @Test
+    void anAnswerToARequestSentAtTheInstantOfTheSlowDownIsFromBeforeIt() {
+        Throttle t = healthy(4);
+        assertTrue(t.onSlowDown(10 * S));
+        t.onSuccess(100 * MS, 10 * S + 100 * MS);
+        assertEquals(250 * MS, t.delayNanos());
+        assertEquals(2, t.limit());
+    }
+
     @Test
     void aHostThatStaysSlowAtTheNewPaceIsSlowedDownAgain() {
         Throttle t = healthy(10);
@@ -174,6 +188,17 @@ class ThrottleTest {
         assertEquals(0, t.delayNanos(), "the pace before the spike");
         assertEquals(10, t.limit());
         assertTrue(t.atFullSpeed());
+    }
+
+    @Test
+    void aLatencySlowDownStandsWhenTheFirstAnswerAfterItIsStillSlow() {
+        Throttle t = healthy(10);
+        t.onSuccess(2_500 * MS, 10 * S);
+        t.onSuccess(600 * MS, 10 * S + 900 * MS); // three times the best: not the usual latency
+        assertEquals(0, t.undos());
+        assertEquals(1, t.slowDowns());
+        assertEquals(5, t.limit());
+        assertTrue(t.delayNanos() > 0);
     }
 
     @Test
