@@ -19,24 +19,24 @@ package dev.weft.crawler.politeness;
  *       sent after it comes back at the host's usual latency (within twice its best, or 250 ms
  *       above it, whichever is more — well under the slow-down's own test): the spike was not
  *       the host (TCP's Eifel algorithm, RFCs 3522 and 4015), so the pace before it is
- *       restored. At most one undo per 30 s: a host
- *       slowed down by latency again soon after an undo was struggling after all, and that
- *       slow-down stands. A 429, 503 or timeout is never undone — the server said so — and one
- *       that arrives before the verdict makes a latency slow-down stand too.</li>
+ *       restored. At most one undo per 30 s: a host slowed down by latency again soon after an
+ *       undo was struggling after all, and that slow-down stands. A 429, 503 or timeout is never
+ *       undone — the server said so — and one that arrives before the verdict makes a latency
+ *       slow-down stand too.</li>
  * </ul>
  *
  * <p><b>Why a step proportional to the delay.</b> The delay is a time, and so is the recovery.
- * While the delay paces the host, one answer comes back per delay; a fixed step of 50 ms per
- * answer (this class's rule until December 2026) therefore took {@code D² / 100 ms} to come back
- * from a delay {@code D}: 11 minutes from 8 s, 43 from 16 s, 10 hours from the 60 s cap. A step
- * of {@code D / k} per answer brings the delay down by {@code 1/k} second per second, from any
- * height: back from {@code D} in about {@code k·D}. Two speeds, as TCP's slow-start threshold
- * and CUBIC's plateau have: near the pace the host refused, carefully ({@code k = 16}: about
- * eleven answers to undo the doubling, one request in ten or so refused at a host that refuses
- * above a fixed rate; at delays under 800 ms this is the old 50 ms step); past it, quickly
- * ({@code k = 4}). A host slowed down six times in a row (8 s) that answers well again is back
- * at full speed in about 85 s (the 60 s cap: about 10 minutes). A host that keeps failing stays
- * slow: every other answer a failure holds it at the cap.
+ * While the delay paces the host, one answer comes back per delay; the former fixed step of
+ * 50 ms per answer therefore took {@code D² / 100 ms} to come back from a delay {@code D}: 11
+ * minutes from 8 s, 43 from 16 s, 10 hours from the 60 s cap. A step of {@code D / k} per answer
+ * brings the delay down by {@code 1/k} second per second from any height: back from {@code D} in
+ * about {@code k·D}. Two speeds, as TCP's slow-start threshold and CUBIC's plateau have: near
+ * the pace the host refused, carefully ({@code k = 16}: about eleven answers to undo the
+ * doubling, so a host that refuses above a fixed rate sees roughly one request in ten refused;
+ * under 800 ms this is the former 50 ms step); past it, quickly ({@code k = 4}). A host slowed
+ * down six times in a row (8 s) that answers well again is back at full speed in about 80 s
+ * (from the 60 s cap: about 10 minutes). A host that keeps failing stays slow: every other
+ * answer a failure holds it at the cap.
  *
  * <p>The floor of the delay is the configured delay, or robots.txt's {@code Crawl-delay} when it
  * is larger, and is never undercut (an undo neither); the ceiling of the concurrency is the
@@ -57,7 +57,7 @@ public final class Throttle {
     public static final int QUICK_DIVISOR = 4;
     /** Within one doubling of the pace the host last refused, a success cuts {@code delay / 16}. */
     public static final int CAREFUL_DIVISOR = 16;
-    /** The least time between two undone slow-downs of one host. */
+    /** A latency slow-down within this time of an undo stands (at most one undo per 30 s). */
     public static final long UNDO_MEMORY_NANOS = 30_000_000_000L;
     private static final long LATENCY_MARGIN_NANOS = 500_000_000L;
     private static final long USUAL_LATENCY_MARGIN_NANOS = 250_000_000L;
@@ -71,7 +71,8 @@ public final class Throttle {
     private int limit;
     private int successes; // since the limit last moved
 
-    // The latency, of requests sent since the last slow-down.
+    // The latency: its average over requests sent since the last slow-down, and the best that
+    // average has ever been.
     private double latencyEwma = -1;
     private double bestLatency = Double.MAX_VALUE;
 
