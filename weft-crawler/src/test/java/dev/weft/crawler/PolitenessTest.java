@@ -455,4 +455,26 @@ class PolitenessTest {
                     .contains("Retry-After"));
         }
     }
+
+    /**
+     * {@code Retry-After: 99999999999999999999} (too many digits for a long) was ignored: the page
+     * was asked again at once, with backoff, as if the header were absent. It asks for longer
+     * than the longest wait: the host is set aside exactly as for a Retry-After of a day.
+     */
+    @Test
+    void aRetryAfterTooLargeToHoldDefersTheHostLikeAnyTooLongOne() throws Exception {
+        try (TestSite site = slowSite(3, null)) {
+            site.page("/p/0", r -> Response.of(503).header("Retry-After", "99999999999999999999"));
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).maxHostWait(Duration.ofMinutes(5))
+                    .build().run();
+            assertEquals(CrawlStats.State.STOPPED, stats.state());
+            assertEquals(1, site.requests("/p/0"), "not asked again in this run");
+            assertEquals(0, stats.retries());
+            Path db = dir.resolve("c.db");
+            assertEquals(1, Sql.count(db, "SELECT COUNT(*) FROM frontier WHERE url = '" + site.url("/p/0") + "'"),
+                    "kept for a later --resume");
+            String why = Sql.sqlite(db, "SELECT deferred FROM hosts").getFirst().get("deferred").toString();
+            assertTrue(why.contains("Retry-After of 99999999999999999999 s is longer than the longest wait"), why);
+        }
+    }
 }
