@@ -325,6 +325,7 @@ final class CrawlRun {
                 .maxBodySize(cfg.maxBodySize())
                 .defaultHeader("User-Agent", cfg.userAgent())
                 .tls(cfg.tls())
+                .http2(cfg.http2()) // ALPN h2 for https; HTTP/1.1 for http
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),
@@ -939,7 +940,9 @@ final class CrawlRun {
             Duration ra = s == 429 || s == 503 ? RetryAfter.parse(r.header("Retry-After"), Instant.now()) : null;
             if (ra != null) {
                 if (ra.compareTo(cfg.maxHostWait()) > 0) {
-                    defer(h, "Retry-After of " + ra.toSeconds() + " s is longer than the longest wait ("
+                    String asked = ra.equals(RetryAfter.FOREVER) ? r.header("Retry-After").trim()
+                            : Long.toString(ra.toSeconds());
+                    defer(h, "Retry-After of " + asked + " s is longer than the longest wait ("
                             + cfg.maxHostWait().toSeconds() + " s)");
                     counters.deferred(1); // this page too: it stays in the frontier table
                     return;
@@ -955,9 +958,12 @@ final class CrawlRun {
             return;
         }
         int before = t.slowDowns();
+        long pace = t.delayNanos();
         t.onSuccess(r.elapsedNanos(), now);
         if (t.slowDowns() != before) {
             frontier.slowedDown(h, now); // latency rose
+        } else if (t.delayNanos() < pace) {
+            frontier.spedUp(h, now);
         }
         String location = r.header("Location");
         if (s >= 300 && s < 400 && location != null) {

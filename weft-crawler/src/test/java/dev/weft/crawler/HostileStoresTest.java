@@ -140,4 +140,61 @@ class HostileStoresTest {
             secondCrawlIsRefusedWhileTheFirstRuns(db.uri());
         }
     }
+
+    /**
+     * The lock file beside a file store ({@code X.db.lock}, {@code X.jsonl.state.lock}) stayed
+     * in the folder after every crawl, finished or stopped (Ctrl-C stops a crawl the same way as
+     * {@link Crawler#stop()}). It is there while the crawl runs and gone when it ends.
+     */
+    private void theLockFileIsThereWhileTheCrawlRunsAndGoneAfter(String uri, Path lock) throws Exception {
+        Event asked = new Event();
+        Event release = new Event();
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>root</title><a href=/a>a</a><a href=/b>b</a>").page("/a", r -> {
+                asked.set();
+                release.await();
+                return Response.html("<title>a</title>");
+            }).html("/b", "<title>b</title>");
+            Crawler stopped = crawl(site, uri).perHost(1).build();
+            stopped.start();
+            asked.await();
+            assertTrue(Files.exists(lock), lock + " while the crawl runs");
+            stopped.stop();
+            release.set();
+            assertEquals(CrawlStats.State.STOPPED, stopped.await().state());
+            assertTrue(Files.notExists(lock), lock + " was left behind by a stopped crawl");
+            CrawlStats resumed = crawl(site, uri).resume(true).build().run();
+            assertEquals(CrawlStats.State.FINISHED, resumed.state());
+            assertTrue(Files.notExists(lock), lock + " was left behind by a finished crawl");
+        }
+    }
+
+    @Test
+    void noLockFileIsLeftBesideAnSqliteStore() throws Exception {
+        Path db = dir.resolve("c.db");
+        theLockFileIsThereWhileTheCrawlRunsAndGoneAfter("sqlite:" + db, Path.of(db + ".lock"));
+    }
+
+    @Test
+    void noLockFileIsLeftBesideAJsonlStore() throws Exception {
+        Path file = dir.resolve("pages.jsonl");
+        theLockFileIsThereWhileTheCrawlRunsAndGoneAfter("jsonl:" + file, Path.of(file + ".state.lock"));
+    }
+
+    /**
+     * A lock file that nobody holds — what {@code kill -9} leaves (the OS dropped the lock with the
+     * process; ResumeTest kills real processes) — does not keep the next crawl out, and is gone
+     * after it.
+     */
+    @Test
+    void aLockFileLeftByAKilledCrawlIsTakenOverAndRemoved() throws Exception {
+        Path db = dir.resolve("c.db");
+        Path lock = Path.of(db + ".lock");
+        Files.writeString(lock, "left by a killed crawl");
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>root</title>");
+            assertEquals(1, crawl(site, "sqlite:" + db).build().run().pagesDone());
+        }
+        assertTrue(Files.notExists(lock), lock + " was left behind");
+    }
 }

@@ -115,9 +115,14 @@ class ResumeTest {
                 default -> throw new IllegalArgumentException(signal);
             };
             assertEquals(expectedExit, p.exitValue(), Files.readString(log));
+            Path lock = lockFile(out);
             if (!signal.equals("KILL")) {
                 String printed = Files.readString(log);
                 assertTrue(printed.contains("Interrupted: everything fetched is stored"), printed);
+                assertTrue(lock == null || Files.notExists(lock), lock + " was left behind by an interrupted crawl");
+            } else {
+                // SIGKILL: no code of the crawl ran; the OS dropped the lock, the file stays, the next run takes it
+                assertTrue(lock == null || Files.exists(lock), lock + " after kill -9");
             }
         }
         Path last = dir.resolve("last.log");
@@ -126,7 +131,17 @@ class ResumeTest {
         String printed = Files.readString(last);
         assertEquals(0, p.exitValue(), printed);
         assertTrue(printed.contains("Crawl finished"), printed);
+        Path lock = lockFile(out);
+        assertTrue(lock == null || Files.notExists(lock), lock + " was left behind by the last run");
         return printed;
+    }
+
+    /** The lock file of a file store ({@code --out sqlite:X} or {@code jsonl:X}); null for a server. */
+    private static Path lockFile(String out) {
+        if (out.startsWith("sqlite:")) {
+            return Path.of(out.substring("sqlite:".length()) + ".lock");
+        }
+        return out.startsWith("jsonl:") ? Path.of(out.substring("jsonl:".length()) + ".state.lock") : null;
     }
 
     private void assertEveryPageOnce(TestSite site, Map<String, Integer> stored) {

@@ -230,7 +230,6 @@ public final class Demo {
                     throw e; // Weft.run hands the signal back: exit 130 (SIGINT) or 143 (SIGTERM)
                 }
             });
-            Files.deleteIfExists(Path.of(settings.db() + ".lock")); // the store's lock, free now: not left in the folder
             List<Row> rows = fiveProducts(settings.db());
             Summary summary = new Summary(stats, rows, site.baseUrl());
             printSummary(summary, settings.db(), out);

@@ -12,6 +12,12 @@ import java.time.format.DateTimeParseException;
  */
 public final class RetryAfter {
 
+    /**
+     * What a number of seconds too large to hold in a {@code long} (20 digits and more) asks for:
+     * longer than any wait. {@link Duration#toNanos()} overflows on it: compare it, never add it.
+     */
+    public static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE);
+
     private RetryAfter() {
     }
 
@@ -20,7 +26,8 @@ public final class RetryAfter {
      *
      * @param value the header value, or null
      * @param now   the current wall-clock time (for an HTTP-date)
-     * @return the wait (zero for a date in the past), or null if there is no usable value
+     * @return the wait (zero for a date in the past; {@link #FOREVER} for a number too large to
+     *         hold), or null if there is no usable value
      */
     public static Duration parse(String value, Instant now) {
         if (value == null || value.isBlank()) {
@@ -31,7 +38,7 @@ public final class RetryAfter {
             try {
                 return Duration.ofSeconds(Long.parseLong(v));
             } catch (NumberFormatException e) {
-                return null; // too many digits
+                return FOREVER; // too many digits: longer than anyone can wait, not "no value"
             }
         }
         try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -27,19 +28,34 @@ import java.util.Properties;
  * </ul>
  *
  * The operating system or the database server releases it when the process dies ({@code kill -9}),
- * so a crashed crawl never leaves a stale lock behind. Not thread-safe.
+ * so a crashed crawl never leaves a stale lock behind: a {@code FILE.lock} left in the folder by a
+ * killed crawl is a file nobody holds, and the next crawl takes it over. A crawl that ends (finished,
+ * stopped, Ctrl-C, failed) deletes its {@code FILE.lock}.
+ *
+ * <p><b>Deleting a lock file is a race</b> that this class settles: crawl B may open the file just
+ * before A deletes it and unlocks, and then lock the deleted file while crawl C makes and locks a new
+ * one — two holders. So a lock counts only if the path names the same file (its inode) before the
+ * open and after the lock; otherwise it is dropped and taken again (also when the open made the
+ * file: then there was nothing to compare with). A holder deletes the file before it unlocks it.
+ *
+ * <p>Not thread-safe.
  */
 final class CrawlLock implements AutoCloseable {
 
     /** The advisory lock's key in PostgreSQL (any constant: the lock is per database). */
     private static final long PG_KEY = 0x5765667443726177L; // "WeftCraw"
 
+    /** Tries to take a lock file whose path keeps naming another file than the one locked. */
+    private static final int TAKE_ATTEMPTS = 100;
+
     private final FileChannel channel;
+    private final Path file;
     private final Connection connection;
     private final String unlock;
 
-    private CrawlLock(FileChannel channel, Connection connection, String unlock) {
+    private CrawlLock(FileChannel channel, Path file, Connection connection, String unlock) {
         this.channel = channel;
+        this.file = file;
         this.connection = connection;
         this.unlock = unlock;
     }
@@ -54,6 +70,19 @@ final class CrawlLock implements AutoCloseable {
      */
     static CrawlLock sqlite(Path database, String description) {
         Path file = Path.of(database + ".lock");
+        for (int attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
+            CrawlLock held = trySqlite(file, description);
+            if (held != null) {
+                return held;
+            }
+        }
+        throw new StoreException("cannot open " + description + ": its lock file " + file + " was deleted under us "
+                + TAKE_ATTEMPTS + " times in a row: is something removing it?");
+    }
+
+    /** Locks {@code file}; null if the path stopped naming the file locked (take it again). */
+    private static CrawlLock trySqlite(Path file, String description) {
+        Object before = FileIdentity.of(file); // stat, not open: a descriptor closed would drop a POSIX lock
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -74,7 +103,13 @@ final class CrawlLock implements AutoCloseable {
             close(ch);
             throw inUse(description);
         }
-        return new CrawlLock(ch, null, null);
+        if (before == null || !before.equals(FileIdentity.of(file))) {
+            // Made by this open (no identity to compare with: take it again, now that it exists), or
+            // the path names another file than the one opened: the lock may be on a deleted file.
+            close(ch);
+            return null;
+        }
+        return new CrawlLock(ch, file, null, null);
     }
 
     /**
@@ -117,7 +152,7 @@ final class CrawlLock implements AutoCloseable {
             close(c);
             throw inUse(description);
         }
-        return new CrawlLock(null, c, unlock);
+        return new CrawlLock(null, null, c, unlock);
     }
 
     private static StoreException inUse(String description) {
@@ -129,6 +164,11 @@ final class CrawlLock implements AutoCloseable {
     @Override
     public void close() {
         if (channel != null) {
+            try {
+                Files.deleteIfExists(file); // while still held: see the class comment for the race
+            } catch (IOException e) {
+                // left in the folder: a file nobody holds, taken over by the next crawl
+            }
             close(channel); // closing the channel releases its lock
         }
         if (connection != null) {

@@ -23,6 +23,19 @@ class RetryAfterTest {
         assertNull(RetryAfter.parse(null, NOW));
         assertNull(RetryAfter.parse("soon", NOW));
         assertNull(RetryAfter.parse("-5", NOW));
-        assertNull(RetryAfter.parse("99999999999999999999999", NOW));
+    }
+
+    /**
+     * A number of seconds too large for a long (20 digits and more) asks for longer than any
+     * wait: it was read as no value at all, and the page was retried at once.
+     */
+    @Test
+    void aNumberTooLargeToHoldIsTheLongestWaitOfAll() {
+        assertEquals(RetryAfter.FOREVER, RetryAfter.parse("99999999999999999999", NOW));
+        assertEquals(RetryAfter.FOREVER, RetryAfter.parse(" 99999999999999999999999 ", NOW));
+        assertEquals(Duration.ofSeconds(Long.MAX_VALUE), RetryAfter.parse("9223372036854775807", NOW),
+                "the largest that fits is read as it is");
+        assertEquals(Duration.ofSeconds(120), RetryAfter.parse("0000000000000000000000120", NOW),
+                "leading zeros are not size");
     }
 }
