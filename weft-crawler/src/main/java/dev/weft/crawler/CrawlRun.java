@@ -121,6 +121,12 @@ final class CrawlRun {
     private boolean crawlRowWritten;
     private long nextSeq;
     private long admitted;
+    /**
+     * New pages this run may still start: {@code maxPages} less the pages stored before it. The
+     * admission limit ({@code admitted}) keeps a fresh crawl within {@code maxPages}; this one
+     * holds when a resume lowers it below what was admitted under the old limit.
+     */
+    private long pageBudget;
     private int inFlight;
     private int processing;
     private int refills;
@@ -267,7 +273,9 @@ final class CrawlRun {
                         row == null ? 0 : row.delayMs() * 1_000_000L, now);
             }
             admitted = stored.pages() + stored.queued();
+            pageBudget = cfg.maxPages() - stored.pages();
         } else {
+            pageBudget = cfg.maxPages();
             sieve = Sieve.mapped(null, 0); // its heap stays flat: large tables live in mapped files
             freshCrawl = true;
         }
@@ -286,6 +294,9 @@ final class CrawlRun {
                 cfg.timeout());
         for (String s : seeds) {
             admitSeed(s, now);
+        }
+        if (pageBudget <= 0) {
+            pageLimitReached(now); // resumed with maxPages at or below the pages stored
         }
         if (freshCrawl) {
             Weft.shield(writer.flush()).await(); // the crawl row and the seeds: a store that cannot write fails here
@@ -589,6 +600,18 @@ final class CrawlRun {
             }
             return;
         }
+        if (v.attempt() == 0 && v.chain().isEmpty()) { // a new page (not a retry, not a redirect hop)
+            if (v.entry().depth() > cfg.maxDepth()) {
+                // Queued under a higher maxDepth, and resumed with a lower one: its row stays
+                // queued in the store for a later run, and nothing else of it happens now.
+                counters.filtered();
+                frontier.reschedule(h, now);
+                return;
+            }
+            if (--pageBudget == 0) {
+                pageLimitReached(now);
+            }
+        }
         if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < cfg.windowPerHost() / 4) {
             refill(h);
         }
@@ -821,9 +844,24 @@ final class CrawlRun {
         return new SitemapRead(false, out);
     }
 
+    /** The last page the limit allows has started: nothing queued is handed out any more. */
+    private void pageLimitReached(long now) {
+        long left = frontier.closeQueues(now);
+        if (left > 0) {
+            LOG.info("the page limit ({}) is reached: {} queued URLs stay in the store for a resume with a higher "
+                    + "limit", cfg.maxPages(), left);
+        }
+    }
+
+    /** A page started this run ends without a row (its host set aside): it gives back its place in the limit. */
+    private void pageNotStored() {
+        pageBudget++;
+    }
+
     private void defer(HostRecord h, String reason) {
         long left = h.queued();
-        frontier.defer(h, reason);
+        // The retries and redirect hops that waited: started, and now left for a later run.
+        frontier.defer(h, reason).forEach(waiting -> pageNotStored());
         counters.deferred(left);
         writer.host(hostRow(h));
         LOG.warn("{} is set aside for this run: {} ({} URLs stay queued for --resume)", h.origin(), reason, left);
@@ -877,6 +915,7 @@ final class CrawlRun {
                     defer(h, "Retry-After of " + asked + " s is longer than the longest wait ("
                             + cfg.maxHostWait().toSeconds() + " s)");
                     counters.deferred(1); // this page too: it stays in the frontier table
+                    pageNotStored();
                     return;
                 }
                 notBefore = now + ra.toNanos();
@@ -924,6 +963,7 @@ final class CrawlRun {
         HostRecord target = frontier.host(UrlNormalizer.origin(v.target()));
         if (target.deferred()) {
             counters.deferred(1); // its row stays in the frontier table for a later run
+            pageNotStored();
             return;
         }
         frontier.requeue(v, now);
