@@ -601,7 +601,7 @@ final class CrawlRun {
             return;
         }
         if (v.attempt() == 0 && v.chain().isEmpty()) { // a new page (not a retry, not a redirect hop)
-            if (v.entry().depth() > cfg.maxDepth()) {
+            if (cfg.maxDepth() >= 0 && v.entry().depth() > cfg.maxDepth()) { // negative: no limit
                 // Queued under a higher maxDepth, and resumed with a lower one: its row stays
                 // queued in the store for a later run, and nothing else of it happens now.
                 counters.filtered();
