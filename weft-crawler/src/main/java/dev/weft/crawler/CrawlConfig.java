@@ -16,7 +16,8 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         boolean sitemaps, long maxBodySize, int maxUrlLength, boolean sortQuery, int maxRedirects,
         Duration maxHostWait, List<HostLimits> hostLimits, String storeUri, Store store, boolean resume,
         PageHandler onPage, Consumer<Object> onItem, List<CrawlListener> listeners, Duration progressInterval,
-        Duration stopGrace, EngineTrace trace, int windowPerHost, int windowTotal, dev.weft.net.TlsOptions tls) {
+        Duration stopGrace, EngineTrace trace, int windowPerHost, int windowTotal, dev.weft.net.TlsOptions tls,
+        boolean http2) {
 
     /** The settings worth recording with the crawl (the crawl row's {@code settings}). */
     Map<String, Object> describe() {
@@ -42,6 +43,7 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         m.put("maxUrlLength", maxUrlLength);
         m.put("sortQuery", sortQuery);
         m.put("tlsVerification", !tls.isInsecure());
+        m.put("http2", http2);
         return m;
     }
 }

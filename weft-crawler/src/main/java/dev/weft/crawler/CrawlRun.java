@@ -288,6 +288,7 @@ final class CrawlRun {
                 .maxBodySize(cfg.maxBodySize())
                 .defaultHeader("User-Agent", cfg.userAgent())
                 .tls(cfg.tls())
+                .http2(cfg.http2()) // ALPN h2 for https; HTTP/1.1 for http
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),

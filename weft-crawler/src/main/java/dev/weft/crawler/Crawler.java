@@ -230,6 +230,7 @@ public final class Crawler {
         private int retries = 3;
         private String userAgent = DEFAULT_USER_AGENT;
         private dev.weft.net.TlsOptions tls = dev.weft.net.TlsOptions.client();
+        private boolean http2 = true;
         private boolean ignoreRobots;
         private boolean followNofollow;
         private boolean sitemaps;
@@ -459,13 +460,28 @@ public final class Crawler {
          * names checked). {@code TlsOptions.client().trustPem(caFile)} trusts a private CA (an
          * intranet); {@code TlsOptions.insecure()} turns verification off (logged as a warning;
          * only for sites you own). A page whose certificate is refused is stored with a
-         * {@code connection} error naming the reason.
+         * {@code tls} error naming the reason, and is not asked again.
          *
          * @param options the TLS settings
          * @return this builder
          */
         public Builder tls(dev.weft.net.TlsOptions options) {
             tls = Objects.requireNonNull(options, "tls");
+            return this;
+        }
+
+        /**
+         * Whether https pages may come over HTTP/2 (default true): TLS offers {@code h2} and
+         * {@code http/1.1} by ALPN, and a host whose server picks {@code h2} gets all its requests
+         * as streams of one connection — still at most {@link #perHost(int)} at once — while a
+         * server that picks {@code http/1.1} is crawled as before. False: HTTP/1.1 only
+         * ({@code --http1-only}). Plain http is HTTP/1.1 either way (no h2c).
+         *
+         * @param on false to crawl over HTTP/1.1 only
+         * @return this builder
+         */
+        public Builder http2(boolean on) {
+            http2 = on;
             return this;
         }
 
@@ -729,7 +745,8 @@ public final class Crawler {
                     concurrency, perHost, delay, scope, List.copyOf(allow), List.copyOf(deny), List.copyOf(fields),
                     timeout, retries, userAgent, ignoreRobots, followNofollow, sitemaps, maxBodySize, maxUrlLength,
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
-                    onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal, tls));
+                    onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal, tls,
+                    http2));
         }
 
         private static Pattern compile(String what, String regex) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./weft crawl} of an https site whose certificate comes from a private CA: refused by
  * default (every page stored with a {@code tls} error, none fetched, and not asked again: the
  * certificate will not change), crawled with {@code --ca-file} or {@code --insecure}, and the two
- * options together a usage error.
+ * options together a usage error. The site's server offers HTTP/2: it gets it, unless
+ * {@code --http1-only}.
  */
 class HttpsCrawlTest {
 
@@ -75,6 +76,29 @@ class HttpsCrawlTest {
             assertEquals(2, r.status(), r.err());
             assertTrue(r.err().contains("--insecure and --ca-file cannot go together"), r.err());
             assertFalse(r.err().contains("\tat "), r.err());
+        }
+    }
+
+    @Test
+    void anH2SiteIsCrawledOverHttp2UnlessHttp1Only() throws Exception {
+        try (ServedSite served = ServedSite.startTls(site -> site.html("/", "<title>home</title><a href=/a>a</a>")
+                .html("/a", "<title>a</title>"))) {
+            String home = served.site().url("/");
+            String ca = TestSite.tlsFile("ca.pem").toString();
+            Path h2 = dir.resolve("h2.db");
+            CrawlCommandTest.Run r = CrawlCommandTest.run(home, "--out", "sqlite:" + h2, "--ca-file", ca, "-q");
+            assertEquals(0, r.status(), r.err());
+            assertEquals(Map.of(home, "200", served.site().url("/a"), "200"), pages(h2));
+            assertEquals(java.util.List.of("HTTP/2", "HTTP/2", "HTTP/2"),
+                    served.site().hits().stream().map(TestSite.Hit::version).toList(), "robots.txt, /, /a");
+
+            Path h1 = dir.resolve("h1.db");
+            r = CrawlCommandTest.run(home, "--out", "sqlite:" + h1, "--ca-file", ca, "--http1-only", "-q");
+            assertEquals(0, r.status(), r.err());
+            assertEquals(Map.of(home, "200", served.site().url("/a"), "200"), pages(h1));
+            assertEquals(java.util.List.of("HTTP/1.1", "HTTP/1.1", "HTTP/1.1"), served.site().hits().stream().skip(3)
+                    .map(TestSite.Hit::version).toList());
+            assertTrue(CrawlCommandTest.run("--help").out().contains("--http1-only"));
         }
     }
 }

@@ -27,8 +27,11 @@ import java.util.stream.Collectors;
  */
 final class TestSite implements AutoCloseable, Handler {
 
-    /** One request as the server saw it (logged when it starts; {@code end} is NaN until it ends). */
-    record Hit(String target, String userAgent, double start, double[] ended, int concurrent) {
+    /**
+     * One request as the server saw it (logged when it starts; {@code end} is NaN until it ends):
+     * {@code version} is the protocol it came over ({@code HTTP/1.1}, {@code HTTP/2}).
+     */
+    record Hit(String target, String userAgent, double start, double[] ended, int concurrent, String version) {
         double end() {
             return ended[0];
         }
@@ -75,8 +78,16 @@ final class TestSite implements AutoCloseable, Handler {
 
     /** Like {@link #start()}, over https with the test CA's certificate for 127.0.0.1 ({@code /tls/ca.pem}). */
     static TestSite startTls() throws IOException {
+        return startTls(true);
+    }
+
+    /**
+     * Like {@link #startTls()}; {@code http2}: the server offers {@code h2, http/1.1} by ALPN (as
+     * Weft's server does by default), else only {@code http/1.1}.
+     */
+    static TestSite startTls(boolean http2) throws IOException {
         try {
-            return start("127.0.0.1", dev.weft.http.server.HttpServerOptions.defaults().tls(
+            return start("127.0.0.1", dev.weft.http.server.HttpServerOptions.defaults().http2(http2).tls(
                     dev.weft.net.TlsOptions.server(tlsFile("server-cert.pem"), tlsFile("server-key.pem"))));
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
@@ -138,11 +149,17 @@ final class TestSite implements AutoCloseable, Handler {
         return server.port();
     }
 
+    /** How many connections the server has accepted. */
+    int connections() {
+        return server.acceptedConnections();
+    }
+
     @Override
     public Response handle(Request request) throws Exception {
         EventLoop loop = EventLoop.running();
         int now = current.incrementAndGet();
-        Hit hit = new Hit(request.rawTarget(), request.header("User-Agent"), loop.time(), new double[] {Double.NaN}, now);
+        Hit hit = new Hit(request.rawTarget(), request.header("User-Agent"), loop.time(), new double[] {Double.NaN}, now,
+                request.version());
         synchronized (log) {
             log.add(hit);
             log.notifyAll();

@@ -111,6 +111,10 @@ public final class CrawlCommand implements Callable<Integer> {
             description = "Do not verify https certificates or host names (only for sites you own; says so as a warning).")
     boolean insecure;
 
+    @Option(names = "--http1-only",
+            description = "Crawl https sites over HTTP/1.1 only; by default a server that offers HTTP/2 (ALPN h2) gets it.")
+    boolean http1Only;
+
     @Option(names = "--ignore-robots", description = "Ignore robots.txt and robots meta tags (only for sites you own).")
     boolean ignoreRobots;
 
@@ -295,6 +299,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 .retries(retries)
                 .userAgent(userAgent)
                 .tls(tls())
+                .http2(!http1Only)
                 .ignoreRobots(ignoreRobots)
                 .followNofollow(followNofollow)
                 .sitemaps(sitemaps)

@@ -75,7 +75,7 @@ public final class Request {
         return head.target();
     }
 
-    /** {@return {@code HTTP/1.1} or {@code HTTP/1.0}} */
+    /** {@return the protocol version: {@code HTTP/1.1}, {@code HTTP/1.0}, or {@code HTTP/2} for a request that came over HTTP/2} */
     public String version() {
         return head.version();
     }
