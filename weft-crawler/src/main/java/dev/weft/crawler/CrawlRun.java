@@ -17,6 +17,7 @@ import dev.weft.TimerHandle;
 import dev.weft.Weft;
 import dev.weft.crawler.engine.Backoff;
 import dev.weft.crawler.engine.StoreWriter;
+import dev.weft.crawler.fetch.AddressGuard;
 import dev.weft.crawler.fetch.ErrorKind;
 import dev.weft.crawler.fetch.FetchResult;
 import dev.weft.crawler.fetch.Fetcher;
@@ -42,7 +43,9 @@ import dev.weft.crawler.store.StoreException;
 import dev.weft.crawler.store.StoredCrawl;
 import dev.weft.crawler.store.Stores;
 import dev.weft.http.client.ClientSession;
+import dev.weft.net.Resolver;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,6 +291,7 @@ final class CrawlRun {
                 .maxBodySize(cfg.maxBodySize())
                 .defaultHeader("User-Agent", cfg.userAgent())
                 .tls(cfg.tls())
+                .resolver(connectionResolver())
                 .http2(cfg.http2()) // ALPN h2 for https; HTTP/1.1 for http
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
@@ -303,6 +307,44 @@ final class CrawlRun {
             Weft.shield(writer.flush()).await(); // the crawl row and the seeds: a store that cannot write fails here
         }
         updateGauges();
+    }
+
+    /**
+     * How the crawl's connections find their addresses: through the {@link AddressGuard}, unless
+     * non-public addresses are allowed — by {@code allowPrivateAddresses}, or because a seed
+     * resolves to one (the crawl of an intranet or of a local site goes where its seeds are).
+     * The seeds' distinct hosts are resolved here, in turn; one that does not resolve counts as
+     * public (its fetch fails with its own error).
+     */
+    private Resolver connectionResolver() {
+        Resolver names = cfg.resolver();
+        if (cfg.allowPrivateAddresses()) {
+            LOG.info("non-public addresses are allowed (allowPrivateAddresses)");
+            return names;
+        }
+        Set<String> hosts = new java.util.LinkedHashSet<>();
+        for (String s : seeds) {
+            String host = URI.create(s).getHost();
+            if (host != null) {
+                hosts.add(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+            }
+        }
+        for (String host : hosts) {
+            List<InetAddress> addresses;
+            try {
+                addresses = names.resolve(host);
+            } catch (IOException e) {
+                continue;
+            }
+            for (InetAddress a : addresses) {
+                if (!cfg.publicAddress().test(a)) {
+                    LOG.info("the seed host {} is on a non-public address ({}): the crawl may connect to non-public "
+                            + "addresses", host, a.getHostAddress());
+                    return names;
+                }
+            }
+        }
+        return new AddressGuard(names, cfg.publicAddress());
     }
 
     private Store makeStore() {
@@ -725,7 +767,10 @@ final class CrawlRun {
             };
         } else {
             why = r.errorKind().label() + ": " + r.error();
-            robots = r.errorKind() == ErrorKind.REDIRECT ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
+            // A redirect gone wrong: no rules. A blocked host: no rules either, and each of its
+            // pages is refused in turn (stored as blocked), never requested.
+            robots = r.errorKind() == ErrorKind.REDIRECT || r.errorKind() == ErrorKind.BLOCKED
+                    ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
             // asking again will not change a refused certificate
