@@ -975,9 +975,12 @@ final class CrawlRun {
             return;
         }
         int before = t.slowDowns();
+        long pace = t.delayNanos();
         t.onSuccess(r.elapsedNanos(), now);
         if (t.slowDowns() != before) {
             frontier.slowedDown(h, now); // latency rose
+        } else if (t.delayNanos() < pace) {
+            frontier.spedUp(h, now);
         }
         String location = r.header("Location");
         if (s >= 300 && s < 400 && location != null) {

@@ -241,7 +241,7 @@ public final class Frontier {
      */
     public void started(HostRecord h, long now) {
         h.inFlight++;
-        h.nextStartAt = now + h.throttle().delayNanos();
+        spaced(h, now);
     }
 
     /**
@@ -252,6 +252,7 @@ public final class Frontier {
      * @param now the loop's clock
      */
     public void spaced(HostRecord h, long now) {
+        h.lastStartAt = now;
         h.nextStartAt = now + h.throttle().delayNanos();
     }
 
@@ -264,6 +265,23 @@ public final class Frontier {
     public void slowedDown(HostRecord h, long now) {
         h.nextStartAt = Math.max(h.nextStartAt, now + h.throttle().delayNanos());
         reschedule(h, now);
+    }
+
+    /**
+     * The host's throttle just shortened its delay (a success, or a slow-down undone): the next
+     * request may start the new delay after the last one, instead of the delay in force when the
+     * last one started. While a slowed host recovers, one answer comes back per gap; without this
+     * every gap would be one answer late, a quarter longer than the throttle says.
+     *
+     * @param h   the host
+     * @param now the loop's clock
+     */
+    public void spedUp(HostRecord h, long now) {
+        long next = h.lastStartAt + h.throttle().delayNanos();
+        if (next < h.nextStartAt) {
+            h.nextStartAt = next;
+            reschedule(h, now);
+        }
     }
 
     /**
