@@ -192,7 +192,9 @@ final class CrawlRun {
             }
             phase = Phase.RUNNING;
             progress = loop.callLater(cfg.progressInterval(), this::progressTick);
-            if (stopRequested) {
+            if (failure != null) { // the first commit (the crawl row) failed already
+                storeFailed(failure);
+            } else if (stopRequested) {
                 requestStop();
             }
             CancelledException early = admitSeeds();
@@ -367,9 +369,11 @@ final class CrawlRun {
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),
                 cfg.timeout());
         if (freshCrawl) {
-            // The crawl row (with its seeds): a store that cannot write fails here, before any
-            // request. The seeds themselves are admitted once the crawl runs (admitSeeds).
-            Weft.shield(writer.flush()).await();
+            // The crawl row (with its seeds) goes first, ahead of every page row (the store runs
+            // its batches in order), while the first requests start: writing 100,000 seeds does
+            // not hold them up. A store that cannot write at all has failed in open() already (a
+            // write there); one that fails now stops the crawl like any failed commit.
+            writer.flush();
         }
         updateGauges();
     }

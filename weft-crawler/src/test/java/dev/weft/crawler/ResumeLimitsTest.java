@@ -59,10 +59,12 @@ class ResumeLimitsTest {
     void aResumeWithALowerMaxPagesStopsAtTheNewLimitAndKeepsTheRestQueued() throws Exception {
         try (TestSite site = hub()) {
             Path db = dir.resolve("c.db");
-            CrawlStats first = stoppedAfter(crawl(site, db).maxPages(50), 10).run();
+            // Stopped at the hub: its 49 links are queued and none is fetched (a later stop leaves no
+            // fixed number unfetched: pages fetched while others are parsed finish too).
+            CrawlStats first = stoppedAfter(crawl(site, db).maxPages(50), 1).run();
             assertEquals(CrawlStats.State.STOPPED, first.state());
             long stored = Sql.count(db, "SELECT COUNT(*) FROM pages");
-            assertTrue(stored >= 10 && stored < 30, "stored " + stored);
+            assertTrue(stored >= 1 && stored < 30, "stored " + stored);
             assertEquals(50, stored + Sql.count(db, "SELECT COUNT(*) FROM frontier"), "50 admitted");
 
             CrawlStats lower = crawl(site, db).maxPages(30).resume(true).build().run();
