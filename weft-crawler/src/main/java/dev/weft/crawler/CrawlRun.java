@@ -130,6 +130,11 @@ final class CrawlRun {
      * holds when a resume lowers it below what was admitted under the old limit.
      */
     private long pageBudget;
+    /**
+     * Per host (origin), the pages started this run and not stored yet: with the host's stored
+     * pages, what {@code maxPagesPerHost} bounds when a resume lowers it.
+     */
+    private final Map<String, Long> pendingPages = new java.util.HashMap<>();
     private int inFlight;
     private int processing;
     private int refills;
@@ -302,6 +307,11 @@ final class CrawlRun {
         }
         if (pageBudget <= 0) {
             pageLimitReached(now); // resumed with maxPages at or below the pages stored
+        }
+        for (HostRecord h : List.copyOf(frontier.hosts())) {
+            if (h.stored() >= cfg.maxPagesPerHost()) {
+                hostLimitReached(h, now); // resumed with maxPagesPerHost at or below its pages stored
+            }
         }
         if (freshCrawl) {
             Weft.shield(writer.flush()).await(); // the crawl row and the seeds: a store that cannot write fails here
@@ -654,6 +664,10 @@ final class CrawlRun {
             if (--pageBudget == 0) {
                 pageLimitReached(now);
             }
+            long pending = pendingPages.merge(h.origin(), 1L, Long::sum);
+            if (h.stored() + pending >= cfg.maxPagesPerHost()) {
+                hostLimitReached(h, now);
+            }
         }
         if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < cfg.windowPerHost() / 4) {
             refill(h);
@@ -899,15 +913,31 @@ final class CrawlRun {
         }
     }
 
-    /** A page started this run ends without a row (its host set aside): it gives back its place in the limit. */
-    private void pageNotStored() {
+    /** The last page of the host its limit allows has started: nothing queued of it is handed out any more. */
+    private void hostLimitReached(HostRecord h, long now) {
+        long left = frontier.closeQueue(h, now);
+        if (left > 0) {
+            LOG.info("{} reached its page limit ({}): {} queued URLs stay in the store for a resume with a higher "
+                    + "limit", h.origin(), cfg.maxPagesPerHost(), left);
+        }
+    }
+
+    /** For {@code Map.merge}: the sum, or null (the entry goes) at zero. */
+    private static Long sumOrNone(Long a, Long b) {
+        long sum = a + b;
+        return sum == 0 ? null : sum;
+    }
+
+    /** A page started this run ends without a row (its host set aside): it gives back its place in the limits. */
+    private void pageNotStored(Visit v) {
         pageBudget++;
+        pendingPages.merge(v.entry().origin(), -1L, CrawlRun::sumOrNone);
     }
 
     private void defer(HostRecord h, String reason) {
         long left = h.queued();
         // The retries and redirect hops that waited: started, and now left for a later run.
-        frontier.defer(h, reason).forEach(waiting -> pageNotStored());
+        frontier.defer(h, reason).forEach(this::pageNotStored);
         counters.deferred(left);
         writer.host(hostRow(h));
         LOG.warn("{} is set aside for this run: {} ({} URLs stay queued for --resume)", h.origin(), reason, left);
@@ -961,7 +991,7 @@ final class CrawlRun {
                     defer(h, "Retry-After of " + asked + " s is longer than the longest wait ("
                             + cfg.maxHostWait().toSeconds() + " s)");
                     counters.deferred(1); // this page too: it stays in the frontier table
-                    pageNotStored();
+                    pageNotStored(v);
                     return;
                 }
                 notBefore = now + ra.toNanos();
@@ -1012,7 +1042,7 @@ final class CrawlRun {
         HostRecord target = frontier.host(UrlNormalizer.origin(v.target()));
         if (target.deferred()) {
             counters.deferred(1); // its row stays in the frontier table for a later run
-            pageNotStored();
+            pageNotStored(v);
             return;
         }
         frontier.requeue(v, now);
@@ -1125,6 +1155,7 @@ final class CrawlRun {
                 parsed == null ? null : parsed.canonical());
         HostRecord h = frontier.host(e.origin());
         frontier.stored(h);
+        pendingPages.merge(e.origin(), -1L, CrawlRun::sumOrNone); // now counted in h.stored()
         writer.store(rec, items, hostRow(h));
         counters.page(rec);
         counters.items(items.size());
