@@ -17,7 +17,8 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         Duration maxHostWait, List<HostLimits> hostLimits, String storeUri, Store store, boolean resume,
         PageHandler onPage, Consumer<Object> onItem, List<CrawlListener> listeners, Duration progressInterval,
         Duration stopGrace, EngineTrace trace, int windowPerHost, int windowTotal, dev.weft.net.TlsOptions tls,
-        boolean http2) {
+        boolean http2, boolean allowPrivateAddresses, dev.weft.net.Resolver resolver,
+        java.util.function.Predicate<java.net.InetAddress> publicAddress) {
 
     /** The settings worth recording with the crawl (the crawl row's {@code settings}). */
     Map<String, Object> describe() {
@@ -43,6 +44,7 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         m.put("maxUrlLength", maxUrlLength);
         m.put("sortQuery", sortQuery);
         m.put("tlsVerification", !tls.isInsecure());
+        m.put("allowPrivateAddresses", allowPrivateAddresses);
         m.put("http2", http2);
         return m;
     }

@@ -17,6 +17,7 @@ import dev.weft.TimerHandle;
 import dev.weft.Weft;
 import dev.weft.crawler.engine.Backoff;
 import dev.weft.crawler.engine.StoreWriter;
+import dev.weft.crawler.fetch.AddressGuard;
 import dev.weft.crawler.fetch.ErrorKind;
 import dev.weft.crawler.fetch.FetchResult;
 import dev.weft.crawler.fetch.Fetcher;
@@ -42,7 +43,9 @@ import dev.weft.crawler.store.StoreException;
 import dev.weft.crawler.store.StoredCrawl;
 import dev.weft.crawler.store.Stores;
 import dev.weft.http.client.ClientSession;
+import dev.weft.net.Resolver;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +124,17 @@ final class CrawlRun {
     private boolean crawlRowWritten;
     private long nextSeq;
     private long admitted;
+    /**
+     * New pages this run may still start: {@code maxPages} less the pages stored before it. The
+     * admission limit ({@code admitted}) keeps a fresh crawl within {@code maxPages}; this one
+     * holds when a resume lowers it below what was admitted under the old limit.
+     */
+    private long pageBudget;
+    /**
+     * Per host (origin), the pages started this run and not stored yet: with the host's stored
+     * pages, what {@code maxPagesPerHost} bounds when a resume lowers it.
+     */
+    private final Map<String, Long> pendingPages = new java.util.HashMap<>();
     private int inFlight;
     private int processing;
     private int refills;
@@ -267,7 +281,9 @@ final class CrawlRun {
                         row == null ? 0 : row.delayMs() * 1_000_000L, now);
             }
             admitted = stored.pages() + stored.queued();
+            pageBudget = cfg.maxPages() - stored.pages();
         } else {
+            pageBudget = cfg.maxPages();
             sieve = Sieve.mapped(null, 0); // its heap stays flat: large tables live in mapped files
             freshCrawl = true;
         }
@@ -280,6 +296,7 @@ final class CrawlRun {
                 .maxBodySize(cfg.maxBodySize())
                 .defaultHeader("User-Agent", cfg.userAgent())
                 .tls(cfg.tls())
+                .resolver(connectionResolver())
                 .http2(cfg.http2()) // ALPN h2 for https; HTTP/1.1 for http
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
@@ -288,10 +305,56 @@ final class CrawlRun {
         for (String s : seeds) {
             admitSeed(s, now);
         }
+        if (pageBudget <= 0) {
+            pageLimitReached(now); // resumed with maxPages at or below the pages stored
+        }
+        for (HostRecord h : List.copyOf(frontier.hosts())) {
+            if (h.stored() >= cfg.maxPagesPerHost()) {
+                hostLimitReached(h, now); // resumed with maxPagesPerHost at or below its pages stored
+            }
+        }
         if (freshCrawl) {
             Weft.shield(writer.flush()).await(); // the crawl row and the seeds: a store that cannot write fails here
         }
         updateGauges();
+    }
+
+    /**
+     * How the crawl's connections find their addresses: through the {@link AddressGuard}, unless
+     * non-public addresses are allowed — by {@code allowPrivateAddresses}, or because a seed
+     * resolves to one (the crawl of an intranet or of a local site goes where its seeds are).
+     * The seeds' distinct hosts are resolved here, in turn; one that does not resolve counts as
+     * public (its fetch fails with its own error).
+     */
+    private Resolver connectionResolver() {
+        Resolver names = cfg.resolver();
+        if (cfg.allowPrivateAddresses()) {
+            LOG.info("non-public addresses are allowed (allowPrivateAddresses)");
+            return names;
+        }
+        Set<String> hosts = new java.util.LinkedHashSet<>();
+        for (String s : seeds) {
+            String host = URI.create(s).getHost();
+            if (host != null) {
+                hosts.add(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+            }
+        }
+        for (String host : hosts) {
+            List<InetAddress> addresses;
+            try {
+                addresses = names.resolve(host);
+            } catch (IOException e) {
+                continue;
+            }
+            for (InetAddress a : addresses) {
+                if (!cfg.publicAddress().test(a)) {
+                    LOG.info("the seed host {} is on a non-public address ({}): the crawl may connect to non-public "
+                            + "addresses", host, a.getHostAddress());
+                    return names;
+                }
+            }
+        }
+        return new AddressGuard(names, cfg.publicAddress());
     }
 
     private Store makeStore() {
@@ -590,6 +653,22 @@ final class CrawlRun {
             }
             return;
         }
+        if (v.attempt() == 0 && v.chain().isEmpty()) { // a new page (not a retry, not a redirect hop)
+            if (cfg.maxDepth() >= 0 && v.entry().depth() > cfg.maxDepth()) { // negative: no limit
+                // Queued under a higher maxDepth, and resumed with a lower one: its row stays
+                // queued in the store for a later run, and nothing else of it happens now.
+                counters.filtered();
+                frontier.reschedule(h, now);
+                return;
+            }
+            if (--pageBudget == 0) {
+                pageLimitReached(now);
+            }
+            long pending = pendingPages.merge(h.origin(), 1L, Long::sum);
+            if (h.stored() + pending >= cfg.maxPagesPerHost()) {
+                hostLimitReached(h, now);
+            }
+        }
         if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < cfg.windowPerHost() / 4) {
             refill(h);
         }
@@ -702,7 +781,10 @@ final class CrawlRun {
             };
         } else {
             why = r.errorKind().label() + ": " + r.error();
-            robots = r.errorKind() == ErrorKind.REDIRECT ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
+            // A redirect gone wrong: no rules. A blocked host: no rules either, and each of its
+            // pages is refused in turn (stored as blocked), never requested.
+            robots = r.errorKind() == ErrorKind.REDIRECT || r.errorKind() == ErrorKind.BLOCKED
+                    ? robotsPolicy.unavailable() : robotsPolicy.unreachable();
         }
         if (robots.availability() == RobotsPolicy.Availability.UNREACHABLE) {
             // asking again will not change a refused certificate
@@ -822,9 +904,40 @@ final class CrawlRun {
         return new SitemapRead(false, out);
     }
 
+    /** The last page the limit allows has started: nothing queued is handed out any more. */
+    private void pageLimitReached(long now) {
+        long left = frontier.closeQueues(now);
+        if (left > 0) {
+            LOG.info("the page limit ({}) is reached: {} queued URLs stay in the store for a resume with a higher "
+                    + "limit", cfg.maxPages(), left);
+        }
+    }
+
+    /** The last page of the host its limit allows has started: nothing queued of it is handed out any more. */
+    private void hostLimitReached(HostRecord h, long now) {
+        long left = frontier.closeQueue(h, now);
+        if (left > 0) {
+            LOG.info("{} reached its page limit ({}): {} queued URLs stay in the store for a resume with a higher "
+                    + "limit", h.origin(), cfg.maxPagesPerHost(), left);
+        }
+    }
+
+    /** For {@code Map.merge}: the sum, or null (the entry goes) at zero. */
+    private static Long sumOrNone(Long a, Long b) {
+        long sum = a + b;
+        return sum == 0 ? null : sum;
+    }
+
+    /** A page started this run ends without a row (its host set aside): it gives back its place in the limits. */
+    private void pageNotStored(Visit v) {
+        pageBudget++;
+        pendingPages.merge(v.entry().origin(), -1L, CrawlRun::sumOrNone);
+    }
+
     private void defer(HostRecord h, String reason) {
         long left = h.queued();
-        frontier.defer(h, reason);
+        // The retries and redirect hops that waited: started, and now left for a later run.
+        frontier.defer(h, reason).forEach(this::pageNotStored);
         counters.deferred(left);
         writer.host(hostRow(h));
         LOG.warn("{} is set aside for this run: {} ({} URLs stay queued for --resume)", h.origin(), reason, left);
@@ -878,6 +991,7 @@ final class CrawlRun {
                     defer(h, "Retry-After of " + asked + " s is longer than the longest wait ("
                             + cfg.maxHostWait().toSeconds() + " s)");
                     counters.deferred(1); // this page too: it stays in the frontier table
+                    pageNotStored(v);
                     return;
                 }
                 notBefore = now + ra.toNanos();
@@ -891,9 +1005,12 @@ final class CrawlRun {
             return;
         }
         int before = t.slowDowns();
+        long pace = t.delayNanos();
         t.onSuccess(r.elapsedNanos(), now);
         if (t.slowDowns() != before) {
             frontier.slowedDown(h, now); // latency rose
+        } else if (t.delayNanos() < pace) {
+            frontier.spedUp(h, now);
         }
         String location = r.header("Location");
         if (s >= 300 && s < 400 && location != null) {
@@ -925,6 +1042,7 @@ final class CrawlRun {
         HostRecord target = frontier.host(UrlNormalizer.origin(v.target()));
         if (target.deferred()) {
             counters.deferred(1); // its row stays in the frontier table for a later run
+            pageNotStored(v);
             return;
         }
         frontier.requeue(v, now);
@@ -1037,6 +1155,7 @@ final class CrawlRun {
                 parsed == null ? null : parsed.canonical());
         HostRecord h = frontier.host(e.origin());
         frontier.stored(h);
+        pendingPages.merge(e.origin(), -1L, CrawlRun::sumOrNone); // now counted in h.stored()
         writer.store(rec, items, hostRow(h));
         counters.page(rec);
         counters.items(items.size());

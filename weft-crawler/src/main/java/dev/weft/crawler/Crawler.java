@@ -3,6 +3,7 @@ package dev.weft.crawler;
 import dev.weft.EventLoop;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.crawler.fetch.AddressGuard;
 import dev.weft.crawler.frontier.UrlNormalizer;
 import dev.weft.crawler.parse.FieldRule;
 import dev.weft.crawler.store.Store;
@@ -251,6 +252,9 @@ public final class Crawler {
         private EngineTrace trace = EngineTrace.NONE;
         private int windowPerHost = 1000;
         private int windowTotal = 200_000;
+        private boolean allowPrivateAddresses;
+        private dev.weft.net.Resolver resolver = dev.weft.net.Resolver.system();
+        private java.util.function.Predicate<java.net.InetAddress> publicAddress = AddressGuard::isPublic;
 
         private Builder() {
         }
@@ -259,6 +263,18 @@ public final class Crawler {
         Builder window(int perHost, int total) {
             windowPerHost = perHost;
             windowTotal = total;
+            return this;
+        }
+
+        /**
+         * The test seam of the address guard (package-private): how host names resolve, and which
+         * addresses count as public (default: the system's resolver, {@link AddressGuard#isPublic}).
+         * A test serves a "public" site on a loopback address under a made-up name, and counts that
+         * one address as public; everything else keeps the real rule.
+         */
+        Builder addresses(dev.weft.net.Resolver names, java.util.function.Predicate<java.net.InetAddress> isPublic) {
+            resolver = Objects.requireNonNull(names, "names");
+            publicAddress = Objects.requireNonNull(isPublic, "isPublic");
             return this;
         }
 
@@ -467,6 +483,23 @@ public final class Crawler {
          */
         public Builder tls(dev.weft.net.TlsOptions options) {
             tls = Objects.requireNonNull(options, "tls");
+            return this;
+        }
+
+        /**
+         * Lets the crawl connect to non-public addresses: loopback, private (RFC 1918, {@code fc00::/7}),
+         * link-local (the cloud metadata service {@code 169.254.169.254} among them), unspecified,
+         * multicast (see {@link AddressGuard}). By default they are refused at connect time, on the
+         * address the host resolves to, and the page is stored with a {@code blocked} error: a link,
+         * a redirect or a DNS answer cannot steer a crawl of public sites into the machine's own
+         * network. They are allowed anyway when a seed resolves to one (the crawl of an intranet,
+         * of a local site): this switch allows them always (default false).
+         *
+         * @param on whether to allow them
+         * @return this builder
+         */
+        public Builder allowPrivateAddresses(boolean on) {
+            allowPrivateAddresses = on;
             return this;
         }
 
@@ -746,7 +779,7 @@ public final class Crawler {
                     timeout, retries, userAgent, ignoreRobots, followNofollow, sitemaps, maxBodySize, maxUrlLength,
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
                     onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal, tls,
-                    http2));
+                    http2, allowPrivateAddresses, resolver, publicAddress));
         }
 
         private static Pattern compile(String what, String regex) {

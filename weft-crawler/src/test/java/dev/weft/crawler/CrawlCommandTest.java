@@ -33,7 +33,7 @@ class CrawlCommandTest {
         assertEquals(0, r.status());
         for (String o : new String[] {"--out", "--max-pages", "--max-depth", "--concurrency", "--per-host", "--delay",
             "--scope", "--allow", "--deny", "--extract", "--timeout", "--retries", "--user-agent", "--ignore-robots",
-            "--follow-nofollow", "--sitemaps", "--resume", "--version"}) {
+            "--follow-nofollow", "--sitemaps", "--resume", "--version", "--allow-private-addresses"}) {
             assertTrue(r.out().contains(o), o + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("default: sqlite:crawl.db"));
@@ -132,6 +132,22 @@ class CrawlCommandTest {
             assertEquals(0, resumed.status(), resumed.err());
             assertTrue(resumed.out().startsWith("Crawl finished"), resumed.out());
             assertEquals(3, Sql.count(db, "SELECT COUNT(*) FROM pages"));
+        }
+    }
+
+    /** {@code --allow-private-addresses} reaches the crawl: recorded in the crawl row's settings (AddressGuardCrawlTest has what it does). */
+    @Test
+    void allowPrivateAddressesIsRecordedWithTheCrawl() throws Exception {
+        try (ServedSite served = ServedSite.start(site -> site.html("/", "<title>home</title>"))) {
+            Path db = dir.resolve("c.db");
+            Run allowed = run(served.site().url("/"), "--out", "sqlite:" + db, "--allow-private-addresses", "-q");
+            assertEquals(0, allowed.status(), allowed.err());
+            String settings = Sql.sqlite(db, "SELECT settings FROM crawl").getFirst().get("settings").toString();
+            assertTrue(settings.contains("\"allowPrivateAddresses\":true"), settings);
+            Run plain = run(served.site().url("/"), "--out", "sqlite:" + db, "-q");
+            assertEquals(0, plain.status(), plain.err());
+            settings = Sql.sqlite(db, "SELECT settings FROM crawl").getFirst().get("settings").toString();
+            assertTrue(settings.contains("\"allowPrivateAddresses\":false"), settings);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.EventLoop;
 import dev.weft.Weft;
 import dev.weft.http.server.Response;
 import dev.weft.testing.WeftTest;
@@ -251,6 +252,132 @@ class PolitenessTest {
             }
             double gap = hits.get(refused + 1).start() - hits.get(refused).end();
             assertTrue(gap >= 0.25 - TestSite.QUANTUM, "after the 429 the host waits at least 250 ms, waited " + gap);
+        }
+    }
+
+    /**
+     * A host answers 429 (no Retry-After) twice, 1.5 s apart, then is healthy: it is slowed down
+     * twice, recovers, and the crawl ends with every page. The server's log is the witness of the
+     * politeness while it is slowed: after each 429, the next request starts at least 250 ms
+     * later, at most 2 are in flight (half of 4) until a request sent after the 429 has been
+     * answered, and no two starts are closer than the delay the throttle could have come down to
+     * with the answers given so far (a quarter, or 50 ms, off per answer at the most).
+     */
+    @Test
+    void aHostThatAnswered429TwiceIsSlowedDownPolitelyThenRecoversAndTheCrawlEnds() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        double[] firstRefusal = {Double.NaN};
+        try (TestSite site = TestSite.start()) {
+            StringBuilder hub = new StringBuilder("<title>hub</title>");
+            for (int i = 0; i < 80; i++) {
+                hub.append("<a href=/p/").append(i).append(">").append(i).append("</a>");
+                site.page("/p/" + i, r -> {
+                    double now = EventLoop.running().time();
+                    if (refusals.compareAndSet(0, 1)) {
+                        firstRefusal[0] = now;
+                        return Response.of(429);
+                    }
+                    if (now >= firstRefusal[0] + 1.5 && refusals.compareAndSet(1, 2)) {
+                        return Response.of(429);
+                    }
+                    Weft.sleep(Duration.ofMillis(100));
+                    return Response.html("<title>p</title>");
+                });
+            }
+            site.html("/", hub.toString());
+            CrawlStats stats = crawl(site).perHost(4).delay(Duration.ZERO).build().run();
+            assertEquals(CrawlStats.State.FINISHED, stats.state());
+            assertEquals(2, refusals.get());
+            assertEquals(81, stats.pagesDone(), "the hub and every page");
+            assertEquals(0, stats.errors());
+            assertEquals(2, stats.retries());
+            List<TestSite.Hit> hits = site.hits();
+            assertTrue(hits.stream().mapToInt(TestSite.Hit::concurrent).max().orElseThrow() <= 4, "never above perHost");
+            List<TestSite.Hit> refused = hits.stream().filter(h -> h.end() == h.start() && h.target().startsWith("/p/")).toList();
+            assertEquals(2, refused.size(), "the two 429s: " + refused);
+            for (TestSite.Hit r : refused) {
+                assertSlowedDownPolitelyAfter(hits, r);
+            }
+            TestSite.Hit last = refused.get(1);
+            TestSite.Hit fullSpeed = hits.stream().filter(h -> h.start() > last.end() && h.concurrent() == 4)
+                    .findFirst().orElseThrow(() -> new AssertionError("never back to 4 in flight: " + hits));
+            assertTrue(fullSpeed.start() - last.end() < 2.0,
+                    "back to 4 in flight " + (fullSpeed.start() - last.end()) + " s after the second 429");
+        }
+    }
+
+    /** The witness of one slow-down from full speed (4 in flight, no delay), as the server saw it. */
+    private static void assertSlowedDownPolitelyAfter(List<TestSite.Hit> hits, TestSite.Hit refusal) {
+        double at = refusal.end();
+        // Requests sent together with the refused one may reach the server up to a quantum later.
+        List<TestSite.Hit> after = hits.stream().filter(h -> h.start() > at + TestSite.QUANTUM).toList();
+        assertTrue(after.size() >= 5, "requests after the 429 at " + at + ": " + after);
+        assertTrue(after.getFirst().start() - at >= 0.25 - TestSite.QUANTUM,
+                "the next request came " + (after.getFirst().start() - at) + " s after the 429");
+        double firstAnswer = after.stream().mapToDouble(TestSite.Hit::end).min().orElseThrow();
+        for (TestSite.Hit h : after) {
+            if (h.start() < firstAnswer) {
+                assertTrue(h.concurrent() <= 2, "at most 2 in flight after the 429 at " + at + ": " + h);
+            }
+        }
+        for (int i = 1; i < after.size(); i++) {
+            double start = after.get(i).start();
+            long answered = after.subList(0, i).stream().filter(h -> h.end() <= start).count();
+            double least = leastDelayAfter(answered);
+            if (least == 0) {
+                break;
+            }
+            double gap = start - after.get(i - 1).start();
+            assertTrue(gap >= least - TestSite.QUANTUM, "after the 429 at " + at + " and " + answered
+                    + " answers, starts " + gap + " s apart, less than " + least + ": " + after);
+        }
+    }
+
+    /** The least delay a slowed host (250 ms) can have after {@code answers} answers. */
+    private static double leastDelayAfter(long answers) {
+        double d = 0.25;
+        for (long i = 0; i < answers; i++) {
+            d = Math.max(0, d - Math.max(d / 4, 0.05));
+        }
+        return d;
+    }
+
+    /**
+     * A start-up spike: four pages sent together all take 2 s (a stalled machine, a JIT, a GC), the
+     * rest 100 ms. The first slow answer slows the host down; the first request sent after that
+     * comes back in 100 ms, so the slow-down was spurious and is undone: the host is back at 4 in
+     * flight and no delay at once (it took 250 ms more per request and several rounds before).
+     */
+    @Test
+    void aLatencySpikeSlowsTheHostDownOnlyUntilTheNextAnswerShowsItWasSpurious() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            StringBuilder hub = new StringBuilder();
+            for (int i = 0; i < 24; i++) {
+                hub.append("<a href=/p/").append(i).append(">").append(i).append("</a>");
+                long ms = i >= 4 && i < 8 ? 2000 : 100;
+                site.page("/p/" + i, r -> {
+                    Weft.sleep(Duration.ofMillis(ms));
+                    return Response.html("<title>p</title>");
+                });
+            }
+            site.html("/", hub.toString());
+            CrawlStats stats = crawl(site).perHost(4).delay(Duration.ZERO).build().run();
+            assertEquals(25, stats.pagesDone());
+            List<TestSite.Hit> hits = site.hits();
+            double spikeEnd = hits.stream().filter(h -> h.end() - h.start() >= 1.9)
+                    .mapToDouble(TestSite.Hit::end).min().orElseThrow();
+            List<TestSite.Hit> after = hits.stream().filter(h -> h.start() > spikeEnd + TestSite.QUANTUM).toList();
+            TestSite.Hit probe = after.getFirst();
+            assertTrue(probe.start() - spikeEnd >= 0.25 - TestSite.QUANTUM,
+                    "slowed down: the first request after the spike waited " + (probe.start() - spikeEnd) + " s");
+            assertTrue(probe.concurrent() <= 2, "slowed down: " + probe);
+            List<TestSite.Hit> next = after.subList(1, 5);
+            for (TestSite.Hit h : next) {
+                assertTrue(h.start() - probe.end() < 0.01, "undone: no delay after the probe's answer at "
+                        + probe.end() + ": " + after);
+            }
+            assertEquals(4, next.stream().mapToInt(TestSite.Hit::concurrent).max().orElseThrow(),
+                    "undone: 4 in flight again: " + after);
         }
     }
 

@@ -111,6 +111,11 @@ public final class CrawlCommand implements Callable<Integer> {
             description = "Do not verify https certificates or host names (only for sites you own; says so as a warning).")
     boolean insecure;
 
+    @Option(names = "--allow-private-addresses",
+            description = "Let the crawl connect to loopback, private and link-local addresses (refused by default, as "
+                    + "'blocked' errors, unless a seed is on one).")
+    boolean allowPrivateAddresses;
+
     @Option(names = "--http1-only",
             description = "Crawl https sites over HTTP/1.1 only; by default a server that offers HTTP/2 (ALPN h2) gets it.")
     boolean http1Only;
@@ -308,7 +313,8 @@ public final class CrawlCommand implements Callable<Integer> {
                 .maxUrlLength(maxUrlLength)
                 .maxHostWait(Duration.ofSeconds(nonNegative("--max-host-wait", maxHostWaitSeconds)))
                 .store(out)
-                .resume(resume);
+                .resume(resume)
+                .allowPrivateAddresses(allowPrivateAddresses);
         if (maxPages != null) {
             b.maxPages(maxPages);
         }

@@ -14,6 +14,11 @@ public enum ErrorKind {
      * retried: it will not change by asking again ({@code --ca-file} or {@code --insecure} will).
      */
     TLS("tls", false),
+    /**
+     * The host is on the machine's own network (loopback, private, link-local, ...: see
+     * {@link AddressGuard}) and the crawl may not connect there; nothing was sent. Not retried.
+     */
+    BLOCKED("blocked", false),
     /** The server answered 5xx (after the retries). Retried. */
     SERVER_ERROR("server-error", true),
     /** The server answered 429 Too Many Requests (after the retries). Retried. */

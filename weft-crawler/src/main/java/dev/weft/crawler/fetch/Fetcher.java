@@ -113,6 +113,10 @@ public final class Fetcher {
                 | dev.weft.http.client.InsecureRedirectException e) {
             return failure(url, loop.nanoTime() - start, ErrorKind.REDIRECT, message(e));
         } catch (IOException e) {
+            BlockedAddressException blocked = blocked(e);
+            if (blocked != null) {
+                return failure(url, loop.nanoTime() - start, ErrorKind.BLOCKED, blocked.getMessage());
+            }
             if (isCertificateRefusal(e)) {
                 return failure(url, loop.nanoTime() - start, ErrorKind.TLS, message(e));
             }
@@ -157,6 +161,16 @@ public final class Fetcher {
             }
         }
         return false;
+    }
+
+    /** The {@link AddressGuard}'s refusal behind a failure (as it is, or as a cause), or null. */
+    private static BlockedAddressException blocked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BlockedAddressException b) {
+                return b;
+            }
+        }
+        return null;
     }
 
     private static String message(Throwable e) {

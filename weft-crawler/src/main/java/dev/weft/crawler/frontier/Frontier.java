@@ -41,6 +41,10 @@ public final class Frontier {
     private long inMemory;
     private long spilledTotal;
     private long waitingTotal;
+    /** Hands out no more queued URLs this run (the page limit is reached): see {@link #closeQueues}. */
+    private boolean closed;
+    /** Hosts that hand out no more queued URLs this run (their page limit is reached): see {@link #closeQueue}. */
+    private final java.util.Set<HostRecord> closedHosts = new java.util.HashSet<>();
 
     /**
      * An empty frontier.
@@ -101,6 +105,9 @@ public final class Frontier {
     public boolean enqueue(FrontierEntry e, long now) {
         HostRecord h = host(e.origin());
         h.admitted++;
+        if (closed || closedHosts.contains(h)) {
+            return false; // its row waits in the store's frontier table for a later run
+        }
         boolean keep = h.spilled == 0 && h.window.size() < windowPerHost && inMemory < windowTotal;
         if (keep) {
             h.window.add(e);
@@ -236,7 +243,7 @@ public final class Frontier {
      */
     public void started(HostRecord h, long now) {
         h.inFlight++;
-        h.nextStartAt = now + h.throttle().delayNanos();
+        spaced(h, now);
     }
 
     /**
@@ -247,6 +254,7 @@ public final class Frontier {
      * @param now the loop's clock
      */
     public void spaced(HostRecord h, long now) {
+        h.lastStartAt = now;
         h.nextStartAt = now + h.throttle().delayNanos();
     }
 
@@ -259,6 +267,23 @@ public final class Frontier {
     public void slowedDown(HostRecord h, long now) {
         h.nextStartAt = Math.max(h.nextStartAt, now + h.throttle().delayNanos());
         reschedule(h, now);
+    }
+
+    /**
+     * The host's throttle just shortened its delay (a success, or a slow-down undone): the next
+     * request may start the new delay after the last one, instead of the delay in force when the
+     * last one started. While a slowed host recovers, one answer comes back per gap; without this
+     * every gap would be one answer late, a quarter longer than the throttle says.
+     *
+     * @param h   the host
+     * @param now the loop's clock
+     */
+    public void spedUp(HostRecord h, long now) {
+        long next = h.lastStartAt + h.throttle().delayNanos();
+        if (next < h.nextStartAt) {
+            h.nextStartAt = next;
+            reschedule(h, now);
+        }
     }
 
     /**
@@ -313,6 +338,47 @@ public final class Frontier {
         h.waiting.clear();
         h.heapAt = Long.MIN_VALUE;
         return visits;
+    }
+
+    /**
+     * Hands out no more queued URLs for the rest of this run: the crawl's page limit is reached
+     * (on resume it can be lower than the limit the URLs were queued under). Every host's window
+     * and spilled URLs are dropped from memory — their rows stay in the store's frontier table,
+     * for a later resume with a higher limit — and so is anything queued or refilled from now on.
+     * Retries and redirect hops of pages already started stay and are handed out as before.
+     *
+     * @param now the loop's clock
+     * @return how many queued URLs were dropped
+     */
+    public long closeQueues(long now) {
+        closed = true;
+        long dropped = 0;
+        for (HostRecord h : hosts.values()) {
+            dropped += dropQueue(h, now);
+        }
+        return dropped;
+    }
+
+    /**
+     * Like {@link #closeQueues}, for one host: its page limit ({@code maxPagesPerHost}) is reached.
+     *
+     * @param h   the host
+     * @param now the loop's clock
+     * @return how many queued URLs were dropped
+     */
+    public long closeQueue(HostRecord h, long now) {
+        closedHosts.add(h);
+        return dropQueue(h, now);
+    }
+
+    private long dropQueue(HostRecord h, long now) {
+        long dropped = h.window.size() + h.spilled;
+        inMemory -= h.window.size();
+        spilledTotal -= h.spilled;
+        h.window.clear();
+        h.spilled = 0;
+        reschedule(h, now); // out of the heap unless a retry waits
+        return dropped;
     }
 
     // ------------------------------------------------------------------ robots
@@ -425,8 +491,8 @@ public final class Frontier {
      */
     public void refilled(HostRecord h, List<FrontierEntry> entries, int asked, long now) {
         h.refilling = false;
-        if (h.deferred) {
-            return; // set aside meanwhile: its URLs stay in the store
+        if (h.deferred || closed || closedHosts.contains(h)) {
+            return; // set aside, or the page limit reached, meanwhile: its URLs stay in the store
         }
         for (FrontierEntry e : entries) {
             h.window.add(e);

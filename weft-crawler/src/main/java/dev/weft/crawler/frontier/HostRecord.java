@@ -58,6 +58,7 @@ public final class HostRecord {
     // Clock and load.
     int inFlight;
     long nextStartAt = Long.MIN_VALUE / 4;
+    long lastStartAt = Long.MIN_VALUE / 4;
     long blockedUntil = Long.MIN_VALUE / 4;
 
     // Budget.

@@ -72,4 +72,38 @@ class FrontierTest {
         assertFalse(h.hasWork());
         assertEquals(0, f.queued());
     }
+
+    /**
+     * A slowed host recovering: one answer comes back per gap, and each shortens the delay. The
+     * next start is the new delay after the last one — not the delay in force when the last one
+     * started, which made every gap one answer late.
+     */
+    @Test
+    void aThrottleThatSpeedsUpBringsTheHostsNextStartForwardNeverBeforeTheNewDelay() {
+        long s = 1_000_000_000L;
+        Throttle t = new Throttle(0, 1);
+        for (int i = 0; i < 6; i++) {
+            t.onSlowDown(i * 70 * s);
+        }
+        assertEquals(8 * s, t.delayNanos());
+        Frontier f = new Frontier(origin -> t, 10, 100);
+        for (long seq = 0; seq < 3; seq++) {
+            f.enqueue(entry(seq), 0);
+        }
+        HostRecord h = f.host(HOST);
+        long start = 400 * s;
+        assertEquals(h, f.pollReady(start));
+        f.take(h, start);
+        f.started(h, start);
+        assertEquals(start + 8 * s, h.nextStartAt());
+        long answered = start + s / 5;
+        f.finished(h, answered);
+        t.onSuccess(s / 5, answered);
+        assertEquals(7_500_000_000L, t.delayNanos(), "a sixteenth off: 8 s is within a doubling of the 4 s it struggled at");
+        f.spedUp(h, answered);
+        assertEquals(start + 7_500_000_000L, h.nextStartAt());
+        assertEquals(start + 7_500_000_000L, f.nextReadyAt());
+        assertNull(f.pollReady(start + 7_499_999_999L), "not before the new delay");
+        assertEquals(h, f.pollReady(start + 7_500_000_000L));
+    }
 }

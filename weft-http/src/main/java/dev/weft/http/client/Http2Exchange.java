@@ -185,11 +185,23 @@ final class Http2Exchange implements Exchange {
     }
 
     /**
-     * The stream's body as the caller's {@link Body} writes it: in slices (DATA frames as the
-     * windows allow, never one huge copy), and {@link #failed} once the stream itself failed, as
+     * The stream's body as the caller's {@link Body} writes it: in slices of at most
+     * {@link #SLICE} (see there why), and {@link #failed} once the stream itself failed, as
      * opposed to the body's own source.
      */
     private static final class BodyOut extends OutputStream {
+        /**
+         * The most one write hands the connection, hence the largest DATA frame of a request body.
+         * Not redundant with the connection's own framing: {@code writeData} cuts frames at the
+         * peer's {@code SETTINGS_MAX_FRAME_SIZE} and the windows only, and a peer may allow frames
+         * of up to 16 MiB and open its windows as wide (Go's servers allow 1 MiB frames). Each
+         * frame is copied whole into the connection's frame buffer before its 64 KiB high-water
+         * mark is checked, so without this a large write would put up to 16 MiB there (and again
+         * in the socket's unsent bytes), and every other stream's frames would wait behind it on
+         * the wire. In 64 KiB slices (the high-water mark itself) the buffer stays near its mark and
+         * the other streams interleave at 64 KiB. Http2RequestBodyTest pins it.
+         */
+        private static final int SLICE = 64 * 1024;
         private final Http2Stream stream;
         private final OutputStream out;
         boolean failed;
@@ -207,8 +219,8 @@ final class Http2Exchange implements Exchange {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             try {
-                for (int at = off; at < off + len; at += 64 * 1024) {
-                    out.write(b, at, Math.min(64 * 1024, off + len - at));
+                for (int at = off; at < off + len; at += SLICE) {
+                    out.write(b, at, Math.min(SLICE, off + len - at));
                 }
             } catch (IOException | RuntimeException e) {
                 failed = true;
