@@ -91,6 +91,8 @@ final class CrawlRun {
     private static final int MAX_REFILLS = 8;
     private static final int MAX_SITEMAPS = 50;
     private static final long NO_TICKET = -1;
+    /** The largest page whose links wait for the pages answered before it (see complete). */
+    private static final int ORDERED_PARSE_MAX = 256 * 1024;
     /** Seeds admitted between two turns of the loop (see admitSeeds). */
     private static final int SEEDS_PER_TURN = 1_000;
     /** URLs kept per sitemap file: the sitemaps protocol's limit (sitemaps.org). */
@@ -133,6 +135,11 @@ final class CrawlRun {
      * holds when a resume lowers it below what was admitted under the old limit.
      */
     private long pageBudget;
+    /**
+     * Per host (origin), the pages started this run and not stored yet: with the host's stored
+     * pages, what {@code maxPagesPerHost} bounds when a resume lowers it.
+     */
+    private final Map<String, Long> pendingPages = new java.util.HashMap<>();
     private int inFlight;
     private int processing;
     /** Parsed pages' tickets, handed out in the order their answers came in (see complete). */
@@ -230,6 +237,11 @@ final class CrawlRun {
                 }
                 pageLimitReached(loop.nanoTime());
                 return null;
+            }
+            for (HostRecord h : List.copyOf(frontier.hosts())) {
+                if (h.stored() >= cfg.maxPagesPerHost()) {
+                    hostLimitReached(h, loop.nanoTime()); // resumed with maxPagesPerHost at or below its pages stored
+                }
             }
             // Each host's first seed goes first (among the seeds maxPages leaves in), so that every
             // host's robots.txt is on its way while the rest are admitted, in their order.
@@ -726,6 +738,10 @@ final class CrawlRun {
             if (--pageBudget == 0) {
                 pageLimitReached(now);
             }
+            long pending = pendingPages.merge(h.origin(), 1L, Long::sum);
+            if (h.stored() + pending >= cfg.maxPagesPerHost()) {
+                hostLimitReached(h, now);
+            }
         }
         if (h.spilled() > 0 && !h.refilling() && h.queued() - h.spilled() < cfg.windowPerHost() / 4) {
             refill(h);
@@ -993,15 +1009,31 @@ final class CrawlRun {
         }
     }
 
-    /** A page started this run ends without a row (its host set aside): it gives back its place in the limit. */
-    private void pageNotStored() {
+    /** The last page of the host its limit allows has started: nothing queued of it is handed out any more. */
+    private void hostLimitReached(HostRecord h, long now) {
+        long left = frontier.closeQueue(h, now);
+        if (left > 0) {
+            LOG.info("{} reached its page limit ({}): {} queued URLs stay in the store for a resume with a higher "
+                    + "limit", h.origin(), cfg.maxPagesPerHost(), left);
+        }
+    }
+
+    /** For {@code Map.merge}: the sum, or null (the entry goes) at zero. */
+    private static Long sumOrNone(Long a, Long b) {
+        long sum = a + b;
+        return sum == 0 ? null : sum;
+    }
+
+    /** A page started this run ends without a row (its host set aside): it gives back its place in the limits. */
+    private void pageNotStored(Visit v) {
         pageBudget++;
+        pendingPages.merge(v.entry().origin(), -1L, CrawlRun::sumOrNone);
     }
 
     private void defer(HostRecord h, String reason) {
         long left = h.queued();
         // The retries and redirect hops that waited: started, and now left for a later run.
-        frontier.defer(h, reason).forEach(waiting -> pageNotStored());
+        frontier.defer(h, reason).forEach(this::pageNotStored);
         counters.deferred(left);
         writer.host(hostRow(h));
         LOG.warn("{} is set aside for this run: {} ({} URLs stay queued for --resume)", h.origin(), reason, left);
@@ -1055,7 +1087,7 @@ final class CrawlRun {
                     defer(h, "Retry-After of " + asked + " s is longer than the longest wait ("
                             + cfg.maxHostWait().toSeconds() + " s)");
                     counters.deferred(1); // this page too: it stays in the frontier table
-                    pageNotStored();
+                    pageNotStored(v);
                     return;
                 }
                 notBefore = now + ra.toNanos();
@@ -1106,7 +1138,7 @@ final class CrawlRun {
         HostRecord target = frontier.host(UrlNormalizer.origin(v.target()));
         if (target.deferred()) {
             counters.deferred(1); // its row stays in the frontier table for a later run
-            pageNotStored();
+            pageNotStored(v);
             return;
         }
         frontier.requeue(v, now);
@@ -1175,8 +1207,12 @@ final class CrawlRun {
             if (ok2xx && r.body() != null && r.isHtml()) {
                 // The host's slot is free and its throttle has seen this answer: its next request
                 // starts while this page is parsed, not after. The links still go into the frontier in
-                // the order the pages came in (ticket), as if each were parsed before the next fetch.
-                ticket = nextTicket++;
+                // the order the pages came in (ticket), as if each were parsed before the next fetch —
+                // except a page so large that its parse would hold the others' links up: its links go
+                // in when it is done.
+                if (r.length() <= ORDERED_PARSE_MAX) {
+                    ticket = nextTicket++;
+                }
                 pump();
                 try {
                     cfg.trace().parseStarted(e.url());
@@ -1236,6 +1272,7 @@ final class CrawlRun {
                 parsed == null ? null : parsed.canonical());
         HostRecord h = frontier.host(e.origin());
         frontier.stored(h);
+        pendingPages.merge(e.origin(), -1L, CrawlRun::sumOrNone); // now counted in h.stored()
         writer.store(rec, items, hostRow(h));
         counters.page(rec);
         counters.items(items.size());

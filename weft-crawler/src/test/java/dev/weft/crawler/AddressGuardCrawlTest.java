@@ -113,6 +113,34 @@ class AddressGuardCrawlTest {
         }
     }
 
+    /**
+     * DNS rebinding: {@code flip.test} resolves to the public address while its first page is
+     * read, then to {@code 127.0.0.1} — where a secret server listens on the same port. The
+     * next connection (the page asked to close the first) is refused: the check is made on each
+     * connection's own answer, not once per name.
+     */
+    @Test
+    void aNameThatFlipsToLoopbackAfterItsFirstPageIsRefusedOnTheNextConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean flipped = new java.util.concurrent.atomic.AtomicBoolean();
+        try (TestSite site = TestSite.start("127.0.0.2"); TestSite secret = TestSite.start("127.0.0.1", site.port())) {
+            site.page("/", r -> {
+                flipped.set(true);
+                return Response.html("<title>home</title><a href=/next>next</a>").header("Connection", "close");
+            });
+            secret.html("/next", "<title>secret</title>");
+            Resolver flipping = host -> host.equals("flip.test")
+                    ? List.of(flipped.get() ? address("127.0.0.1") : PUBLIC) : NAMES.resolve(host);
+            String seed = "http://flip.test:" + site.port() + "/";
+            CrawlStats stats = Crawler.builder().seeds(seed).store("sqlite:" + dir.resolve("c.db"))
+                    .delay(Duration.ZERO).ignoreRobots(true).addresses(flipping, POLICY).build().run();
+            assertEquals(1, site.requests("/"));
+            assertEquals(0, secret.hitCount(), "nothing reached the secret server: " + secret.counts());
+            assertTrue(errors().get("http://flip.test:" + site.port() + "/next").startsWith(
+                    "blocked: flip.test resolves to 127.0.0.1, which is a loopback address"), errors().toString());
+            assertEquals(1L, stats.errorsByKind().get("blocked"));
+        }
+    }
+
     @Test
     void allowPrivateAddressesLetsTheSameCrawlIn() throws Exception {
         try (Sites s = sites()) {

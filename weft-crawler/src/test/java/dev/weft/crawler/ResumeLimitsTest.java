@@ -90,6 +90,34 @@ class ResumeLimitsTest {
     }
 
     @Test
+    void aResumeWithALowerMaxPagesPerHostStopsThatHostAtTheNewLimitAndKeepsTheRestQueued() throws Exception {
+        try (TestSite site = hub(); TestSite other = TestSite.start("127.0.0.2")) {
+            other.html("/", "<title>other</title><a href=/x>x</a>").html("/x", "<title>x</title>");
+            Path db = dir.resolve("c.db");
+            CrawlStats first = stoppedAfter(crawl(site, db).seeds(site.url("/"), other.url("/")).maxPagesPerHost(50),
+                    10).run();
+            assertEquals(CrawlStats.State.STOPPED, first.state());
+            String host = site.url("/") + "%";
+            long stored = Sql.count(db, "SELECT COUNT(*) FROM pages WHERE url LIKE '" + host + "'");
+            assertTrue(stored < 30, "stored " + stored);
+            assertEquals(50, stored + Sql.count(db, "SELECT COUNT(*) FROM frontier WHERE url LIKE '" + host + "'"));
+
+            CrawlStats lower = crawl(site, db).maxPagesPerHost(30).resume(true).build().run();
+            assertEquals(CrawlStats.State.FINISHED, lower.state());
+            assertEquals(30, Sql.count(db, "SELECT COUNT(*) FROM pages WHERE url LIKE '" + host + "'"),
+                    "exactly the new limit");
+            assertEquals(20, Sql.count(db, "SELECT COUNT(*) FROM frontier"), "the rest stays queued");
+            assertEquals(2, other.requests("/") + other.requests("/x"), "the other host is crawled to its end");
+
+            CrawlStats higher = crawl(site, db).maxPagesPerHost(50).resume(true).build().run();
+            assertEquals(CrawlStats.State.FINISHED, higher.state());
+            assertEquals(50, Sql.count(db, "SELECT COUNT(*) FROM pages WHERE url LIKE '" + host + "'"));
+            assertEquals(0, Sql.count(db, "SELECT COUNT(*) FROM frontier"));
+            assertEquals(Map.of(), site.duplicates(), "no page fetched twice over the three runs");
+        }
+    }
+
+    @Test
     void aResumeWithALowerMaxDepthFetchesNothingDeeperAndKeepsItQueued() throws Exception {
         try (TestSite site = TestSite.start()) {
             StringBuilder hub = new StringBuilder("<title>hub</title>");

@@ -98,11 +98,21 @@ final class TestSite implements AutoCloseable, Handler {
         return java.nio.file.Path.of(TestSite.class.getResource("/tls/" + name).toURI());
     }
 
+    /** Like {@link #start(String)}, on a given port (another address's site on the same port: one origin, two servers). */
+    static TestSite start(String address, int port) throws IOException {
+        return start(address, port, null);
+    }
+
     private static TestSite start(String address, dev.weft.http.server.HttpServerOptions options) throws IOException {
+        return start(address, 0, options);
+    }
+
+    private static TestSite start(String address, int port, dev.weft.http.server.HttpServerOptions options)
+            throws IOException {
         TestSite s = new TestSite();
         s.address = address;
         s.tls = options != null;
-        s.server = options == null ? HttpServer.start(s, address, 0) : HttpServer.start(s, address, 0, options);
+        s.server = options == null ? HttpServer.start(s, address, port) : HttpServer.start(s, address, port, options);
         EventLoop loop = EventLoop.running();
         if (loop.hasVirtualClock()) {
             s.pacer = loop.spawn("pacer", () -> {

@@ -150,6 +150,80 @@ class LauncherTest {
         assertEquals(2, calls(calls));
     }
 
+    /**
+     * crawl, demo and serve run with the small heap (SerialGC, a 128 MiB young generation, at most
+     * 2 GiB; docs/benchmarks.md 7.6), after Weft's flags; {@code WEFT_JAVA_OPTS} comes after them
+     * (its {@code -Xmx} wins; a collector of its own replaces SerialGC and {@code -Xmn}); the AOT
+     * cache is trained with exactly the flags of the runs that use it, and trained again when
+     * {@code WEFT_JAVA_OPTS} changes them. A project of one module, the real launcher, a mvn that
+     * builds nothing and a {@code java} that records its command lines (the training run's makes
+     * the cache file).
+     */
+    @Test
+    void crawlDemoAndServeRunWithASmallHeapAndTheAotCacheIsTrainedWithTheSameFlags() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.copy(ROOT.resolve("weft"), project.resolve("weft"));
+        Files.writeString(project.resolve("pom.xml"), "<project><artifactId>weft-parent</artifactId><version>1</version>"
+                + "<modules><module>weft-crawler</module></modules></project>\n");
+        Files.createDirectories(project.resolve("weft-crawler/src/main/java"));
+        Files.writeString(project.resolve("weft-crawler/src/main/java/A.java"), "class A {}\n");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nmkdir -p weft-crawler/target/classes"
+                + " && touch weft-crawler/target/classes/A.class && echo /x.jar > weft-crawler/target/classpath.txt\n");
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Path log = tmp.resolve("java-calls");
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
+                + "case \"$*\" in *-XshowSettings:properties*) echo '    java.specification.version = 25' >&2; exit 0;; esac\n"
+                + "echo \"$*\" >> '" + log + "'\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*) echo cache > \"${a#-XX:AOTCacheOutput=}\";; esac; done\n");
+        Files.writeString(jdk.resolve("javac"), "#!/bin/sh\n");
+        Files.writeString(tmp.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        for (Path f : List.of(bin.resolve("mvn"), jdk.resolve("java"), jdk.resolve("javac"))) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        String small = "-XX:+UseSerialGC -Xmn128m -Xmx2g";
+        java.util.function.BiFunction<String, List<String>, List<String>> launch = (opts, args) -> {
+            try {
+                Files.deleteIfExists(log);
+                List<String> command = new ArrayList<>(List.of("bash", project.resolve("weft").toString()));
+                command.addAll(args);
+                Map<String, String> env = new java.util.HashMap<>(Map.of("JAVA_HOME", tmp.resolve("jdk").toString(),
+                        "PATH", bin + ":" + System.getenv("PATH")));
+                if (opts != null) {
+                    env.put("WEFT_JAVA_OPTS", opts);
+                }
+                Run r = run(command, env, project);
+                assertEquals(0, r.status(), r.all());
+                return Files.readAllLines(log);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        List<String> first = launch.apply(null, List.of("crawl", "http://example.com/"));
+        assertEquals(2, first.size(), "a training run, then the crawl: " + first);
+        assertTrue(first.get(0).contains(" " + small + " -XX:AOTCacheOutput=") && first.get(0).contains("AotTraining"),
+                first.get(0));
+        assertTrue(first.get(1).contains(" " + small + " -XX:AOTCache=") && first.get(1).endsWith("CrawlCommand http://example.com/"),
+                first.get(1));
+        List<String> again = launch.apply(null, List.of("demo"));
+        assertEquals(1, again.size(), "the same flags: the cache is used as it is: " + again);
+        assertTrue(again.get(0).contains(" " + small + " -XX:AOTCache=") && again.get(0).endsWith("demo.Demo"), again.get(0));
+        assertTrue(launch.apply(null, List.of("serve", "demo-site")).get(0).contains(" " + small + " -cp "));
+
+        List<String> bigger = launch.apply("-Xmx8g", List.of("crawl", "http://example.com/"));
+        assertEquals(2, bigger.size(), "other flags: trained again, with them: " + bigger);
+        for (String line : bigger) {
+            assertTrue(line.contains(" " + small + " -Xmx8g "), "WEFT_JAVA_OPTS after Weft's flags: " + line);
+        }
+        List<String> own = launch.apply("-XX:+UseParallelGC", List.of("crawl", "--version"));
+        assertEquals(1, own.size(), "no training for --version: " + own);
+        assertTrue(own.get(0).contains(" -Xmx2g -XX:+UseParallelGC ") && !own.get(0).contains("SerialGC")
+                && !own.get(0).contains("-Xmn"), "a collector of its own replaces SerialGC and -Xmn: " + own.get(0));
+        assertTrue(launch.apply(null, List.of("java", "weft-crawler", "Main")).get(0).contains("-XX:+UseParallelGC"),
+                "./weft java keeps Weft's flags");
+    }
+
     private static int calls(Path log) throws IOException {
         return Files.exists(log) ? Files.readAllLines(log).size() : 0;
     }

@@ -43,6 +43,8 @@ public final class Frontier {
     private long waitingTotal;
     /** Hands out no more queued URLs this run (the page limit is reached): see {@link #closeQueues}. */
     private boolean closed;
+    /** Hosts that hand out no more queued URLs this run (their page limit is reached): see {@link #closeQueue}. */
+    private final java.util.Set<HostRecord> closedHosts = new java.util.HashSet<>();
 
     /**
      * An empty frontier.
@@ -103,7 +105,7 @@ public final class Frontier {
     public boolean enqueue(FrontierEntry e, long now) {
         HostRecord h = host(e.origin());
         h.admitted++;
-        if (closed) {
+        if (closed || closedHosts.contains(h)) {
             return false; // its row waits in the store's frontier table for a later run
         }
         boolean keep = h.spilled == 0 && h.window.size() < windowPerHost && inMemory < windowTotal;
@@ -350,14 +352,32 @@ public final class Frontier {
      */
     public long closeQueues(long now) {
         closed = true;
-        long dropped = inMemory + spilledTotal;
+        long dropped = 0;
         for (HostRecord h : hosts.values()) {
-            h.window.clear();
-            h.spilled = 0;
-            reschedule(h, now); // out of the heap unless a retry waits
+            dropped += dropQueue(h, now);
         }
-        inMemory = 0;
-        spilledTotal = 0;
+        return dropped;
+    }
+
+    /**
+     * Like {@link #closeQueues}, for one host: its page limit ({@code maxPagesPerHost}) is reached.
+     *
+     * @param h   the host
+     * @param now the loop's clock
+     * @return how many queued URLs were dropped
+     */
+    public long closeQueue(HostRecord h, long now) {
+        closedHosts.add(h);
+        return dropQueue(h, now);
+    }
+
+    private long dropQueue(HostRecord h, long now) {
+        long dropped = h.window.size() + h.spilled;
+        inMemory -= h.window.size();
+        spilledTotal -= h.spilled;
+        h.window.clear();
+        h.spilled = 0;
+        reschedule(h, now); // out of the heap unless a retry waits
         return dropped;
     }
 
@@ -471,7 +491,7 @@ public final class Frontier {
      */
     public void refilled(HostRecord h, List<FrontierEntry> entries, int asked, long now) {
         h.refilling = false;
-        if (h.deferred || closed) {
+        if (h.deferred || closed || closedHosts.contains(h)) {
             return; // set aside, or the page limit reached, meanwhile: its URLs stay in the store
         }
         for (FrontierEntry e : entries) {

@@ -19,7 +19,7 @@ import java.util.Map;
  *   <li>{@code Cookie}: the jar's cookies for the URL, after the caller's own;
  *   <li>with a body: its {@code Content-Type} unless set, and {@code Content-Length} (or
  *       {@code Transfer-Encoding: chunked} for a stream of unknown length, or a body followed by
- *       trailers) replacing the caller's;
+ *       trailers: {@link #chunked}) replacing the caller's;
  *       without one, {@code Content-Length: 0} for POST, PUT and PATCH;
  *   <li>{@code Expect: 100-continue} removed when there is no content (RFC 9110 section 10.1.1).
  * </ol>
@@ -88,24 +88,41 @@ final class HeaderLink implements Link {
             String mine = h.get("Cookie");
             h.set("Cookie", mine == null ? cookies : mine + "; " + cookies);
         }
+        long len = 0; // of the content: none without a body
         if (body != null) {
             if (!h.contains("Content-Type") && body.contentType() != null) {
                 h.add("Content-Type", body.contentType());
             }
-            long len = body.contentLength();
+            len = body.contentLength(); // asked once: the head says what this answer says
             h.remove("Content-Length");
             h.remove("Transfer-Encoding");
-            if (len >= 0 && hop.trailers() == null) {
-                h.add("Content-Length", Long.toString(len));
-            } else {
+            if (chunked(len, hop.trailers() != null)) {
                 h.add("Transfer-Encoding", "chunked");
+            } else {
+                h.add("Content-Length", Long.toString(len));
             }
         } else if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             h.setIfAbsent("Content-Length", "0");
         }
-        if ((body == null || body.contentLength() == 0) && h.hasToken("Expect", "100-continue")) {
+        if (len == 0 && h.hasToken("Expect", "100-continue")) {
             h.remove("Expect"); // RFC 9110 section 10.1.1: never with no content
         }
         return h;
+    }
+
+    /**
+     * Whether a body goes out chunked over HTTP/1.1: when its length is unknown, or when trailers
+     * follow it, even of a known length (HTTP/1.1 has a trailer section only in the chunked
+     * coding). Otherwise it goes with {@code Content-Length}. Decided here alone, once per hop:
+     * the head says it ({@code Transfer-Encoding: chunked}, else {@code Content-Length}), and
+     * {@link Http1Exchange} frames the body as the head it sends says, never by a second look at
+     * the body (whose length may answer otherwise the second time: a multipart whose file went away).
+     *
+     * @param length   the body's length, -1 if unknown
+     * @param trailers whether trailer fields follow the body
+     * @return true for chunked
+     */
+    static boolean chunked(long length, boolean trailers) {
+        return length < 0 || trailers;
     }
 }

@@ -19,9 +19,11 @@ import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
- * One request on one HTTP/1.1 connection ({@link Exchange}): writes the head and the body
- * ({@code Content-Length}, or chunked, with its trailer section when the request has trailers), reads the head of the final response, skipping interim
- * (1xx) ones, and frames the body ({@link BodyFraming}) into a {@link ClientResponse}.
+ * One request on one HTTP/1.1 connection ({@link Exchange}): writes the head and the body, framed
+ * as the head says ({@code Content-Length}, or chunked with its trailer section when the request
+ * has trailers: {@link HeaderLink#chunked} decides and the head carries it), reads the head of the
+ * final response, skipping interim (1xx) ones, and frames the response's body
+ * ({@link BodyFraming}) into a {@link ClientResponse}.
  *
  * <p><b>Expect: 100-continue.</b> The body waits for {@code 100 Continue}, for at most the
  * session's {@code expectContinueTimeout} (RFC 9110 section 10.1.1), and is not sent at all if
@@ -61,6 +63,8 @@ final class Http1Exchange implements Exchange {
     private Body body;
     /** The trailer fields after the body, or null: none. */
     private java.util.function.Supplier<Headers> trailers;
+    /** True if the body goes chunked: as the head says ({@code Transfer-Encoding}, set by {@link HeaderLink}). */
+    private boolean chunked;
     private ClientTimeout t;
     private Deadline dl;
     private int interim;
@@ -96,6 +100,9 @@ final class Http1Exchange implements Exchange {
         h = request.headers();
         body = request.body();
         trailers = request.trailers();
+        // framed as the head that goes out says (HeaderLink decided, from one look at the body),
+        // never by asking the body again: the bytes always match the head
+        chunked = body != null && h.hasToken("Transfer-Encoding", "chunked");
         t = call.timeout();
         dl = call.deadline();
         boolean expect = body != null && h.hasToken("Expect", "100-continue");
@@ -195,7 +202,7 @@ final class Http1Exchange implements Exchange {
         StreamWriter w = c.writer();
         byte[] head = Http1Writer.requestHead(method, target(), h);
         try {
-            if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024 && trailers == null) {
+            if (body instanceof Body.Fixed f && f.data.length <= 64 * 1024 && !chunked) {
                 byte[] all = new byte[head.length + f.data.length];
                 System.arraycopy(head, 0, all, 0, head.length);
                 System.arraycopy(f.data, 0, all, head.length, f.data.length);
@@ -291,7 +298,6 @@ final class Http1Exchange implements Exchange {
         }
         bodyStarted = true;
         StreamWriter w = c.writer();
-        boolean chunked = body.contentLength() < 0 || trailers != null; // trailers exist only in chunked
         WriterOutput out = new WriterOutput(w, chunked);
         try {
             body.writeTo(out);
