@@ -39,6 +39,24 @@ class ResumeLimitsTest {
         return self.getFirst();
     }
 
+    /**
+     * A crawler that stops once {@code url} is stored: its links are queued by then and none of them
+     * fetched (a stop after N pages leaves no fixed number unfetched: the pages fetched while others
+     * are parsed finish too).
+     */
+    private static Crawler stoppedAt(Crawler.Builder b, String url) {
+        List<Crawler> self = new ArrayList<>();
+        self.add(b.listener(new CrawlListener() {
+            @Override
+            public void pageDone(PageRecord page) {
+                if (page.url().equals(url)) {
+                    self.getFirst().stop();
+                }
+            }
+        }).build());
+        return self.getFirst();
+    }
+
     private Crawler.Builder crawl(TestSite site, Path db) {
         return Crawler.builder().seeds(site.url("/")).store("sqlite:" + db).perHost(1).delay(Duration.ZERO)
                 .ignoreRobots(true);
@@ -59,9 +77,7 @@ class ResumeLimitsTest {
     void aResumeWithALowerMaxPagesStopsAtTheNewLimitAndKeepsTheRestQueued() throws Exception {
         try (TestSite site = hub()) {
             Path db = dir.resolve("c.db");
-            // Stopped at the hub: its 49 links are queued and none is fetched (a later stop leaves no
-            // fixed number unfetched: pages fetched while others are parsed finish too).
-            CrawlStats first = stoppedAfter(crawl(site, db).maxPages(50), 1).run();
+            CrawlStats first = stoppedAt(crawl(site, db).maxPages(50), site.url("/")).run();
             assertEquals(CrawlStats.State.STOPPED, first.state());
             long stored = Sql.count(db, "SELECT COUNT(*) FROM pages");
             assertTrue(stored >= 1 && stored < 30, "stored " + stored);
@@ -94,8 +110,8 @@ class ResumeLimitsTest {
         try (TestSite site = hub(); TestSite other = TestSite.start("127.0.0.2")) {
             other.html("/", "<title>other</title><a href=/x>x</a>").html("/x", "<title>x</title>");
             Path db = dir.resolve("c.db");
-            CrawlStats first = stoppedAfter(crawl(site, db).seeds(site.url("/"), other.url("/")).maxPagesPerHost(50),
-                    10).run();
+            CrawlStats first = stoppedAt(crawl(site, db).seeds(site.url("/"), other.url("/")).maxPagesPerHost(50),
+                    site.url("/")).run();
             assertEquals(CrawlStats.State.STOPPED, first.state());
             String host = site.url("/") + "%";
             long stored = Sql.count(db, "SELECT COUNT(*) FROM pages WHERE url LIKE '" + host + "'");
