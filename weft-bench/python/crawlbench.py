@@ -2,7 +2,7 @@
 
     python3 crawlbench.py [throughput|latency|scale|long|store|all] --raw RAW_DIR --results RESULTS_DIR \
         --java JAVA --weft-cp CP --bench-cp CP [--c4j-cp CP] [--scrapy-python PY] [--quick] [--jvm-arg ARG ...]
-        [--weft-arg ARG ...]
+        [--weft-arg ARG ...] [--weft-jvm ARG ...]
 
 (normally through ./weft bench crawl [--quick]).
 
@@ -92,8 +92,9 @@ def wait_port(host, port, proc, seconds=30):
     raise RuntimeError(f"nothing answers on {host}:{port}")
 
 
-def java(cp, main, *args, extra=()):
-    return [ARGS.java, *ARGS.jvm_arg, "--enable-native-access=ALL-UNNAMED", *extra, "-cp", cp, main, *args]
+def java(cp, main, *args, extra=(), jvm=None):
+    flags = ARGS.jvm_arg if jvm is None else jvm
+    return [ARGS.java, *flags, "--enable-native-access=ALL-UNNAMED", *extra, "-cp", cp, main, *args]
 
 
 def shown(cmd):
@@ -142,7 +143,7 @@ def contender_cmds(name, urls, db, workdir, conc, per_host, seeds_file=None):
         more = ["--seeds-file", seeds_file] if seeds_file else []
         cmd = java(ARGS.weft_cp, "dev.weft.crawler.cli.CrawlCommand", *urls, *more, "--out", "sqlite:" + db,
                    "--concurrency", str(conc), "--per-host", str(per_host), "--delay", "0", "--sort-query", "-q",
-                   extra=ARGS.weft_arg)
+                   extra=ARGS.weft_arg, jvm=ARGS.weft_jvm or None)
         return cmd, lambda: weft_crawl_seconds(db)
     if name == "scrapy":
         result = db + ".json"
@@ -733,6 +734,8 @@ def main():
     p.add_argument("--jvm-arg", action="append", default=[])
     p.add_argument("--weft-arg", action="append", default=[],
                    help="a JVM flag for Weft's crawler only (./weft bench passes its AOT cache)")
+    p.add_argument("--weft-jvm", action="append", default=[],
+                   help="the JVM flags of ./weft crawl, for Weft's crawls instead of --jvm-arg (./weft bench passes them)")
     ARGS = p.parse_args()
     ARGS.raw = os.path.abspath(ARGS.raw)
     os.makedirs(ARGS.raw, exist_ok=True)
