@@ -255,6 +255,7 @@ final class CrawlRun {
                 }
             }
             pump();
+            Weft.yieldNow(); // their robots.txt requests go out now, before the rest is admitted
             int n = 0;
             for (int i = 0; i < seeds.size() && phase == Phase.RUNNING; i++) {
                 if (!early[i]) {
