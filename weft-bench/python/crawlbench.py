@@ -97,12 +97,15 @@ def java(cp, main, *args, extra=(), jvm=None):
     return [ARGS.java, *flags, "--enable-native-access=ALL-UNNAMED", *extra, "-cp", cp, main, *args]
 
 
-def shown(cmd):
-    """The command for the log, with its class path elided."""
+def shown(cmd, most=60):
+    """The command for the log, with its class path elided, and past {most} words (a list of 10,000
+    seed URLs) cut short."""
     out = list(cmd)
     for i, a in enumerate(out[:-1]):
         if a == "-cp":
             out[i + 1] = "…"
+    if len(out) > most:
+        out = out[:most] + [f"… ({len(out) - most} more)"]
     return " ".join(out)
 
 
