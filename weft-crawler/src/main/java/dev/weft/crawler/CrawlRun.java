@@ -255,14 +255,14 @@ final class CrawlRun {
                 }
             }
             pump();
-            Weft.yieldNow(); // their robots.txt requests go out now, before the rest is admitted
+            letIoIn(); // their robots.txt requests go out now, before the rest is admitted
             int n = 0;
             for (int i = 0; i < seeds.size() && phase == Phase.RUNNING; i++) {
                 if (!early[i]) {
                     admitSeed(seeds.get(i), loop.nanoTime());
                     if (++n % SEEDS_PER_TURN == 0) {
                         pump();
-                        Weft.yieldNow();
+                        letIoIn();
                     }
                 }
             }
@@ -278,8 +278,19 @@ final class CrawlRun {
             return e;
         } finally {
             admittingSeeds = false;
+            cfg.trace().seedsAdmitted();
             updateGauges();
         }
+    }
+
+    /**
+     * Lets the loop poll its sockets before admitting more seeds. {@code Weft.yieldNow()} would
+     * not: while tasks are ready the loop polls only every 64 steps, so the robots.txt connections
+     * waited for the whole seed list (0.17 s for 10,000 seeds in a fresh JVM; 0.03 s now). A
+     * sleep of 1 ns parks this task on a timer, and a loop with nothing ready polls at once.
+     */
+    private static void letIoIn() {
+        Weft.sleep(Duration.ofNanos(1));
     }
 
     /**

@@ -51,4 +51,8 @@ interface EngineTrace {
      */
     default void inMemory(long urls) {
     }
+
+    /** Every seed is admitted (on the loop). */
+    default void seedsAdmitted() {
+    }
 }
