@@ -17,6 +17,7 @@ import dev.weft.TimerHandle;
 import dev.weft.Weft;
 import dev.weft.crawler.engine.Backoff;
 import dev.weft.crawler.engine.StoreWriter;
+import dev.weft.crawler.engine.Turns;
 import dev.weft.crawler.fetch.AddressGuard;
 import dev.weft.crawler.fetch.ErrorKind;
 import dev.weft.crawler.fetch.FetchResult;
@@ -142,14 +143,8 @@ final class CrawlRun {
     private final Map<String, Long> pendingPages = new java.util.HashMap<>();
     private int inFlight;
     private int processing;
-    /** Parsed pages' tickets, handed out in the order their answers came in (see complete). */
-    private long nextTicket;
-    /** The ticket whose links are admitted next. */
-    private long nextTurn;
-    /** Tickets done, past {@code nextTurn}. */
-    private final java.util.TreeSet<Long> passed = new java.util.TreeSet<>();
-    /** Pages waiting for their turn to admit their links, by ticket. */
-    private final Map<Long, Future<Void>> turns = new java.util.HashMap<>();
+    /** Parsed pages admit their links in the order their answers came in (see complete). */
+    private final Turns linkTurns;
     /** True while {@link #admitSeeds} runs: the crawl cannot end before every seed is in. */
     private boolean admittingSeeds;
     private int refills;
@@ -177,6 +172,7 @@ final class CrawlRun {
         this.parsePool = Executors.newFixedThreadPool(parsers,
                 r -> daemon(r, "weft-crawler-" + id + "-parse-" + n.incrementAndGet()));
         this.done = new Future<>(loop);
+        this.linkTurns = new Turns(loop);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -1223,7 +1219,7 @@ final class CrawlRun {
                 // except a page so large that its parse would hold the others' links up: its links go
                 // in when it is done.
                 if (r.length() <= ORDERED_PARSE_MAX) {
-                    ticket = nextTicket++;
+                    ticket = linkTurns.take();
                 }
                 pump();
                 try {
@@ -1266,7 +1262,7 @@ final class CrawlRun {
                 }
             }
             if (ticket != NO_TICKET) {
-                awaitTurn(ticket);
+                linkTurns.await(ticket);
             }
             long now = loop.nanoTime();
             for (String link : links) {
@@ -1274,7 +1270,7 @@ final class CrawlRun {
             }
         } finally {
             if (ticket != NO_TICKET) {
-                passTurn(ticket);
+                linkTurns.pass(ticket);
             }
         }
         PageRecord rec = new PageRecord(e.url(), finalUrl != null ? finalUrl : v.target(),
@@ -1299,32 +1295,6 @@ final class CrawlRun {
             for (Object item : emitted) {
                 cfg.onItem().accept(item);
             }
-        }
-    }
-
-    /** Waits until every page whose ticket is older has admitted its links (or given its turn up). */
-    private void awaitTurn(long ticket) {
-        if (ticket == nextTurn) {
-            return;
-        }
-        Future<Void> turn = new Future<>(loop);
-        turns.put(ticket, turn);
-        try {
-            turn.await();
-        } finally {
-            turns.remove(ticket);
-        }
-    }
-
-    /** A page's links are in (or it will admit none): the next ticket's turn comes when it is due. */
-    private void passTurn(long ticket) {
-        passed.add(ticket);
-        while (passed.remove(nextTurn)) {
-            nextTurn++;
-        }
-        Future<Void> next = turns.get(nextTurn);
-        if (next != null) {
-            next.trySetResult(null);
         }
     }
 
