@@ -103,7 +103,7 @@ public final class ClientResponse implements AutoCloseable {
             finish(true);
         }
         if (!released) {
-            leak = new Leak(body, method + " " + url);
+            leak = new Leak(body, method, url);
             cleanable = LEAKS.register(this, leak);
         } else {
             leak = null;
@@ -116,22 +116,34 @@ public final class ClientResponse implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weft-http-leaks").factory());
 
     /**
+     * The system property that makes every response record where it was obtained, for the
+     * warning about a response never closed ({@code -Dweft.http.leakTraces=true}); DEBUG logging
+     * for this class does the same. Off by default: a stack trace per response costs more than
+     * the rest of a small exchange.
+     */
+    static final String LEAK_TRACES = "weft.http.leakTraces";
+
+    /**
      * What a response that is never closed leaves behind: its connection, held out of the pool.
      * When the garbage collector finds the response unreachable with the connection still held,
-     * this logs a warning with where the response was obtained (OkHttp's "did you forget to close
-     * a response body?") and closes the connection, so its pool slot is not lost. Holds no
-     * reference to the response.
+     * this logs a warning (OkHttp's "did you forget to close a response body?") and closes the
+     * connection, so its pool slot is not lost. The warning says where the response was obtained
+     * when {@value #LEAK_TRACES} or DEBUG logging was on at that time, and how to see it
+     * otherwise. Holds no reference to the response.
      */
     private static final class Leak implements Runnable {
         private final BodySource body;
-        private final String what;
+        private final String method;
+        private final URI url;
         private final Throwable obtained;
         private volatile boolean settled;
 
-        Leak(BodySource body, String what) {
+        Leak(BodySource body, String method, URI url) {
             this.body = body;
-            this.what = what;
-            this.obtained = new Throwable("the response to " + what + " was obtained here");
+            this.method = method;
+            this.url = url;
+            this.obtained = Boolean.getBoolean(LEAK_TRACES) || LOG.isDebugEnabled()
+                    ? new Throwable("the response to " + method + " " + url + " was obtained here") : null;
         }
 
         @Override
@@ -140,8 +152,15 @@ public final class ClientResponse implements AutoCloseable {
                 return;
             }
             settled = true;
-            LOG.warn("a ClientResponse to {} was never closed: its connection is closed now. Close every response"
-                    + " (try-with-resources), or read its body to the end.", what, obtained);
+            if (obtained != null) {
+                LOG.warn("a ClientResponse to {} {} was never closed: its connection is closed now. Close every"
+                        + " response (try-with-resources), or read its body to the end.", method, url, obtained);
+            } else {
+                LOG.warn("a ClientResponse to {} {} was never closed: its connection is closed now. Close every"
+                        + " response (try-with-resources), or read its body to the end. To see where it was"
+                        + " obtained, run with -D{}=true (or DEBUG logging for {}).", method, url, LEAK_TRACES,
+                        ClientResponse.class.getName());
+            }
             body.release(false);
         }
     }

@@ -128,12 +128,36 @@ class TlsAndHttpEdgesTest {
 
     @Test
     void aResponseNeverClosedIsReportedWithWhereItWasObtainedAndItsConnectionFreed() throws Exception {
+        String before = System.setProperty(ClientResponse.LEAK_TRACES, "true");
+        try {
+            String text = forgetOneAndGetItsWarning();
+            assertTrue(text.contains("forgetAResponse"), "the warning says where the response was obtained:\n" + text);
+        } finally {
+            if (before == null) {
+                System.clearProperty(ClientResponse.LEAK_TRACES);
+            } else {
+                System.setProperty(ClientResponse.LEAK_TRACES, before);
+            }
+        }
+    }
+
+    @Test
+    void byDefaultAResponseNeverClosedIsReportedWithHowToSeeWhereItWasObtained() throws Exception {
+        assertNull(System.getProperty(ClientResponse.LEAK_TRACES), "this test is about the default");
+        String text = forgetOneAndGetItsWarning();
+        assertTrue(text.contains("-D" + ClientResponse.LEAK_TRACES + "=true"), "says how to see where:\n" + text);
+        assertFalse(text.contains("forgetAResponse"), "no stack trace is taken by default:\n" + text);
+    }
+
+    /** Forgets a response; returns the warning once the collector freed its connection. */
+    private String forgetOneAndGetItsWarning() throws Exception {
         byte[] body = new byte[200_000];
         TinyServer t = open.keep(TinyServer.start((req, out) -> {
             respond(out, 200, body);
             return true;
         }));
         ClientSession session = open.keep(ClientSession.builder().limit(1).build());
+        String text;
         try (LogCapture log = LogCapture.start()) {
             forgetAResponse(session, t.url("/leak"));
             assertEquals(1, session.pool().connectionsInUse());
@@ -143,13 +167,13 @@ class TlsAndHttpEdgesTest {
                 Weft.sleep(0.01);
             }
             assertEquals(0, session.pool().connectionsInUse(), "the forgotten response's connection was freed");
-            String text = log.text();
+            text = log.text();
             assertTrue(text.contains("never closed") && text.contains("/leak"), text);
-            assertTrue(text.contains("forgetAResponse"), "the warning says where the response was obtained:\n" + text);
         }
         try (ClientResponse r = session.get(t.url("/next"))) { // limit(1): waits forever if the slot leaked
             assertEquals(200, r.status());
         }
+        return text;
     }
 
     private static void forgetAResponse(ClientSession session, String url) throws IOException {
