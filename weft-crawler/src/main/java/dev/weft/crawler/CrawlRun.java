@@ -142,7 +142,13 @@ final class CrawlRun {
      */
     private final Map<String, Long> pendingPages = new java.util.HashMap<>();
     private int inFlight;
+    /** Pages fetched and not yet handled, and the bytes of their bodies (see needsBackout). */
     private int processing;
+    private long processingBytes;
+    /** Four times the concurrency, at least 64: the parsers may lag that far behind the fetches. */
+    private final int maxProcessing;
+    /** Sixteen bodies of the largest size a page may have. */
+    private final long maxProcessingBytes;
     /** Parsed pages admit their links in the order their answers came in (see complete). */
     private final Turns linkTurns;
     /** True while {@link #admitSeeds} runs: the crawl cannot end before every seed is in. */
@@ -165,6 +171,8 @@ final class CrawlRun {
         this.loop = loop;
         this.normalizer = new UrlNormalizer(cfg.sortQuery());
         this.parser = new PageParser(normalizer, cfg.fields(), cfg.followNofollow(), !cfg.ignoreRobots());
+        this.maxProcessing = (int) Math.min(Integer.MAX_VALUE, Math.max(64L, 4L * cfg.concurrency()));
+        this.maxProcessingBytes = cfg.maxBodySize() > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : 16 * cfg.maxBodySize();
         this.robotsPolicy = new RobotsPolicy(cfg.userAgent());
         this.storeThread = Executors.newSingleThreadExecutor(r -> daemon(r, "weft-crawler-" + id + "-store"));
         int parsers = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -670,6 +678,9 @@ final class CrawlRun {
                 }
                 turn(h, now);
             }
+            if (inFlight == 0 && (processing >= maxProcessing || processingBytes >= maxProcessingBytes)) {
+                cfg.trace().parsersBehind(processing, processingBytes);
+            }
             arm(frontier.nextReadyAt(), now);
             cfg.trace().inMemory(frontier.inMemory());
         }
@@ -677,8 +688,15 @@ final class CrawlRun {
         checkEnd();
     }
 
+    /**
+     * True while no more fetches start: the store is behind (see StoreWriter), or the pages
+     * fetched and not yet handled (parsed, admitted, stored) reach {@link #maxProcessing} pages or
+     * {@link #maxProcessingBytes} bytes of bodies. A count of pages alone held a crawl of small
+     * pages back while its first answers were parsed in a fresh JVM (its next requests waited), and
+     * let one of large pages hold up to {@code concurrency} bodies of {@code maxBodySize} each.
+     */
     private boolean needsBackout() {
-        return writer.needsBackout() || processing >= Math.max(16, cfg.concurrency());
+        return writer.needsBackout() || processing >= maxProcessing || processingBytes >= maxProcessingBytes;
     }
 
     private void arm(long at, long now) {
@@ -1057,11 +1075,14 @@ final class CrawlRun {
             inFlight--;
             frontier.finished(h, loop.nanoTime());
         }
+        long held = r.body() == null ? 0 : r.body().length;
         processing++; // before anything pumps: the crawl cannot look finished while this page is handled
+        processingBytes += held;
         try {
             handle(h, v, r);
         } finally {
             processing--;
+            processingBytes -= held;
         }
     }
 

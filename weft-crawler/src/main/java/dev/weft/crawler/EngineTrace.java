@@ -52,6 +52,17 @@ interface EngineTrace {
     default void inMemory(long urls) {
     }
 
+    /**
+     * No fetch is in flight and none starts until the parsers catch up: too many pages, or too
+     * many bytes of them, wait to be handled (on the loop; again at each turn of the scheduler
+     * while it lasts).
+     *
+     * @param pages the pages fetched and not yet handled
+     * @param bytes the bytes of their bodies
+     */
+    default void parsersBehind(int pages, long bytes) {
+    }
+
     /** Every seed is admitted (on the loop). */
     default void seedsAdmitted() {
     }
