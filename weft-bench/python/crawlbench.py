@@ -16,7 +16,7 @@
               (the process's user + system time, all threads, start-up included).
   latency     the demo shop as 50 exact shops of 200 pages on 127.0.0.1 ... 127.0.0.50 (ServeDemoSite --hosts 50
               --exact: no broken links or query variants, so a crawl fetches exactly the 10,000 pages; its own
-              JVM, 2 loops, warmed up by one unrecorded Weft crawl), every response 200 ms late; crawled at
+              JVM, 2 loops, warmed up by three unrecorded Weft crawls), every response 200 ms late; crawled at
               concurrency 500, 10 per host, no delay, in two forms: a list crawl of the 10,000 URLs (Weft's
               --seeds-file, Scrapy's start_urls) and a crawl that discovers them from the 50 home pages.
               Weft vs the same Scrapy spider. Wall time vs the ideal 10,000 / 500 x 0.2 s = 4 s.
@@ -31,6 +31,13 @@
   store       dev.weft.bench.crawl.StoreThroughput: page rows/s into SQLite, PostgreSQL and MariaDB in
               the crawler's batches (a throwaway database each, dropped afterwards).
 
+Scheduling: on a 2-core machine the kernel's autogroup scheduling (on by default) weighs a session,
+not a thread, and splits that weight across the CPUs the session's threads run on, so the same crawl
+took 4.8-4.9 s under it and 4.6 s without it (docs/benchmarks.md 7.2). Where the benchmark may (root),
+it therefore turns autogroup scheduling off for its duration (and restores it) and runs every site,
+server and contender alike at nice -10, ahead of the machine's idle daemons. CRAWL_PRIORITY=0 leaves
+the scheduler as it is. The report says which was used.
+
 Prints Markdown tables; writes RESULTS_DIR/crawl.json and appends to RESULTS_DIR/history.jsonl.
 """
 
@@ -41,6 +48,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -58,6 +66,40 @@ GOALS = {"scrapy": 20.0, "crawler4j": 2.0}
 
 def log(msg):
     print("# " + msg, file=sys.stderr, flush=True)
+
+
+AUTOGROUP = "/proc/sys/kernel/sched_autogroup_enabled"
+FAVOURED = False  # set by take_scheduler(): every process of the benchmark runs at nice -10
+
+
+def take_scheduler():
+    """Turns autogroup scheduling off and favours the benchmark's processes (see the module's comment),
+    where allowed and unless CRAWL_PRIORITY=0; returns a description for the report and a restore step."""
+    if os.environ.get("CRAWL_PRIORITY", "1") == "0":
+        return "as the machine is (CRAWL_PRIORITY=0)", lambda: None
+    global FAVOURED
+    try:
+        with open(AUTOGROUP) as f:
+            before = f.read().strip()
+        with open(AUTOGROUP, "w") as f:
+            f.write("0")
+    except OSError as e:
+        return f"as the machine is (could not change it: {e})", lambda: None
+    FAVOURED = True
+
+    def restore():
+        try:
+            with open(AUTOGROUP, "w") as f:
+                f.write(before)
+        except OSError as e:
+            log(f"could not restore {AUTOGROUP} to {before}: {e}")
+    return f"autogroup scheduling off (was {before}), every process at nice -10", restore
+
+
+def favour():
+    """preexec_fn of the benchmark's processes: nice -10 when the scheduler was taken."""
+    if FAVOURED:
+        os.setpriority(os.PRIO_PROCESS, 0, -10)
 
 
 def loadavg():
@@ -113,7 +155,7 @@ def run_timed(cmd, prefix, timeout):
     """Runs cmd to its end; returns (wall s, CPU s of the process and its children, exit code)."""
     t0 = time.monotonic()
     with open(prefix + ".out", "w") as out, open(prefix + ".err", "w") as err:
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=os.path.dirname(prefix))
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=os.path.dirname(prefix), preexec_fn=favour)
         timer = threading.Timer(timeout, p.kill)
         timer.start()
         try:
@@ -261,7 +303,8 @@ def bench_throughput():
     conf = os.path.join(ngdir, "nginx.conf")
     with open(conf, "w") as f:
         f.write(NGINX_CONF.format(dir=ngdir, port=port, root=site))
-    server = subprocess.Popen([nginx, "-c", conf, "-p", ngdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([nginx, "-c", conf, "-p", ngdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=favour)
     rows = []
     try:
         wait_port("127.0.0.1", port, server)
@@ -331,7 +374,7 @@ def bench_latency():
                "--hosts", str(hosts), "--loops", "2", "--port", str(port), "--exact")
     log("latency site: " + shown(cmd))
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "site.err"), "w"),
-                              text=True)
+                              text=True, preexec_fn=favour)
     rows = []
     try:
         first = server.stdout.readline()
@@ -350,6 +393,12 @@ def bench_latency():
             raise RuntimeError(f"the warm-up crawl stored {len(listed)} pages with 200, not {pages}")
         with open(seeds_file, "w") as f:
             f.write("\n".join(listed) + "\n")
+        # One crawl left the site's JIT still compiling: the first recorded round cost the site twice
+        # the CPU of the later ones (0.84-0.89 s against 0.41-0.46). Two list crawls more, unrecorded.
+        for k in (2, 3):
+            more = crawl_once("weft", f"latency-warm-up-{k}", [], 500, 10, server.pid, timeout=1800,
+                              seeds_file=seeds_file)
+            log(f"site warm-up {k}: {more.get('crawl_s')} s crawl, site CPU {more.get('server_cpu_s')} s (not recorded)")
         runs = 1 if ARGS.quick else int(os.environ.get("CRAWL_RUNS", "2"))
         for rnd in range(1, runs + 1):
             for name in (names if rnd % 2 else names[::-1]):
@@ -549,6 +598,7 @@ def bench_long():
                     "--port", str(port))
     log("long crawl site: " + shown(site_cmd))
     site = subprocess.Popen(site_cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "site.err"), "w"),
+                            preexec_fn=favour,
                             text=True)
     jcmd = os.path.join(os.path.dirname(ARGS.java), "jcmd") if os.path.dirname(ARGS.java) else "jcmd"
     db = os.path.join(workdir, "pages.db")
@@ -568,7 +618,7 @@ def bench_long():
         t0 = time.monotonic()
         site0 = cpu_ticks(site.pid)
         with open(os.path.join(workdir, "weft.out"), "w") as out, open(os.path.join(workdir, "weft.err"), "w") as err:
-            p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=workdir)
+            p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=workdir, preexec_fn=favour)
             nxt = step
             while True:
                 pid, status, ru = os.wait4(p.pid, os.WNOHANG)
@@ -744,8 +794,18 @@ def main():
     os.makedirs(ARGS.raw, exist_ok=True)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped benchmark restores the scheduler too
+    scheduling, restore = take_scheduler()
+    log("scheduling: " + scheduling)
     summary = {"bench": "crawl", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "quick": ARGS.quick, "loadavg_before": loadavg(), "cpus": os.cpu_count()}
+               "quick": ARGS.quick, "loadavg_before": loadavg(), "cpus": os.cpu_count(), "scheduling": scheduling}
+    try:
+        run_parts(summary)
+    finally:
+        restore()
+
+
+def run_parts(summary):
     if ARGS.what in ("throughput", "all"):
         summary["throughput"] = bench_throughput()
     if ARGS.what in ("latency", "all"):
@@ -758,7 +818,7 @@ def main():
         summary["scale"] = bench_scale()
     summary["loadavg_after"] = loadavg()
     print(f"\nload average before {summary['loadavg_before']}, after {summary['loadavg_after']}; "
-          f"raw output in {ARGS.raw}")
+          f"scheduling: {summary['scheduling']}; raw output in {ARGS.raw}")
     os.makedirs(ARGS.results, exist_ok=True)
     with open(os.path.join(ARGS.results, "crawl.json"), "w") as f:
         json.dump(summary, f, indent=1)
