@@ -82,6 +82,20 @@ class PolitenessTest {
     }
 
     @Test
+    void aLargeRobotsTxtParsedOffTheLoopIsObeyedLikeASmallOne() throws Exception {
+        // Over CrawlRun.ROBOTS_ON_LOOP_MAX: parsed on the parse pool, not on the loop; its rules
+        // come last, after 100 KiB of comments.
+        String robots = "# filler\n".repeat(100 * 1024 / 9) + "User-agent: *\nDisallow: /p/1\n";
+        assertTrue(robots.length() > CrawlRun.ROBOTS_ON_LOOP_MAX);
+        try (TestSite site = slowSite(3, robots)) {
+            CrawlStats stats = crawl(site).delay(Duration.ZERO).build().run();
+            assertEquals(0, site.requests("/p/1"), "disallowed by the last line");
+            assertEquals(1, site.requests("/p/2"));
+            assertEquals(1, stats.robotsBlocked());
+        }
+    }
+
+    @Test
     void robotsTxtIsFetchedBeforeAnyOtherRequestAndItsGroupForOurAgentApplies() throws Exception {
         String robots = "User-agent: *\nDisallow: /\n\nUser-agent: WeftCrawler\nDisallow: /p/0\n";
         try (TestSite site = slowSite(3, robots)) {
