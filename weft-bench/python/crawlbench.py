@@ -24,7 +24,8 @@
               and the frontier (1,000,000 of them also into SQLite's frontier table): heap after each
               million, bytes per URL in memory and on disk, none lost.
   long        the demo site with 1,000,000 pages (ServeDemoSite, its own JVM, no latency) crawled to the end
-              by `./weft crawl` into SQLite with the throughput settings and no depth limit: the live heap
+              by `./weft crawl` (its JVM flags and AOT cache) into SQLite with the throughput settings and no
+              depth limit: the live heap
               after a full GC every 100,000 pages (jcmd GC.class_histogram, the least of 3 probes), pages/s per 100,000-page
               window (from the pages' fetched_at), bytes per seen URL (SeenSetOf), SQLite bytes per page.
               --quick: 100,000 pages.
@@ -610,9 +611,10 @@ def bench_long():
             raise RuntimeError(f"the demo site said: {first!r}")
         # The throughput benchmark's settings (concurrency 64, 64 per host, no delay, sorted queries),
         # and no depth limit: the site's category pagination is about 50 links deep at 1,000,000 pages.
+        # As `./weft crawl` runs it: its JVM flags (SerialGC, -Xmn128m, -Xmx2g) and its AOT cache.
         cmd = java(ARGS.weft_cp, "dev.weft.crawler.cli.CrawlCommand", urls[0], "--out", "sqlite:" + db,
                    "--concurrency", "64", "--per-host", "64", "--delay", "0", "--sort-query", "--max-depth", "-1",
-                   "-q")
+                   "-q", extra=ARGS.weft_arg, jvm=ARGS.weft_jvm or None)
         log("long crawl: " + shown(cmd))
         la0 = loadavg()
         t0 = time.monotonic()
