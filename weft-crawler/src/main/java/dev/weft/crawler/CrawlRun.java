@@ -96,6 +96,8 @@ final class CrawlRun {
     private static final int ORDERED_PARSE_MAX = 256 * 1024;
     /** The largest robots.txt parsed on the loop (see readRobots); larger ones go to the parse pool. */
     static final int ROBOTS_ON_LOOP_MAX = 16 * 1024;
+    /** Seed hosts resolved at once at the start (see connectionResolver). */
+    private static final int SEED_LOOKUPS_AT_ONCE = 32;
     /** Seeds admitted between two turns of the loop (see admitSeeds). */
     private static final int SEEDS_PER_TURN = 1_000;
     /** URLs kept per sitemap file: the sitemaps protocol's limit (sitemaps.org). */
@@ -436,8 +438,9 @@ final class CrawlRun {
      * How the crawl's connections find their addresses: through the {@link AddressGuard}, unless
      * non-public addresses are allowed — by {@code allowPrivateAddresses}, or because a seed
      * resolves to one (the crawl of an intranet or of a local site goes where its seeds are).
-     * The seeds' distinct hosts are resolved here, in turn; one that does not resolve counts as
-     * public (its fetch fails with its own error).
+     * The seeds' distinct hosts are resolved here, {@value #SEED_LOOKUPS_AT_ONCE} at a time (in
+     * turn, 10,000 seed hosts would hold the start up for 10,000 lookups); one that does not
+     * resolve counts as public (its fetch fails with its own error).
      */
     private Resolver connectionResolver() {
         Resolver names = cfg.resolver();
@@ -452,22 +455,38 @@ final class CrawlRun {
                 hosts.add(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
             }
         }
-        for (String host : hosts) {
-            List<InetAddress> addresses;
-            try {
-                addresses = names.resolve(host);
-            } catch (IOException e) {
-                continue;
+        List<String> all = List.copyOf(hosts);
+        for (int from = 0; from < all.size(); from += SEED_LOOKUPS_AT_ONCE) {
+            List<Task<String>> lookups = new ArrayList<>();
+            for (String host : all.subList(from, Math.min(all.size(), from + SEED_LOOKUPS_AT_ONCE))) {
+                lookups.add(loop.spawn("resolve " + host, () -> nonPublicAddress(names, host)));
             }
-            for (InetAddress a : addresses) {
-                if (!cfg.publicAddress().test(a)) {
+            List<String> found = Weft.gather(lookups);
+            for (int i = 0; i < found.size(); i++) {
+                if (found.get(i) != null) {
                     LOG.info("the seed host {} is on a non-public address ({}): the crawl may connect to non-public "
-                            + "addresses", host, a.getHostAddress());
+                            + "addresses", all.get(from + i), found.get(i));
                     return names;
                 }
             }
         }
         return new AddressGuard(names, cfg.publicAddress());
+    }
+
+    /** A non-public address {@code host} resolves to, or null (none, or no answer). */
+    private String nonPublicAddress(Resolver names, String host) {
+        List<InetAddress> addresses;
+        try {
+            addresses = names.resolve(host);
+        } catch (IOException e) {
+            return null;
+        }
+        for (InetAddress a : addresses) {
+            if (!cfg.publicAddress().test(a)) {
+                return a.getHostAddress();
+            }
+        }
+        return null;
     }
 
     private Store makeStore() {

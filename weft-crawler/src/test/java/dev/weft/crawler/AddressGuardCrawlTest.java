@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.crawler.fetch.AddressGuard;
 import dev.weft.http.server.Response;
 import dev.weft.net.Resolver;
+import dev.weft.Weft;
 import dev.weft.testing.WeftTest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +170,48 @@ class AddressGuardCrawlTest {
             assertEquals(2, stats.pagesDone());
             assertEquals(Map.of(), stats.errorsByKind());
             assertEquals(1, other.requests("/there"));
+        }
+    }
+
+    /**
+     * The seeds' hosts are looked up at the start to choose the guard; 64 of them, each lookup
+     * taking a (virtual) second, went one at a time: the crawl's first request waited 64 s.
+     */
+    @Test
+    void seedHostsAreLookedUpSeveralAtATimeAtTheStart() throws Exception {
+        // The first lookup of each host is the start's; the later ones are its connections'.
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger firstLookups = new AtomicInteger();
+        AtomicInteger mostFirstLookups = new AtomicInteger();
+        try (TestSite site = TestSite.start("127.0.0.2")) {
+            Resolver slow = host -> {
+                if (!host.endsWith(".seed.test")) {
+                    return NAMES.resolve(host);
+                }
+                boolean first = seen.add(host);
+                if (first) {
+                    mostFirstLookups.accumulateAndGet(firstLookups.incrementAndGet(), Math::max);
+                }
+                try {
+                    Weft.sleep(Duration.ofSeconds(1));
+                } finally {
+                    if (first) {
+                        firstLookups.decrementAndGet();
+                    }
+                }
+                return List.of(PUBLIC);
+            };
+            List<String> seeds = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                seeds.add("http://h" + i + ".seed.test:" + site.port() + "/");
+            }
+            site.html("/", "<title>home</title>");
+            CrawlStats stats = Crawler.builder().seeds(seeds).store("sqlite:" + dir.resolve("c.db"))
+                    .delay(Duration.ZERO).maxDepth(0).addresses(slow, POLICY).build().run();
+            assertEquals(64L, stats.pagesByStatus().get(200), stats.toString());
+            assertTrue(mostFirstLookups.get() >= 16, "looked up several at a time, at most: " + mostFirstLookups);
+            assertTrue(stats.elapsed().compareTo(Duration.ofSeconds(64)) < 0,
+                    "the start did not take a second per seed host: " + stats.elapsed());
         }
     }
 }
