@@ -82,9 +82,9 @@ class PolitenessTest {
     }
 
     @Test
-    void aLargeRobotsTxtParsedOffTheLoopIsObeyedLikeASmallOne() throws Exception {
-        // Over CrawlRun.ROBOTS_ON_LOOP_MAX: parsed on the parse pool, not on the loop; its rules
-        // come last, after 100 KiB of comments.
+    void aLargeRobotsTxtIsObeyedLikeASmallOne() throws Exception {
+        // Over CrawlRun.ROBOTS_ON_LOOP_MAX, so it takes the parse pool's path (the others here are
+        // parsed on the loop); its rules come last, after 100 KiB of comments.
         String robots = "# filler\n".repeat(100 * 1024 / 9) + "User-agent: *\nDisallow: /p/1\n";
         assertTrue(robots.length() > CrawlRun.ROBOTS_ON_LOOP_MAX);
         try (TestSite site = slowSite(3, robots)) {

@@ -152,15 +152,10 @@ public final class ClientResponse implements AutoCloseable {
                 return;
             }
             settled = true;
-            if (obtained != null) {
-                LOG.warn("a ClientResponse to {} {} was never closed: its connection is closed now. Close every"
-                        + " response (try-with-resources), or read its body to the end.", method, url, obtained);
-            } else {
-                LOG.warn("a ClientResponse to {} {} was never closed: its connection is closed now. Close every"
-                        + " response (try-with-resources), or read its body to the end. To see where it was"
-                        + " obtained, run with -D{}=true (or DEBUG logging for {}).", method, url, LEAK_TRACES,
-                        ClientResponse.class.getName());
-            }
+            String where = obtained != null ? "" : " To see where it was obtained, run with -D" + LEAK_TRACES
+                    + "=true (or DEBUG logging for " + ClientResponse.class.getName() + ").";
+            LOG.warn("a ClientResponse to {} {} was never closed: its connection is closed now. Close every response"
+                    + " (try-with-resources), or read its body to the end.{}", method, url, where, obtained);
             body.release(false);
         }
     }
