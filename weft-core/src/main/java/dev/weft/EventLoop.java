@@ -84,6 +84,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     // Loop thread only (the loop's platform thread, or a task step it runs: see inLoop()).
     /** Items to run in this pass or the next: callbacks ({@link Handle}s) and task steps. */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    /**
+     * First steps of tasks spawned with {@link #spawnNext}: they run ahead of {@link #ready}, at
+     * most as many per pass as the pass has other items (see runOnce).
+     */
+    private final ArrayDeque<Runnable> next = new ArrayDeque<>();
     /** Timers ({@code callLater}, deadlines of waits); {@link TimerQueue} says what is safe from elsewhere. */
     private final TimerQueue timers = new TimerQueue(this);
     /** The selector and its channels ({@code addReader}, {@link Readiness}); its wake-up is safe from any thread. */
@@ -316,6 +321,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         scheduleFromOutside(item);
     }
 
+    /** Queues the first step of a {@link #spawnNext} task: ahead of the ready queue on the loop, as {@link #schedule} elsewhere. */
+    void scheduleNext(Runnable item) {
+        if (inLoop()) {
+            next.add(item);
+            return;
+        }
+        scheduleFromOutside(item);
+    }
+
     /** Queues a ready item through the inbox and wakes the selector. Any thread. */
     void scheduleFromOutside(Runnable item) {
         if (state == State.CLOSED) {
@@ -349,13 +363,47 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @return the task
      */
     public <T> Task<T> spawn(String name, Coroutine<T> body) {
+        return spawn(name, body, false);
+    }
+
+    /**
+     * Spawns a named task whose first step runs next: when called on this loop (from one of its
+     * tasks or callbacks), ahead of the items already waiting, as soon as the running step ends
+     * (Go's {@code runnext}). For work that must not wait behind a queue: a request that keeps a
+     * connection busy, the next step of a pipeline. Tasks spawned this way in one step start in
+     * the order they were spawned, and a pass of the loop runs at most as many of them as it has
+     * other items, so that the queue still moves. From another thread, or without the virtual
+     * thread scheduler hook, it is {@link #spawn(String, Coroutine)}. Later steps of the task are
+     * queued like any other.
+     *
+     * @param <T> the result type
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
+    public <T> Task<T> spawnNext(String name, Coroutine<T> body) {
+        return spawn(name, body, true);
+    }
+
+    /**
+     * {@link #spawnNext(String, Coroutine)} for a body without result.
+     *
+     * @param name the name
+     * @param body the task's body
+     * @return the task
+     */
+    public Task<Void> spawnNext(String name, VoidCoroutine body) {
+        return spawn(name, body.asCoroutine(), true);
+    }
+
+    private <T> Task<T> spawn(String name, Coroutine<T> body, boolean first) {
         Objects.requireNonNull(body, "body");
         if (state == State.CLOSED) {
             throw new InvalidStateException("cannot spawn a task on a closed event loop");
         }
         Task<T> task = new Task<>(this, name, body);
         tasks.add(task);
-        task.start();
+        task.start(first);
         return task;
     }
 
@@ -593,6 +641,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         state = State.CLOSED;
         ready.clear();
+        next.clear();
         inbox.clear();
         timers.clear();
         abandonUnfinishedTasks();
@@ -662,7 +711,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         assert Thread.currentThread() == thread : "the loop runs on its own thread";
         drainInbox();
         boolean polled = false;
-        if (!ready.isEmpty()) {
+        if (!ready.isEmpty() || !next.isEmpty()) {
             if (stepsSincePoll >= STEPS_PER_POLL && io.hasChannels()) {
                 select(0);
                 polled = true;
@@ -689,17 +738,26 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (!timers.isEmpty()) {
             timers.moveDueTo(clock.nanoTime(), ready);
         }
-        int n = ready.size();
+        // The items ready now, and first steps of spawnNext tasks ahead of them: those waiting
+        // now, and as many more as this pass has items (the ready ones still run in this pass).
+        int readyLeft = ready.size();
+        int nextLeft = next.size() + readyLeft;
+        int steps = 0;
         long seq = stepSequence;
-        if (!debug) {
-            for (int i = 0; i < n; i++) {
-                stepSequence = ++seq;
-                ready.poll().run();
+        while (readyLeft > 0 || (nextLeft > 0 && !next.isEmpty())) {
+            Runnable item;
+            if (nextLeft > 0 && !next.isEmpty()) {
+                item = next.poll();
+                nextLeft--;
+            } else {
+                item = ready.poll();
+                readyLeft--;
             }
-        } else {
-            for (int i = 0; i < n; i++) {
-                Runnable item = ready.poll();
-                stepSequence = ++seq;
+            stepSequence = ++seq;
+            steps++;
+            if (!debug) {
+                item.run();
+            } else {
                 long started = System.nanoTime();
                 item.run();
                 long took = System.nanoTime() - started;
@@ -708,7 +766,7 @@ public final class EventLoop implements Executor, AutoCloseable {
                 }
             }
         }
-        stepsSincePoll += n;
+        stepsSincePoll += steps;
     }
 
     /**

@@ -113,8 +113,11 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    /** Starts the task's thread; its first step is queued on the loop. */
-    void start() {
+    /** Starts the task's thread; its first step is queued on the loop (ahead of the queue if {@code first}). */
+    void start(boolean first) {
+        if (first && carrier != null) {
+            carrier.firstStepNext = true;
+        }
         if (baton != null) {
             // Queue the first step now, in spawn order, as the fast path does.
             baton.requestFirstGrant();
@@ -486,6 +489,8 @@ public final class Task<T> extends Future<T> {
     /** Fast path: the task's scheduler; queues its continuation on the loop. */
     private final class Carrier implements Executor, Runnable {
         private Runnable continuation;
+        /** Set by {@link EventLoop#spawnNext}: the first step goes ahead of the loop's queue. */
+        private boolean firstStepNext;
 
         @Override
         public void execute(Runnable r) {
@@ -500,7 +505,12 @@ public final class Task<T> extends Future<T> {
             }
             phase = Phase.SCHEDULED;
             try {
-                loop.schedule(this);
+                if (firstStepNext) {
+                    firstStepNext = false;
+                    loop.scheduleNext(this);
+                } else {
+                    loop.schedule(this);
+                }
             } catch (RejectedExecutionException closed) {
                 // The loop is closed: nothing will run this task again (close() completed its
                 // future). Never throw here: the caller may be a JDK poller thread.
