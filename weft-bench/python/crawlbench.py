@@ -23,7 +23,7 @@
   scale       dev.weft.bench.crawl.FrontierScale: 10,000,000 URLs over 10,000 hosts into the seen set
               and the frontier (1,000,000 of them also into SQLite's frontier table): heap after each
               million, bytes per URL in memory and on disk, none lost.
-  long        the demo site with 1,000,000 pages (ServeDemoSite, its own JVM, no latency) crawled to the end
+  long        the demo site with 1,000,000 pages (CRAWL_LONG_PAGES=N for another size; ServeDemoSite, its own JVM, no latency) crawled to the end
               by `./weft crawl` (its JVM flags and AOT cache) into SQLite with the throughput settings and no
               depth limit: the live heap
               after a full GC every 100,000 pages (jcmd GC.class_histogram, the least of 3 probes), pages/s per 100,000-page
@@ -590,7 +590,8 @@ def iso(s):
 
 
 def bench_long():
-    pages = 100_000 if ARGS.quick else 1_000_000
+    # CRAWL_LONG_PAGES sizes the site for a longer soak (default 1,000,000; 10,000,000 takes about 10 min).
+    pages = 100_000 if ARGS.quick else int(os.environ.get("CRAWL_LONG_PAGES", "1000000"))
     step = pages // 10
     workdir = os.path.join(ARGS.raw, "long")
     os.makedirs(workdir, exist_ok=True)

@@ -39,7 +39,8 @@ import org.slf4j.Logger;
  *   <li>poll the selector (epoll), blocking until the next timer only when nothing is ready;</li>
  *   <li>queue the callbacks of ready channels and of expired timers;</li>
  *   <li>run the items that were ready at the start of the pass: callbacks and task steps. A task
- *       step runs the task's virtual thread on this thread until it blocks again.</li>
+ *       step runs the task's virtual thread on this thread until it blocks again. First steps of
+ *       tasks spawned with {@link #spawnNext} run ahead of them (see there).</li>
  * </ol>
  *
  * <p><b>Parts.</b> This class schedules: the ready queue, the inbox, tasks, running and closing.
@@ -53,7 +54,7 @@ import org.slf4j.Logger;
  * tests run with {@code -ea}).
  * A task step of the loop counts as the loop: {@link #inLoop()} is true on its virtual thread.
  * Safe from any thread: {@link #callSoon}, {@link #callSoonThreadsafe}, {@link #callLater},
- * {@link #callAt}, {@link #execute}, {@link #spawn}, {@link #stop}, {@link #time()},
+ * {@link #callAt}, {@link #execute}, {@link #spawn}, {@link #spawnNext}, {@link #stop}, {@link #time()},
  * {@link #allTasks()}; a call from another thread goes through the inbox and wakes the
  * selector.
  *
@@ -85,8 +86,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Items to run in this pass or the next: callbacks ({@link Handle}s) and task steps. */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     /**
-     * First steps of tasks spawned with {@link #spawnNext}: they run ahead of {@link #ready}, at
-     * most as many per pass as the pass has other items (see runOnce).
+     * First steps of tasks spawned with {@link #spawnNext}, in spawn order: a pass runs those
+     * waiting at its start and up to as many more as it has ready items, ahead of them (see runOnce).
      */
     private final ArrayDeque<Runnable> next = new ArrayDeque<>();
     /** Timers ({@code callLater}, deadlines of waits); {@link TimerQueue} says what is safe from elsewhere. */
@@ -367,13 +368,15 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Spawns a named task whose first step runs next: when called on this loop (from one of its
-     * tasks or callbacks), ahead of the items already waiting, as soon as the running step ends
-     * (Go's {@code runnext}). For work that must not wait behind a queue: a request that keeps a
-     * connection busy, the next step of a pipeline. Tasks spawned this way in one step start in
-     * the order they were spawned, and a pass of the loop runs at most as many of them as it has
-     * other items, so that the queue still moves. From another thread, or without the virtual
-     * thread scheduler hook, it is {@link #spawn(String, Coroutine)}. Later steps of the task are
+     * Spawns a named task whose first step goes ahead of the loop's queue (in the spirit of Go's
+     * {@code runnext}, but a queue, not one slot): when called on this loop, from one of its tasks
+     * or callbacks, the first step runs once the running step ends, before the items already
+     * waiting. For work that must not wait behind a queue: a request that keeps a connection busy,
+     * the next step of a pipeline. Such first steps run in the order they were spawned. So that
+     * the queue still moves, a pass of the loop runs the ones waiting at its start and, of those
+     * spawned during the pass, at most as many as the pass has ready items; the others run first
+     * in the next pass. From another thread, or without the virtual thread scheduler hook (the
+     * compatibility path), it is {@link #spawn(String, Coroutine)}. Later steps of the task are
      * queued like any other.
      *
      * @param <T> the result type
@@ -718,13 +721,13 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
         } else {
             long timeout = -1;
-            TimerHandle next = timers.next();
-            if (next != null) {
+            TimerHandle due = timers.next();
+            if (due != null) {
                 long now = clock.nanoTime();
-                timeout = Math.max(0, next.deadlineNanos() - now);
+                timeout = Math.max(0, due.deadlineNanos() - now);
                 if (timeout > 0 && clock.isVirtual() && externalJobs.get() == 0 && inbox.isEmpty()
                         && !compatibilityWakeupsInFlight()) {
-                    clock.advanceTo(next.deadlineNanos());
+                    clock.advanceTo(due.deadlineNanos());
                     timeout = 0;
                 }
             }
@@ -744,6 +747,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         int nextLeft = next.size() + readyLeft;
         int steps = 0;
         long seq = stepSequence;
+        boolean timed = debug; // read once per pass (volatile)
         while (readyLeft > 0 || (nextLeft > 0 && !next.isEmpty())) {
             Runnable item;
             if (nextLeft > 0 && !next.isEmpty()) {
@@ -755,7 +759,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
             stepSequence = ++seq;
             steps++;
-            if (!debug) {
+            if (!timed) {
                 item.run();
             } else {
                 long started = System.nanoTime();

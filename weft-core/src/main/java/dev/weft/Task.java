@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Scheduling.</b> Every time the task's virtual thread becomes runnable its continuation
  * is put on its loop's ready queue; the loop thread runs it until it blocks again. All tasks of
- * a loop therefore run on the loop thread, one at a time, in FIFO order. Any blocking JDK call
+ * a loop therefore run on the loop thread, one at a time, in FIFO order (the first step of a task
+ * spawned with {@link EventLoop#spawnNext} excepted: it goes ahead of the queue). Any blocking JDK call
  * (Thread.sleep, locks, BlockingQueue, sockets, JDBC) unmounts the task and frees the loop.
  *
  * <p><b>Cancellation.</b> {@link #cancel(String)} asks the task to stop, and a cancel that

@@ -2,13 +2,21 @@ package dev.weft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link EventLoop#spawnNext}: a task whose first step goes ahead of the loop's queue, without starving it. */
 class SpawnNextTest {
+
+    @BeforeEach
+    void onTheFastPath() {
+        // Without the scheduler hook (-Dweft.noSchedulerHook=true) spawnNext is a plain spawn.
+        assumeTrue(SchedulerBridge.available(), "the virtual thread scheduler hook is not available");
+    }
 
     @Test
     void aTaskSpawnedNextRunsBeforeTheTasksAlreadyWaitingAndInSpawnOrderAmongItsKind() {
@@ -74,12 +82,37 @@ class SpawnNextTest {
     }
 
     @Test
-    void fromAnotherThreadItIsAPlainSpawn() throws Exception {
-        String result = Weft.run(() -> {
+    void manySpawnedInOneStepStartInOrderAheadOfTheQueue() {
+        List<String> order = Weft.run(() -> {
             EventLoop loop = EventLoop.running();
-            Task<String> t = Weft.toThread(() -> loop.spawnNext("from a thread", () -> "ran"));
-            return t.await();
+            List<String> seen = new ArrayList<>();
+            List<Task<?>> all = new ArrayList<>();
+            all.add(loop.spawn("queued", () -> { seen.add("queued"); }));
+            for (int i = 0; i < 100; i++) {
+                String name = "next-" + i;
+                all.add(loop.spawnNext(name, () -> { seen.add(name); }));
+            }
+            Weft.gather(all);
+            return seen;
         });
-        assertEquals("ran", result);
+        assertEquals(101, order.size());
+        assertEquals("next-0", order.get(0));
+        assertEquals("next-99", order.get(99));
+        assertEquals("queued", order.get(100));
+    }
+
+    @Test
+    void fromAnotherThreadItIsAPlainSpawnQueuedBehindWhatCameBefore() {
+        List<String> order = Weft.run(() -> {
+            EventLoop loop = EventLoop.running();
+            List<String> seen = new ArrayList<>();
+            Task<?> t = Weft.toThread(() -> {
+                loop.callSoonThreadsafe(() -> seen.add("callback from the thread"));
+                return loop.spawnNext("spawned from the thread", () -> { seen.add("spawned from the thread"); });
+            });
+            t.await();
+            return seen;
+        });
+        assertEquals(List.of("callback from the thread", "spawned from the thread"), order);
     }
 }

@@ -98,7 +98,7 @@ final class CrawlRun {
     static final int ROBOTS_ON_LOOP_MAX = 4 * 1024;
     /** Seed hosts resolved at once at the start (see connectionResolver). */
     private static final int SEED_LOOKUPS_AT_ONCE = 32;
-    /** How long seeds are admitted before the loop gets a turn (see admitSeeds). */
+    /** How long seeds are admitted before the loop gets a turn (see admitSeeds): real time, not the loop's clock. */
     private static final long SEEDS_TURN_NANOS = 1_000_000;
     /** URLs kept per sitemap file: the sitemaps protocol's limit (sitemaps.org). */
     static final int MAX_SITEMAP_URLS = 50_000;
@@ -282,28 +282,30 @@ final class CrawlRun {
             int eligible = (int) Math.min(seeds.size(), cfg.maxPages());
             boolean[] early = new boolean[seeds.size()];
             Set<String> origins = new HashSet<>();
-            long turnStarted = loop.nanoTime();
-            for (int i = 0; i < eligible; i++) {
+            // System.nanoTime(), not the loop's clock: a virtual clock stands still while the loop
+            // is held, and the admission would never yield.
+            long turnStarted = System.nanoTime();
+            for (int i = 0; i < eligible && phase == Phase.RUNNING; i++) {
                 if (origins.add(UrlNormalizer.origin(seeds.get(i)))) {
                     early[i] = true;
                     admitSeed(seeds.get(i), loop.nanoTime());
                 }
-                if (loop.nanoTime() - turnStarted >= SEEDS_TURN_NANOS) {
+                if (System.nanoTime() - turnStarted >= SEEDS_TURN_NANOS) {
                     pump();
                     letIoIn(); // the robots.txt requests of the hosts found so far go out
-                    turnStarted = loop.nanoTime();
+                    turnStarted = System.nanoTime();
                 }
             }
             pump();
             letIoIn(); // their robots.txt requests go out now, before the rest is admitted
-            turnStarted = loop.nanoTime();
+            turnStarted = System.nanoTime();
             for (int i = 0; i < seeds.size() && phase == Phase.RUNNING; i++) {
                 if (!early[i]) {
                     admitSeed(seeds.get(i), loop.nanoTime());
-                    if (loop.nanoTime() - turnStarted >= SEEDS_TURN_NANOS) {
+                    if (System.nanoTime() - turnStarted >= SEEDS_TURN_NANOS) {
                         pump();
                         letIoIn();
-                        turnStarted = loop.nanoTime();
+                        turnStarted = System.nanoTime();
                     }
                 }
             }
