@@ -840,12 +840,19 @@ final class CrawlRun {
         }
         frontier.started(h, now);
         inFlight++;
-        spawnNext("crawl " + v.target(), () -> visit(h, v));
+        spawnNext("crawl " + v.target(), () -> visit(h, v), () -> {
+            inFlight--; // what visit's finally does
+            frontier.finished(h, loop.nanoTime());
+        });
         frontier.reschedule(h, now);
     }
 
     private void spawn(String name, dev.weft.VoidCoroutine body) {
-        spawn(name, body, false);
+        spawn(name, body, false, null);
+    }
+
+    private void spawn(String name, dev.weft.VoidCoroutine body, Runnable unstarted) {
+        spawn(name, body, false, unstarted);
     }
 
     /**
@@ -854,12 +861,20 @@ final class CrawlRun {
      * once at the start), every next request waited for the whole burst to be handled, and went
      * out with the others in a new burst, round after round.
      */
-    private void spawnNext(String name, dev.weft.VoidCoroutine body) {
-        spawn(name, body, true);
+    private void spawnNext(String name, dev.weft.VoidCoroutine body, Runnable unstarted) {
+        spawn(name, body, true, unstarted);
     }
 
-    private void spawn(String name, dev.weft.VoidCoroutine body, boolean next) {
+    /**
+     * Spawns one of the crawl's tasks. A task cancelled before its first step (cancelInFlight
+     * while it waits in the loop's queue) never runs its body, nor the body's finally blocks:
+     * {@code unstarted} (if not null) gives back what the spawner took (a place in flight), else
+     * a stopping crawl would wait for it for ever.
+     */
+    private void spawn(String name, dev.weft.VoidCoroutine body, boolean next, Runnable unstarted) {
+        boolean[] started = {false};
         dev.weft.VoidCoroutine wrapped = () -> {
+            started[0] = true;
             try {
                 body.run();
             } catch (CancelledException e) {
@@ -871,7 +886,18 @@ final class CrawlRun {
                 pump();
             }
         };
-        tasks.add(next ? loop.spawnNext(name, wrapped) : loop.spawn(name, wrapped));
+        Task<Void> t = next ? loop.spawnNext(name, wrapped) : loop.spawn(name, wrapped);
+        tasks.add(t);
+        if (unstarted == null) {
+            return;
+        }
+        t.addDoneCallback(f -> {
+            if (!started[0]) {
+                tasks.remove(t);
+                unstarted.run();
+                pump();
+            }
+        });
     }
 
     private void refill(HostRecord h) {
@@ -908,7 +934,11 @@ final class CrawlRun {
     private void startRobots(HostRecord h, long now) {
         frontier.robotsFetching(h, now);
         inFlight++;
-        spawn("robots " + h.origin(), () -> fetchRobots(h));
+        spawn("robots " + h.origin(), () -> fetchRobots(h), () -> {
+            inFlight--; // what fetchRobots's finally does when robots.txt was not settled
+            frontier.robotsExpired(h);
+            frontier.finished(h, loop.nanoTime());
+        });
         if (!admittingSeeds) { // else once the seeds are in (admitSeeds)
             preconnect(h);
         }
