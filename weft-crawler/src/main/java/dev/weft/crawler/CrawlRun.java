@@ -159,6 +159,8 @@ final class CrawlRun {
     private boolean admittingSeeds;
     private int refills;
     private final Set<Task<?>> tasks = new HashSet<>();
+    /** What a task gives back if it is cancelled before its first step (its body's finally never runs). */
+    private final Map<Task<?>, Runnable> notStarted = new java.util.HashMap<>();
     private final java.util.ArrayDeque<HostRecord> refillQueue = new java.util.ArrayDeque<>();
     private boolean stopRequested;
     private TimerHandle wake;
@@ -660,7 +662,13 @@ final class CrawlRun {
     private void cancelInFlight() {
         for (Task<?> t : List.copyOf(tasks)) {
             t.cancel("the crawl is stopping");
+            Runnable giveBack = notStarted.remove(t);
+            if (giveBack != null) { // cancelled before its first step: its body will never run
+                tasks.remove(t);
+                giveBack.run();
+            }
         }
+        checkEnd();
     }
 
     private void storeFailed(StoreException e) {
@@ -868,13 +876,13 @@ final class CrawlRun {
     /**
      * Spawns one of the crawl's tasks. A task cancelled before its first step (cancelInFlight
      * while it waits in the loop's queue) never runs its body, nor the body's finally blocks:
-     * {@code unstarted} (if not null) gives back what the spawner took (a place in flight), else
-     * a stopping crawl would wait for it for ever.
+     * {@code unstarted} (if not null) gives back what the spawner took (a place in flight), and
+     * cancelInFlight runs it for a task that had not started, else a stopping crawl would wait for
+     * it for ever.
      */
     private void spawn(String name, dev.weft.VoidCoroutine body, boolean next, Runnable unstarted) {
-        boolean[] started = {false};
         dev.weft.VoidCoroutine wrapped = () -> {
-            started[0] = true;
+            notStarted.remove(Task.current());
             try {
                 body.run();
             } catch (CancelledException e) {
@@ -888,16 +896,9 @@ final class CrawlRun {
         };
         Task<Void> t = next ? loop.spawnNext(name, wrapped) : loop.spawn(name, wrapped);
         tasks.add(t);
-        if (unstarted == null) {
-            return;
+        if (unstarted != null) {
+            notStarted.put(t, unstarted);
         }
-        t.addDoneCallback(f -> {
-            if (!started[0]) {
-                tasks.remove(t);
-                unstarted.run();
-                pump();
-            }
-        });
     }
 
     private void refill(HostRecord h) {

@@ -30,14 +30,7 @@ class SeedListStartTest {
     void robotsTxtIsRequestedWhileALongSeedListIsStillBeingAdmitted() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         try (TestSite site = TestSite.start()) {
-            site.page("/robots.txt", r -> {
-                events.add("robots.txt requested");
-                return Response.text("User-agent: *\nDisallow: /\n"); // nothing more is fetched
-            });
-            List<String> seeds = new ArrayList<>();
-            for (int i = 0; i < 50_000; i++) {
-                seeds.add(site.url("/p/" + i));
-            }
+            List<String> seeds = fiftyThousandSeedsAllRefused(site, () -> events.add("robots.txt requested"));
             CrawlStats stats = Crawler.builder().seeds(seeds).store("sqlite:" + dir.resolve("c.db"))
                     .delay(Duration.ZERO).maxDepth(0)
                     .trace(new EngineTrace() {
@@ -51,5 +44,18 @@ class SeedListStartTest {
             assertTrue(events.indexOf("robots.txt requested") >= 0
                     && events.indexOf("robots.txt requested") < events.indexOf("seeds admitted"), events.toString());
         }
+    }
+
+    /** 50,000 seed URLs of {@code site}, whose robots.txt (its request reported) refuses them all. */
+    static List<String> fiftyThousandSeedsAllRefused(TestSite site, Runnable robotsRequested) {
+        site.page("/robots.txt", r -> {
+            robotsRequested.run();
+            return Response.text("User-agent: *\nDisallow: /\n"); // nothing more is fetched
+        });
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            seeds.add(site.url("/p/" + i));
+        }
+        return seeds;
     }
 }

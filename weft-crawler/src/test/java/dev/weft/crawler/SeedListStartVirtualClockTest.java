@@ -3,11 +3,9 @@ package dev.weft.crawler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.http.server.Response;
 import dev.weft.testing.WeftTest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -30,11 +28,7 @@ class SeedListStartVirtualClockTest {
         AtomicInteger pumps = new AtomicInteger();
         AtomicInteger pumpsWhileAdmitting = new AtomicInteger(-1);
         try (TestSite site = TestSite.start()) {
-            site.page("/robots.txt", r -> Response.text("User-agent: *\nDisallow: /\n")); // nothing more is fetched
-            List<String> seeds = new ArrayList<>();
-            for (int i = 0; i < 50_000; i++) {
-                seeds.add(site.url("/p/" + i));
-            }
+            List<String> seeds = SeedListStartTest.fiftyThousandSeedsAllRefused(site, () -> { });
             CrawlStats stats = Crawler.builder().seeds(seeds).store("sqlite:" + dir.resolve("c.db"))
                     .delay(Duration.ZERO).maxDepth(0)
                     .trace(new EngineTrace() {
