@@ -412,8 +412,21 @@ final class CrawlRun {
             origins.addAll(l.queued().keySet());
             for (String origin : origins) {
                 HostRow row = rows.get(origin);
-                frontier.restore(origin, l.queued().getOrDefault(origin, 0L), row == null ? 0 : row.pages(),
-                        row == null ? 0 : row.delayMs() * 1_000_000L, now);
+                long queued = l.queued().getOrDefault(origin, 0L);
+                if (row == null) {
+                    frontier.restore(origin, queued, 0, 0, 0, -1, Long.MIN_VALUE / 4, now);
+                    continue;
+                }
+                long blockedUntil = Long.MIN_VALUE / 4;
+                if (row.blockedUntil() != null) {
+                    // Wall time, since the loop's clock does not outlive the process.
+                    Duration left = Duration.between(Instant.now(), row.blockedUntil());
+                    if (left.isPositive()) {
+                        blockedUntil = now + Math.min(left.toNanos(), cfg.maxHostWait().toNanos());
+                    }
+                }
+                frontier.restore(origin, queued, row.pages(), row.delayMs() * 1_000_000L, row.concurrency(),
+                        row.refusedMs() < 0 ? -1 : row.refusedMs() * 1_000_000L, blockedUntil, now);
             }
             admitted = stored.pages() + stored.queued();
             pageBudget = cfg.maxPages() - stored.pages();
@@ -1206,7 +1219,7 @@ final class CrawlRun {
         Throttle t = h.throttle();
         if (!r.responded()) {
             if (r.errorKind() == ErrorKind.TIMEOUT && t.onSlowDown(now)) {
-                frontier.slowedDown(h, now);
+                slowedDown(h, now);
             }
             if (r.errorKind().retryable() && retry(v, now, 0)) {
                 return;
@@ -1217,7 +1230,7 @@ final class CrawlRun {
         int s = r.status();
         if (s == 429 || s >= 500) {
             if ((s == 429 || s == 503 || s == 502 || s == 504) && t.onSlowDown(now)) {
-                frontier.slowedDown(h, now);
+                slowedDown(h, now);
             }
             long notBefore = 0;
             Duration ra = s == 429 || s == 503 ? RetryAfter.parse(r.header("Retry-After"), Instant.now()) : null;
@@ -1233,6 +1246,7 @@ final class CrawlRun {
                 }
                 notBefore = now + ra.toNanos();
                 frontier.block(h, notBefore, now);
+                writer.host(hostRow(h)); // a resumed crawl honours it too
             }
             if (retry(v, now, notBefore)) {
                 return;
@@ -1245,7 +1259,7 @@ final class CrawlRun {
         long pace = t.delayNanos();
         t.onSuccess(r.elapsedNanos(), now);
         if (t.slowDowns() != before) {
-            frontier.slowedDown(h, now); // latency rose
+            slowedDown(h, now); // latency rose
         } else if (t.delayNanos() < pace) {
             frontier.spedUp(h, now);
         }
@@ -1255,6 +1269,12 @@ final class CrawlRun {
             return;
         }
         complete(v, r, null, null);
+    }
+
+    /** The host's throttle slowed it down: the frontier paces it, and a resumed crawl starts at that pace. */
+    private void slowedDown(HostRecord h, long now) {
+        frontier.slowedDown(h, now);
+        writer.host(hostRow(h));
     }
 
     private String triesNote(Visit v) {
@@ -1433,8 +1453,12 @@ final class CrawlRun {
 
     private HostRow hostRow(HostRecord h) {
         long crawlDelay = h.robots() == null ? -1 : h.robots().crawlDelayMillis();
-        return new HostRow(h.origin(), h.stored(), h.throttle().delayNanos() / 1_000_000, crawlDelay,
-                h.deferredReason());
+        Throttle t = h.throttle();
+        long refused = t.refusedDelayNanos();
+        long blockedFor = h.blockedUntil() - loop.nanoTime();
+        return new HostRow(h.origin(), h.stored(), t.delayNanos() / 1_000_000, crawlDelay, h.deferredReason(),
+                t.limit(), refused < 0 ? -1 : refused / 1_000_000,
+                blockedFor > 0 ? Instant.now().plusNanos(blockedFor) : null);
     }
 
     /** A seed: only the length rule and the limits apply (the seeds define the scope). */

@@ -213,6 +213,44 @@ class PolitenessTest {
         }
     }
 
+    /**
+     * A Retry-After outlives the run that heard it: the crawl is stopped 10 s into a 120 s
+     * Retry-After and resumed at once; the resumed crawl sends nothing to the host (robots.txt
+     * included) until the 120 s are over, then stores every page once. Before the hosts table
+     * kept it, the resumed crawl asked again at once.
+     */
+    @Test
+    void aRetryAfterOutlivesAStopAndTheResumedCrawlWaitsForIt() throws Exception {
+        AtomicInteger busy = new AtomicInteger();
+        try (TestSite site = slowSite(6, null)) {
+            site.page("/p/0", r -> busy.incrementAndGet() == 1
+                    ? Response.of(429).header("Retry-After", "120") : Response.html("<title>ok</title>"));
+            Crawler first = crawl(site).perHost(1).delay(Duration.ZERO).build();
+            first.start();
+            while (busy.get() == 0) {
+                Weft.sleep(Duration.ofSeconds(1));
+            }
+            double refusedAt = EventLoop.running().time();
+            Weft.sleep(Duration.ofSeconds(10));
+            int before = site.hits().size();
+            first.stop();
+            assertEquals(CrawlStats.State.STOPPED, first.await().state());
+            assertEquals(before, site.hits().size(), "nothing was sent while the host was blocked");
+
+            double resumedAt = EventLoop.running().time();
+            CrawlStats stats = crawl(site).perHost(1).delay(Duration.ZERO).resume(true).build().run();
+            assertEquals(CrawlStats.State.FINISHED, stats.state());
+            List<TestSite.Hit> after = site.hits().subList(before, site.hits().size());
+            assertFalse(after.isEmpty());
+            double waited = after.getFirst().start() - refusedAt;
+            assertTrue(waited >= 120 - 1, "the resumed crawl asked " + waited + " s after the Retry-After of 120 s"
+                    + " (resumed " + (resumedAt - refusedAt) + " s after it): " + after);
+            assertEquals(2, site.requests("/p/0"));
+            assertEquals(Map.of("/p/0", 2, "/robots.txt", 2), site.duplicates(), "one robots.txt per run");
+            assertEquals(7, Sql.count(dir.resolve("c.db"), "SELECT COUNT(*) FROM pages"), "the hub and six pages, once");
+        }
+    }
+
     /** After the 429/503, no request reached the host for {@code seconds}; then the page came back. */
     private static void assertRetryAfterHeld(TestSite site, double seconds) {
         List<TestSite.Hit> hits = site.hits();

@@ -129,17 +129,21 @@ public final class Frontier {
      * @param queued   its URLs in the store's frontier table
      * @param stored   its pages already stored
      * @param delayNanos its saved adaptive delay
+     * @param limit    its saved adaptive concurrency, or 0 when not known
+     * @param refusedNanos the delay it last struggled at, or -1
+     * @param blockedUntil the loop time until which its saved Retry-After blocks it (in the past
+     *                 when none)
      * @param now      the loop's clock
      */
-    public void restore(String origin, long queued, long stored, long delayNanos, long now) {
+    public void restore(String origin, long queued, long stored, long delayNanos, int limit, long refusedNanos,
+            long blockedUntil, long now) {
         HostRecord h = host(origin);
         h.spilled += queued;
         spilledTotal += queued;
         h.stored = stored;
         h.admitted = stored + queued;
-        if (delayNanos > 0) {
-            h.throttle().restoreDelay(delayNanos);
-        }
+        h.throttle().restore(delayNanos, limit, refusedNanos);
+        h.blockedUntil = Math.max(h.blockedUntil, blockedUntil);
         reschedule(h, now);
     }
 

@@ -146,12 +146,28 @@ public final class Throttle {
     }
 
     /**
-     * Sets the delay (a saved state on resume); kept within the floor.
-     *
-     * @param nanos the delay
+     * {@return the delay at which the host last struggled, in nanoseconds, or -1 once the pace
+     * has come back below it (near it, a success speeds the host up carefully)}
      */
-    public void restoreDelay(long nanos) {
-        delayNanos = Math.max(floorNanos, nanos);
+    public long refusedDelayNanos() {
+        return refusedDelay;
+    }
+
+    /**
+     * Sets the pace saved when a previous run of the crawl last touched the host (on resume):
+     * the delay kept within the floor, the concurrency within the ceiling, and the delay it last
+     * struggled at. A resumed host goes on at that pace, and recovers carefully near the pace it
+     * refused, as it would have in the run that was stopped.
+     *
+     * @param delayNanos        the delay, nanoseconds
+     * @param limit             the requests in flight, or 0 or less for the ceiling
+     * @param refusedDelayNanos the delay it last struggled at, or -1
+     */
+    public void restore(long delayNanos, int limit, long refusedDelayNanos) {
+        this.delayNanos = Math.max(floorNanos, delayNanos);
+        this.limit = limit <= 0 ? maxConcurrency : Math.min(maxConcurrency, limit);
+        this.refusedDelay = refusedDelayNanos < 0 ? -1 : refusedDelayNanos;
+        this.successes = 0;
     }
 
     /**

@@ -47,7 +47,10 @@ public enum SqlDialect {
               pages          INTEGER NOT NULL DEFAULT 0,
               delay_ms       INTEGER NOT NULL DEFAULT 0,
               crawl_delay_ms INTEGER NOT NULL DEFAULT -1,
-              deferred       TEXT
+              deferred       TEXT,
+              concurrency    INTEGER NOT NULL DEFAULT 0,
+              refused_ms     INTEGER NOT NULL DEFAULT -1,
+              blocked_until  TEXT
             )""", """
             CREATE TABLE IF NOT EXISTS items (
               url  TEXT NOT NULL,
@@ -99,7 +102,10 @@ public enum SqlDialect {
               pages          BIGINT NOT NULL DEFAULT 0,
               delay_ms       BIGINT NOT NULL DEFAULT 0,
               crawl_delay_ms BIGINT NOT NULL DEFAULT -1,
-              deferred       TEXT
+              deferred       TEXT,
+              concurrency    INTEGER NOT NULL DEFAULT 0,
+              refused_ms     BIGINT NOT NULL DEFAULT -1,
+              blocked_until  TIMESTAMPTZ
             )""", """
             CREATE TABLE IF NOT EXISTS items (
               url  TEXT NOT NULL,
@@ -155,7 +161,10 @@ public enum SqlDialect {
               pages          BIGINT NOT NULL DEFAULT 0,
               delay_ms       BIGINT NOT NULL DEFAULT 0,
               crawl_delay_ms BIGINT NOT NULL DEFAULT -1,
-              deferred       TEXT
+              deferred       TEXT,
+              concurrency    INT NOT NULL DEFAULT 0,
+              refused_ms     BIGINT NOT NULL DEFAULT -1,
+              blocked_until  DATETIME(3)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin""", """
             CREATE TABLE IF NOT EXISTS items (
               url  VARCHAR(2048) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -193,6 +202,28 @@ public enum SqlDialect {
     /** {@return the statements that create the tables (each {@code IF NOT EXISTS})} */
     public List<String> ddl() {
         return ddl;
+    }
+
+    /**
+     * The columns of {@code hosts} added after its first release, each with the statement that
+     * adds it to a table made before: a store made by an earlier version is brought up to date
+     * when it is opened (a column added this way has its default, as the DDL above gives it).
+     *
+     * @return column name to {@code ALTER TABLE} statement, in the order of the DDL
+     */
+    java.util.SequencedMap<String, String> addedHostColumns() {
+        String bigint = this == SQLITE ? "INTEGER" : "BIGINT";
+        String time = switch (this) {
+            case SQLITE -> "TEXT";
+            case POSTGRESQL -> "TIMESTAMPTZ";
+            case MARIADB -> "DATETIME(3)";
+        };
+        java.util.SequencedMap<String, String> added = new java.util.LinkedHashMap<>();
+        added.put("concurrency", "ALTER TABLE hosts ADD COLUMN concurrency "
+                + (this == MARIADB ? "INT" : "INTEGER") + " NOT NULL DEFAULT 0");
+        added.put("refused_ms", "ALTER TABLE hosts ADD COLUMN refused_ms " + bigint + " NOT NULL DEFAULT -1");
+        added.put("blocked_until", "ALTER TABLE hosts ADD COLUMN blocked_until " + time);
+        return added;
     }
 
     /**
@@ -253,6 +284,36 @@ public enum SqlDialect {
             case SQLITE -> ps.setString(i, isoMillis(ms));
             case POSTGRESQL -> ps.setObject(i, OffsetDateTime.ofInstant(ms, ZoneOffset.UTC));
             case MARIADB -> ps.setObject(i, LocalDateTime.ofInstant(ms, ZoneOffset.UTC));
+            default -> throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * Reads a timestamp bound by {@link #bindTime}.
+     *
+     * @param rs the result set
+     * @param i  the column index
+     * @return the instant, or null
+     * @throws SQLException from the driver, or if SQLite's text is not a timestamp
+     */
+    Instant readTime(java.sql.ResultSet rs, int i) throws SQLException {
+        switch (this) {
+            case SQLITE -> {
+                String text = rs.getString(i);
+                try {
+                    return text == null ? null : Instant.parse(text);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new SQLException("not a timestamp: " + text, e);
+                }
+            }
+            case POSTGRESQL -> {
+                OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+                return t == null ? null : t.toInstant();
+            }
+            case MARIADB -> {
+                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                return t == null ? null : t.toInstant(ZoneOffset.UTC);
+            }
             default -> throw new AssertionError(this);
         }
     }

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Store} in an SQL database: SQLite through one connection (WAL journal), PostgreSQL
@@ -32,12 +34,14 @@ import java.util.function.Consumer;
  */
 public final class SqlStore implements Store {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SqlStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PAGE_COLUMNS = List.of("url", "final_url", "status", "content_type", "title",
             "depth", "referrer", "fetched_at", "elapsed_ms", "body_bytes", "fields", "error", "redirects", "truncated",
             "canonical");
     private static final List<String> FRONTIER_COLUMNS = List.of("url", "host", "depth", "referrer", "seq");
-    private static final List<String> HOST_COLUMNS = List.of("host", "pages", "delay_ms", "crawl_delay_ms", "deferred");
+    private static final List<String> HOST_COLUMNS = List.of("host", "pages", "delay_ms", "crawl_delay_ms", "deferred",
+            "concurrency", "refused_ms", "blocked_until");
     private static final List<String> ITEM_COLUMNS = List.of("url", "n", "item");
     private static final List<String> CRAWL_COLUMNS = List.of("id", "state", "seeds", "settings", "next_seq", "stats",
             "started_at", "updated_at", "finished_at");
@@ -199,6 +203,7 @@ public final class SqlStore implements Store {
                 for (String ddl : extraDdl) {
                     s.execute(ddl);
                 }
+                addMissingHostColumns(s);
                 if (dialect == SqlDialect.SQLITE) {
                     s.execute("PRAGMA user_version = 1"); // a write: fails now on a read-only file
                 }
@@ -216,6 +221,24 @@ public final class SqlStore implements Store {
             throw new StoreException("cannot read " + description + ": " + e.getMessage(), e);
         } finally {
             release(c);
+        }
+    }
+
+    /** A {@code hosts} table made by an earlier version gets the columns added since. */
+    private void addMissingHostColumns(Statement s) throws SQLException {
+        Set<String> have = new HashSet<>();
+        try (ResultSet rs = s.executeQuery("SELECT * FROM hosts WHERE 1 = 0")) {
+            java.sql.ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                have.add(md.getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        for (var column : dialect.addedHostColumns().entrySet()) {
+            if (!have.contains(column.getKey())) {
+                LOG.info("{}: adding the column hosts.{} (a store made by an earlier version)", description,
+                        column.getKey());
+                s.execute(column.getValue());
+            }
         }
     }
 
@@ -345,6 +368,9 @@ public final class SqlStore implements Store {
                         ps.setLong(3, h.delayMs());
                         ps.setLong(4, h.crawlDelayMs());
                         ps.setString(5, h.deferred());
+                        ps.setInt(6, h.concurrency());
+                        ps.setLong(7, h.refusedMs());
+                        dialect.bindTime(ps, 8, h.blockedUntil());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -549,9 +575,11 @@ public final class SqlStore implements Store {
             c = connection();
             List<HostRow> out = new ArrayList<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT host, pages, delay_ms, crawl_delay_ms, deferred FROM hosts")) {
+                 ResultSet rs = s.executeQuery("SELECT host, pages, delay_ms, crawl_delay_ms, deferred, concurrency, refused_ms, blocked_until"
+                         + " FROM hosts")) {
                 while (rs.next()) {
-                    out.add(new HostRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5)));
+                    out.add(new HostRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                            rs.getInt(6), rs.getLong(7), dialect.readTime(rs, 8)));
                 }
             }
             c.commit();

@@ -51,6 +51,46 @@ class ThrottleTest {
         assertEquals(Throttle.MAX_BACKOFF_NANOS, t.delayNanos());
     }
 
+    /**
+     * A crawl stopped and resumed meets a host at the pace it left it: a throttle restored from
+     * the saved delay, concurrency and refused pace recovers answer for answer as the one that was
+     * stopped (carefully near the pace the host refused), not at full speed or quickly as a
+     * throttle restored from its delay alone did.
+     */
+    @Test
+    void aRestoredThrottleRecoversExactlyAsTheStoppedOneWould() {
+        Throttle stopped = slowedDown(0, 8, 3);
+        assertTrue(stopped.refusedDelayNanos() > 0);
+        Throttle resumed = new Throttle(0, 8);
+        resumed.restore(stopped.delayNanos(), stopped.limit(), stopped.refusedDelayNanos());
+        assertEquals(stopped.delayNanos(), resumed.delayNanos());
+        assertEquals(stopped.limit(), resumed.limit());
+        long now = 3_600 * S;
+        for (int i = 0; i < 40; i++) {
+            now += S;
+            stopped.onSuccess(200 * MS, now);
+            resumed.onSuccess(200 * MS, now);
+            assertEquals(stopped.delayNanos(), resumed.delayNanos(), "delay after answer " + i);
+            assertEquals(stopped.limit(), resumed.limit(), "concurrency after answer " + i);
+        }
+        Throttle delayOnly = new Throttle(0, 8);
+        delayOnly.restore(slowedDown(0, 8, 3).delayNanos(), 0, -1);
+        assertEquals(8, delayOnly.limit(), "without a saved concurrency: the ceiling");
+        delayOnly.onSuccess(200 * MS, now + S);
+        Throttle careful = slowedDown(0, 8, 3);
+        careful.onSuccess(200 * MS, now + S);
+        assertTrue(delayOnly.delayNanos() < careful.delayNanos(), "without the refused pace it recovers faster");
+    }
+
+    @Test
+    void aRestoredPaceIsKeptWithinTheFloorAndTheCeiling() {
+        Throttle t = new Throttle(100 * MS, 4);
+        t.restore(10 * MS, 9, -5);
+        assertEquals(100 * MS, t.delayNanos());
+        assertEquals(4, t.limit());
+        assertEquals(-1, t.refusedDelayNanos());
+    }
+
     @Test
     void successesBringTheSpeedBackDownToTheFloorAndUpToTheCeiling() {
         Throttle t = new Throttle(100 * MS, 4);
