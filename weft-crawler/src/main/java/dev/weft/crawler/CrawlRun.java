@@ -1079,10 +1079,11 @@ final class CrawlRun {
     /** Reads the sitemaps of the host's own origin, each request spaced like any other. */
     private void readSitemaps(HostRecord h, List<String> urls) {
         List<String> todo = new ArrayList<>(urls);
+        Set<String> seen = new HashSet<>(); // an index that lists itself, or two that list each other
         int read = 0;
         while (!todo.isEmpty() && read < MAX_SITEMAPS && phase == Phase.RUNNING) {
             String url = normalizer.normalize(todo.removeFirst());
-            if (url == null || !UrlNormalizer.origin(url).equals(h.origin())) {
+            if (url == null || !UrlNormalizer.origin(url).equals(h.origin()) || !seen.add(url)) {
                 continue;
             }
             read++;
@@ -1307,9 +1308,14 @@ final class CrawlRun {
 
     /** (7) A redirect: recorded, and followed as a new hop under its host's politeness. */
     private void redirect(Visit v, FetchResult r, String location, long now) {
-        String target = normalizer.resolve(v.target(), location);
+        String target = normalizer.resolve(v.target(), percentEncodeBytes(location));
         if (target == null) {
             complete(v, r, null, ErrorKind.REDIRECT.label() + ": unusable Location: " + location);
+            return;
+        }
+        if (target.length() > cfg.maxUrlLength()) {
+            complete(v, r, null, ErrorKind.REDIRECT.label() + ": the Location is " + target.length()
+                    + " characters long, more than maxUrlLength (" + cfg.maxUrlLength() + ")");
             return;
         }
         if (v.visited(target)) {
@@ -1335,6 +1341,33 @@ final class CrawlRun {
         }
         v.redirectTo(target);
         requeue(v, now);
+    }
+
+    /**
+     * A header's bytes 0x80-0xFF (read as ISO-8859-1 characters, one per byte) percent-encoded as
+     * those bytes, as browsers send a raw UTF-8 {@code Location}: {@code é} sent raw is
+     * {@code %C3%A9}, not the UTF-8 of the two characters its bytes read as.
+     */
+    static String percentEncodeBytes(String header) {
+        int i = 0;
+        int n = header.length();
+        while (i < n && header.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == n) {
+            return header;
+        }
+        StringBuilder out = new StringBuilder(n + 16).append(header, 0, i);
+        for (; i < n; i++) {
+            char c = header.charAt(i);
+            if (c >= 0x80 && c <= 0xFF) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private void robotsRefused(Visit v, String note) {
@@ -1426,11 +1459,15 @@ final class CrawlRun {
                 linkTurns.pass(ticket);
             }
         }
+        String canonical = parsed == null ? null : parsed.canonical();
+        if (canonical != null && canonical.length() > cfg.maxUrlLength()) {
+            canonical = null; // as long a link is ignored
+        }
         PageRecord rec = new PageRecord(e.url(), finalUrl != null ? finalUrl : v.target(),
                 r.responded() ? r.status() : null, r.contentType(), noindex || parsed == null ? null : parsed.title(),
                 e.depth(), e.referrer(), Instant.now(), v.elapsedNanos() / 1_000_000, r.bodyBytes(),
                 noindex || parsed == null ? Map.of() : parsed.fields(), error, v.chain().size(), r.truncated(),
-                parsed == null ? null : parsed.canonical());
+                canonical);
         HostRecord h = frontier.host(e.origin());
         frontier.stored(h);
         pendingPages.merge(e.origin(), -1L, CrawlRun::sumOrNone); // now counted in h.stored()

@@ -97,6 +97,37 @@ class HostileSitesTest {
         }
     }
 
+    /**
+     * A sitemap index that lists itself and a sitemap that it lists twice: each file is fetched
+     * once. It was fetched again and again, up to the cap of 50 sitemap files per host (25 times
+     * each, 31 s of a 2 s crawl at the default delay).
+     */
+    @Test
+    void aSitemapIndexListingItselfIsReadOnce() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            String index = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                    + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                    + "<sitemap><loc>" + site.url("/index.xml") + "</loc></sitemap>"
+                    + "<sitemap><loc>" + site.url("/pages.xml") + "</loc></sitemap>"
+                    + "<sitemap><loc>" + site.url("/pages.xml") + "</loc></sitemap></sitemapindex>";
+            String pages = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                    + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                    + "<url><loc>" + site.url("/a") + "</loc></url><url><loc>" + site.url("/index.xml") + "</loc></url>"
+                    + "</urlset>";
+            site.robots("User-agent: *\nAllow: /\nSitemap: " + site.url("/index.xml") + "\n")
+                    .page("/index.xml", r -> Response.bytes(index.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            "application/xml"))
+                    .page("/pages.xml", r -> Response.bytes(pages.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            "application/xml"))
+                    .html("/", "<title>home</title>").html("/a", "<title>a</title>");
+            CrawlStats stats = crawl(site).sitemaps(true).build().run();
+            assertEquals(1, site.requests("/pages.xml"));
+            assertEquals(2, site.requests("/index.xml"), "once as a sitemap, once as a page the other one lists");
+            assertEquals(1, site.requests("/a"));
+            assertEquals(3, stats.pagesDone(), "the seed, /a and /index.xml as a page");
+        }
+    }
+
     private static byte[] sitemap(String origin, int urls) throws java.io.IOException {
         java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {

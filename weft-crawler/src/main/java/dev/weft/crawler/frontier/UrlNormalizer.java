@@ -66,7 +66,7 @@ public final class UrlNormalizer {
         if (url == null) {
             return null;
         }
-        String s = strip(url);
+        String s = slashes(strip(url));
         Matcher m = PARTS.matcher(s);
         if (!m.matches() || m.group(1) == null || m.group(2) == null) {
             return null;
@@ -319,7 +319,7 @@ public final class UrlNormalizer {
         if (ref == null) {
             return null;
         }
-        String r = strip(ref);
+        String r = slashes(strip(ref));
         Matcher rm = PARTS.matcher(r);
         if (!rm.matches()) {
             return null;
@@ -406,6 +406,30 @@ public final class UrlNormalizer {
     }
 
     // ------------------------------------------------------------------ parts
+
+    /**
+     * A backslash before the query is a slash, as browsers read http(s) URLs (the WHATWG URL
+     * standard): {@code \\host\x} and {@code /\host} name the host {@code host}, not a path on
+     * the page's own host. Only http(s) URLs come out of this class, so other schemes need not
+     * be told apart.
+     */
+    private static String slashes(String s) {
+        int backslash = s.indexOf('\\');
+        if (backslash < 0) {
+            return s;
+        }
+        int end = s.length();
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+            }
+        }
+        if (backslash >= end) {
+            return s;
+        }
+        return s.substring(0, end).replace('\\', '/') + s.substring(end);
+    }
 
     /** Removes leading and trailing spaces/controls and every tab and line break (as browsers do). */
     private static String strip(String s) {

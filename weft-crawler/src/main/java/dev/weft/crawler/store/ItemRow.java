@@ -8,4 +8,9 @@ package dev.weft.crawler.store;
  * @param json the item as JSON
  */
 public record ItemRow(String url, int n, String json) {
+
+    /** An item's JSON without the escaped NUL PostgreSQL refuses ({@link StoredText#jsonWithoutNul}). */
+    public ItemRow {
+        json = StoredText.jsonWithoutNul(json);
+    }
 }

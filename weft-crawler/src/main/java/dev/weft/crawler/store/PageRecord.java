@@ -28,6 +28,21 @@ public record PageRecord(String url, String finalUrl, Integer status, String con
         String referrer, Instant fetchedAt, long elapsedMs, long bodyBytes, Map<String, String> fields, String error,
         int redirects, boolean truncated, String canonical) {
 
+    /**
+     * A record whose text fits every store ({@link StoredText}): the title, content type, error,
+     * URLs and fields from the web are cut to what each engine's column holds and rid of NUL, so
+     * that one hostile page cannot fail a commit.
+     */
+    public PageRecord {
+        finalUrl = StoredText.bounded(finalUrl, StoredText.MAX_URL);
+        contentType = StoredText.bounded(contentType, StoredText.MAX_CONTENT_TYPE);
+        title = StoredText.bounded(title, StoredText.MAX_TITLE);
+        referrer = StoredText.bounded(referrer, StoredText.MAX_URL);
+        fields = StoredText.bounded(fields);
+        error = StoredText.bounded(error, StoredText.MAX_ERROR);
+        canonical = StoredText.bounded(canonical, StoredText.MAX_URL);
+    }
+
     /** {@return true if the visit ended without an error} */
     public boolean ok() {
         return error == null;

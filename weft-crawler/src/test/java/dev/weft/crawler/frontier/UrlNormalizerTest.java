@@ -38,6 +38,22 @@ class UrlNormalizerTest {
         assertEquals("http://a.com/p?a=1&b=2", new UrlNormalizer(true).normalize("http://a.com/p?b=2&a=1"));
     }
 
+    /**
+     * A backslash before the query is a slash, as browsers read it: {@code \\evil.example\x} on
+     * a page is a link to the host evil.example (it was resolved as the path
+     * {@code //evil.example/x} of the page's own host, a URL no browser would ask for).
+     */
+    @Test
+    void backslashesBeforeTheQueryAreSlashesAsInBrowsers() {
+        String base = "http://a.com/dir/page";
+        assertEquals("http://evil.example/x", n.resolve(base, "\\\\evil.example\\x"));
+        assertEquals("http://evil.example/x", n.resolve(base, "/\\evil.example/x"));
+        assertEquals("http://evil.example/x", n.resolve(base, "http:\\\\evil.example\\x"));
+        assertEquals("http://evil.example/x", n.normalize("http:\\\\evil.example\\x"));
+        assertEquals("http://a.com/dir/b/c", n.resolve(base, "b\\c"));
+        assertEquals("http://a.com/x?q=a%5Cb", n.resolve(base, "/x?q=a\\b"), "in the query it stays");
+    }
+
     @Test
     void internationalHostsBecomePunycode() {
         assertEquals("https://xn--r8jz45g.jp/", n.normalize("https://例え.jp/"));
