@@ -146,8 +146,8 @@ public final class Server implements AutoCloseable {
         if (s != null) {
             s.trySetResult(null);
         }
-        if (closing && handlers.isEmpty()) {
-            markStopped();
+        if (closing) {
+            stopIfDone();
         }
     }
 
@@ -209,14 +209,13 @@ public final class Server implements AutoCloseable {
             } catch (IOException e) {
                 LOG.debug("closing listener", e);
             }
+            stopIfDone(); // or the last handler of a loop group, when it finishes
             return;
         }
         loop.execute(() -> {
             acceptor.cancel("server closed");
             closeListener();
-            if (handlers.isEmpty()) {
-                markStopped();
-            }
+            stopIfDone();
         });
     }
 
@@ -231,12 +230,19 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private void markStopped() {
-        loop.execute(() -> {
-            if (!stopped.isDone() && handlers.isEmpty() && !channel.isOpen()) {
-                stopped.setResult(null);
-            }
-        });
+    /**
+     * Completes {@link #stopped} once the listener is closed and no handler is left. Any thread:
+     * the closing callback calls it on the server's loop after closing the listener, and every
+     * handler finishing after {@link #close()} on its own loop after leaving {@link #handlers};
+     * whichever comes last sees both (volatile reads after volatile writes), and the future lets
+     * only one complete it. It must not go through the server's loop: a handler of a loop group
+     * can finish after the server stopped and that loop closed (Weft.run returned meanwhile),
+     * and scheduling onto it then threw RejectedExecutionException on the handler's loop.
+     */
+    private void stopIfDone() {
+        if (handlers.isEmpty() && !channel.isOpen()) {
+            stopped.trySetResult(null);
+        }
     }
 
     /**
