@@ -18,7 +18,7 @@ record CrawlConfig(List<String> seeds, long maxPages, int maxDepth, long maxPage
         PageHandler onPage, Consumer<Object> onItem, List<CrawlListener> listeners, Duration progressInterval,
         Duration stopGrace, EngineTrace trace, int windowPerHost, int windowTotal, dev.weft.net.TlsOptions tls,
         boolean http2, boolean allowPrivateAddresses, dev.weft.net.Resolver resolver,
-        java.util.function.Predicate<java.net.InetAddress> publicAddress) {
+        java.util.function.Predicate<java.net.InetAddress> publicAddress, long largeBodyMemory) {
 
     /** The settings worth recording with the crawl (the crawl row's {@code settings}). */
     Map<String, Object> describe() {

@@ -170,6 +170,8 @@ final class CrawlRun {
     private boolean pumping;
     private boolean repump;
     private StoreException failure;
+    private dev.weft.sync.Semaphore largeBodies; // null: no limit (see largeBodyPermits)
+    private int largeHeld; // its permits taken
 
     CrawlRun(CrawlConfig cfg, Counters counters, EventLoop loop) {
         this.cfg = cfg;
@@ -448,6 +450,8 @@ final class CrawlRun {
                 .http2(cfg.http2()) // ALPN h2 for https; HTTP/1.1 for http
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
+        largeBodies = largeBodyPermits(cfg.maxBodySize(), cfg.concurrency(), cfg.largeBodyMemory() > 0
+                ? cfg.largeBodyMemory() : Runtime.getRuntime().maxMemory() / 4);
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),
                 cfg.timeout());
         if (freshCrawl) {
@@ -868,6 +872,23 @@ final class CrawlRun {
         frontier.reschedule(h, now);
     }
 
+    /**
+     * The permits for bodies past {@link Fetcher#SMALL_BODY}: as many bodies at the cap as fit in
+     * the memory for them (a quarter of the heap by default; at least one), or null when there
+     * are as many as the crawl has requests in flight (then none ever waits). The defaults: 51
+     * permits (10 MiB bodies in a quarter of a 2 GiB heap) for 64 requests in flight.
+     * A fetch whose body outgrows the small size without a free permit gives up and is asked
+     * again later holding one, before its request, so that waiting never counts against its time
+     * limit.
+     */
+    static dev.weft.sync.Semaphore largeBodyPermits(long maxBodySize, int concurrency, long memory) {
+        if (maxBodySize <= Fetcher.SMALL_BODY) {
+            return null;
+        }
+        long permits = Math.max(1, memory / maxBodySize);
+        return permits >= concurrency ? null : new dev.weft.sync.Semaphore((int) permits);
+    }
+
     private void spawn(String name, dev.weft.VoidCoroutine body) {
         spawn(name, body, false, null);
     }
@@ -902,6 +923,10 @@ final class CrawlRun {
                 // stopping: the page stays in the frontier table and is fetched again on resume
             } catch (RuntimeException e) {
                 LOG.error("{} failed", name, e);
+            } catch (OutOfMemoryError e) {
+                LOG.error("out of memory in {}: the crawl stops (--resume continues it); give it more heap"
+                        + " (WEFT_JAVA_OPTS=-Xmx…) or lower --max-body-size or --concurrency", name);
+                requestStop();
             } finally {
                 tasks.remove(Task.current());
                 pump();
@@ -1194,27 +1219,59 @@ final class CrawlRun {
     // ------------------------------------------------------------------ (5) fetch one page
 
     private void visit(HostRecord h, Visit v) {
-        FetchResult r;
+        boolean[] large = {false}; // holds one of the large-body permits, until the page is handled
         try {
-            r = fetcher.fetch(v.target(), false, 0);
+            FetchResult r;
+            try {
+                Fetcher.BodyGate gate = Fetcher.BodyGate.ANY;
+                if (largeBodies != null) {
+                    if (v.large()) {
+                        largeBodies.acquire(); // before the request: its time limit is not running yet
+                        large[0] = true;
+                        cfg.trace().largeBodies(++largeHeld);
+                    } else {
+                        gate = () -> {
+                            large[0] = largeBodies.tryAcquire();
+                            if (large[0]) {
+                                cfg.trace().largeBodies(++largeHeld);
+                            }
+                            return large[0];
+                        };
+                    }
+                }
+                r = fetcher.fetch(v.target(), false, 0, gate);
+            } finally {
+                inFlight--;
+                frontier.finished(h, loop.nanoTime());
+            }
+            long held = r.body() == null ? 0 : r.body().length;
+            processing++; // before anything pumps: the crawl cannot look finished while this page is handled
+            processingBytes += held;
+            try {
+                handle(h, v, r);
+            } finally {
+                processing--;
+                processingBytes -= held;
+            }
         } finally {
-            inFlight--;
-            frontier.finished(h, loop.nanoTime());
-        }
-        long held = r.body() == null ? 0 : r.body().length;
-        processing++; // before anything pumps: the crawl cannot look finished while this page is handled
-        processingBytes += held;
-        try {
-            handle(h, v, r);
-        } finally {
-            processing--;
-            processingBytes -= held;
+            if (large[0]) {
+                cfg.trace().largeBodies(--largeHeld);
+                largeBodies.release();
+            }
         }
     }
 
     /** (6) What a response (or a failure) means: retry, slow down, follow, or store. */
     private void handle(HostRecord h, Visit v, FetchResult r) {
         long now = loop.nanoTime();
+        if (r.errorKind() == ErrorKind.LARGE_BODY_WAIT) {
+            // Not the host's doing, and not a try: asked again, once memory for a large body is free.
+            if (phase == Phase.RUNNING) {
+                v.needsLargeBody();
+                requeue(v, now);
+            }
+            return;
+        }
         v.addElapsed(r.elapsedNanos());
         counters.response(r.elapsedNanos(), r.bodyBytes());
         Throttle t = h.throttle();

@@ -257,6 +257,7 @@ public final class Crawler {
         private Duration stopGrace = Duration.ofSeconds(3);
         private EngineTrace trace = EngineTrace.NONE;
         private int windowPerHost = 1000;
+        private long largeBodyMemory;
         private int windowTotal = 200_000;
         private boolean allowPrivateAddresses;
         private dev.weft.net.Resolver resolver = dev.weft.net.Resolver.system();
@@ -582,6 +583,23 @@ public final class Crawler {
         }
 
         /**
+         * The memory for page bodies larger than 1 MiB, shared by the requests in flight (default
+         * 0: a quarter of the heap). As many bodies at {@link #maxBodySize} as fit in it are read
+         * at once; a page whose body outgrows 1 MiB while that memory is taken is asked again
+         * when it is free, holding its share before its request is sent (never a timeout, never
+         * a retry). With the defaults (10 MiB, a 2 GiB heap) 51 bodies may be past 1 MiB at once;
+         * with {@code maxBodySize(100_000_000)}, 5 — 64 bodies of 60 MB in flight filled the heap
+         * ({@code OutOfMemoryError}) before.
+         *
+         * @param bytes the memory, or 0 for a quarter of the heap
+         * @return this builder
+         */
+        public Builder largeBodyMemory(long bytes) {
+            largeBodyMemory = bytes;
+            return this;
+        }
+
+        /**
          * The longest canonical URL admitted (default 2,000; at most 2,048, the key size of the SQL stores).
          *
          * @param chars the limit
@@ -775,6 +793,16 @@ public final class Crawler {
             if (userAgent == null || userAgent.isBlank()) {
                 throw new IllegalArgumentException("userAgent must not be empty");
             }
+            for (int i = 0; i < userAgent.length(); i++) {
+                char c = userAgent.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                    throw new IllegalArgumentException("userAgent must not hold control characters (a line break"
+                            + " would end the header): " + userAgent.replace("\r", "\\r").replace("\n", "\\n"));
+                }
+            }
+            if (largeBodyMemory < 0) {
+                throw new IllegalArgumentException("largeBodyMemory must not be negative: " + largeBodyMemory);
+            }
             if (storeUri != null) {
                 dev.weft.crawler.store.Stores.open(storeUri); // checks the URI (opens nothing)
             }
@@ -783,7 +811,7 @@ public final class Crawler {
                     timeout, retries, userAgent, ignoreRobots, followNofollow, sitemaps, maxBodySize, maxUrlLength,
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
                     onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal, tls,
-                    http2, allowPrivateAddresses, resolver, publicAddress));
+                    http2, allowPrivateAddresses, resolver, publicAddress, largeBodyMemory));
         }
 
         private static Pattern compile(String what, String regex) {

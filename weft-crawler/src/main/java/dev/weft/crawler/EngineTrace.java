@@ -63,6 +63,14 @@ interface EngineTrace {
     default void parsersBehind(int pages, long bytes) {
     }
 
+    /**
+     * A fetch took or gave back its share of the memory for large bodies (on the loop).
+     *
+     * @param held how many shares are taken now
+     */
+    default void largeBodies(int held) {
+    }
+
     /** Every seed is admitted (on the loop). */
     default void seedsAdmitted() {
     }

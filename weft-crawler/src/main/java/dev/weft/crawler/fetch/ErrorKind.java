@@ -31,6 +31,12 @@ public enum ErrorKind {
     REDIRECT("redirect", false),
     /** robots.txt disallows the URL, or could not be fetched and the retries ran out. */
     ROBOTS("robots", false),
+    /**
+     * The body grew past {@link Fetcher#SMALL_BODY} while the memory set aside for large bodies
+     * was taken: the fetch gave up, and the page is fetched again once that memory is free (it is
+     * never stored with this kind).
+     */
+    LARGE_BODY_WAIT("large-body-wait", false),
     /** The page callback threw. */
     CALLBACK("callback", false),
     /** Anything else. */

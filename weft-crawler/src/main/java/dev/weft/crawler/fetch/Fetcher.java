@@ -29,6 +29,28 @@ public final class Fetcher {
 
     private static final String ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
+    /** A kept body may grow to this size without asking its {@link BodyGate}. */
+    public static final int SMALL_BODY = 1 << 20;
+
+    /**
+     * Lets a kept body grow past {@link #SMALL_BODY}: the memory for large bodies is shared by
+     * the fetches in flight, so that a few of them at a time may reach the body-size cap (64
+     * bodies of 60 MB in flight filled a 2 GiB heap: {@code OutOfMemoryError}).
+     */
+    @FunctionalInterface
+    public interface BodyGate {
+        /** Every body may grow to the cap. */
+        BodyGate ANY = () -> true;
+
+        /**
+         * Asked once per fetch, when its body is about to grow past {@link #SMALL_BODY}.
+         *
+         * @return true if it may grow to the cap; false to give up the fetch (its result has
+         *         {@link ErrorKind#LARGE_BODY_WAIT})
+         */
+        boolean enlarge();
+    }
+
     private final ClientSession session;
     private final String userAgent;
     private final long maxBodySize;
@@ -60,6 +82,20 @@ public final class Fetcher {
      * @throws CancelledException if the calling task is cancelled
      */
     public FetchResult fetch(String url, boolean keepAnyBody, int maxRedirects) {
+        return fetch(url, keepAnyBody, maxRedirects, BodyGate.ANY);
+    }
+
+    /**
+     * Fetches a URL once, its body past {@link #SMALL_BODY} only if the gate lets it.
+     *
+     * @param url           an absolute http(s) URL
+     * @param keepAnyBody   keep the body whatever its type (robots.txt, sitemaps)
+     * @param maxRedirects  0 for pages; robots.txt follows up to 5 (RFC 9309)
+     * @param gate          asked before a kept body grows past {@link #SMALL_BODY}
+     * @return the response or the failure ({@link ErrorKind#LARGE_BODY_WAIT} if the gate said no)
+     * @throws CancelledException if the calling task is cancelled
+     */
+    public FetchResult fetch(String url, boolean keepAnyBody, int maxRedirects, BodyGate gate) {
         EventLoop loop = EventLoop.running();
         long start = loop.nanoTime();
         ClientRequest req;
@@ -88,7 +124,12 @@ public final class Fetcher {
                     break;
                 }
                 if (keep && length == buf.length) {
-                    buf = Arrays.copyOf(buf, (int) Math.min(maxBodySize, (long) buf.length * 2));
+                    int size = (int) Math.min(maxBodySize, (long) buf.length * 2);
+                    if (size > SMALL_BODY && buf.length <= SMALL_BODY && !gate.enlarge()) {
+                        return failure(url, loop.nanoTime() - start, ErrorKind.LARGE_BODY_WAIT,
+                                "the memory for large bodies is taken");
+                    }
+                    buf = Arrays.copyOf(buf, size);
                 }
                 int want = keep ? buf.length - length : (int) Math.min(buf.length, maxBodySize - total);
                 int n = in.read(buf, keep ? length : 0, want);

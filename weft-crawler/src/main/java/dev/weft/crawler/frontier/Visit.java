@@ -17,6 +17,7 @@ public final class Visit {
     private int attempt;
     private long notBefore;
     private long elapsedNanos;
+    private boolean large;
 
     /**
      * A first visit of an entry.
@@ -109,6 +110,16 @@ public final class Visit {
      */
     public void holdUntil(long notBefore) {
         this.notBefore = Math.max(this.notBefore, notBefore);
+    }
+
+    /** Its body outgrew the small size once: it is fetched again holding memory for a large body. */
+    public void needsLargeBody() {
+        large = true;
+    }
+
+    /** {@return true if its body is known to be large (see {@link #needsLargeBody})} */
+    public boolean large() {
+        return large;
     }
 
     @Override
