@@ -575,7 +575,12 @@ final class CrawlRun {
     /** Ends the run: the last batch with the crawl's final state, then the listeners. */
     private void finish(CrawlStats.State end) {
         counters.ended(loop.nanoTime(), end);
-        updateGauges();
+        if (frontier != null) {
+            // Every admitted URL not stored is in the store's frontier table, the pages that were in
+            // flight at a stop included (the frontier in memory no longer counts those).
+            long stored = counters.snapshot(loop.nanoTime()).pagesDone();
+            counters.gauges(admitted, 0, Math.max(0, admitted - stored), frontier.hosts().size());
+        }
         if (failure == null) {
             try {
                 writer.close();
@@ -1286,7 +1291,7 @@ final class CrawlRun {
             return;
         }
         int s = r.status();
-        if (s == 429 || s >= 500) {
+        if (s == 429 || (s >= 500 && s < 600)) { // a status past 599 is no server error: stored as it is
             if ((s == 429 || s == 503 || s == 502 || s == 504) && t.onSlowDown(now)) {
                 slowedDown(h, now);
             }
@@ -1617,7 +1622,7 @@ final class CrawlRun {
     }
 
     private void updateGauges() {
-        if (frontier != null) {
+        if (frontier != null && phase != Phase.DONE) { // once done, finish() set them for good
             counters.gauges(admitted, inFlight, frontier.queued(), frontier.hosts().size());
         }
     }

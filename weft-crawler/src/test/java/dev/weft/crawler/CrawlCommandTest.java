@@ -1,6 +1,7 @@
 package dev.weft.crawler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.crawler.cli.CrawlCommand;
@@ -63,6 +64,12 @@ class CrawlCommandTest {
         assertUsageError("--max-pages must be at least 1: 0", "http://a.com/", "--max-pages", "0");
         assertUsageError("--retries must not be negative: -1", "http://a.com/", "--retries", "-1");
         assertUsageError("--timeout must be more than 0 seconds", "http://a.com/", "--timeout", "0");
+        assertUsageError("--ca-file " + dir.resolve("none.pem") + ": no such file or folder", "http://a.com/",
+                "--ca-file", dir.resolve("none.pem").toString(), "--out", "sqlite:" + dir.resolve("ca.db"));
+        assertUsageError("must not hold control characters (a line break would end the header): a\\r\\nX: y",
+                "http://a.com/", "--user-agent", "a\r\nX: y", "--out", "sqlite:" + dir.resolve("ua.db"));
+        assertFalse(java.nio.file.Files.exists(dir.resolve("ua.db")), "refused before the store is made");
+        assertFalse(java.nio.file.Files.exists(dir.resolve("ca.db")), "refused before the store is made");
         Run typo = run("http://a.com/", "--per-hots", "3");
         assertTrue(typo.err().contains("--per-host"), "a suggestion for a mistyped option:\n" + typo.err());
     }

@@ -98,6 +98,22 @@ class HostileSitesTest {
     }
 
     /**
+     * A status past 599 is no server error: stored as it came, not retried (a 999, as some sites
+     * answer crawlers they refuse, was asked four times and stored as a server error).
+     */
+    @Test
+    void aStatusPast599IsStoredAsItIsWithoutRetries() throws Exception {
+        try (TestSite site = TestSite.start()) {
+            site.html("/", "<title>home</title><a href=/odd>odd</a>").page("/odd", r -> Response.of(999));
+            CrawlStats stats = crawl(site).build().run();
+            assertEquals(1, site.requests("/odd"));
+            assertEquals(0, stats.retries());
+            assertEquals(0, stats.errors());
+            assertEquals(2, stats.pagesDone());
+        }
+    }
+
+    /**
      * A sitemap index that lists itself and a sitemap that it lists twice: each file is fetched
      * once. It was fetched again and again, up to the cap of 50 sitemap files per host (25 times
      * each, 31 s of a 2 s crawl at the default delay).

@@ -62,6 +62,10 @@ class UnstartedTaskTest {
             CrawlStats stopped = crawler.get().run();
             assertTrue(cancelled.get() != null, "no fetch was caught before its first step");
             assertEquals(CrawlStats.State.STOPPED, stopped.state());
+            long left = Sql.count(dir.resolve("c.db"), "SELECT COUNT(*) FROM frontier");
+            assertTrue(left > 0);
+            assertEquals(left, stopped.queued(), "the summary counts what is left, the pages that were in flight"
+                    + " included (it said 0 queued)");
 
             CrawlStats resumed = Crawler.builder().store("sqlite:" + dir.resolve("c.db")).delay(Duration.ZERO)
                     .perHost(4).ignoreRobots(true).resume(true).build().run();

@@ -311,7 +311,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try {
             return dev.weft.net.TlsOptions.client().trustPem(caFile);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--ca-file " + caFile + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("--ca-file " + caFile + ": " + dev.weft.crawler.store.IoErrors.why(e), e);
         }
     }
 

@@ -88,7 +88,7 @@ final class CrawlLock implements AutoCloseable {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new StoreException("cannot open " + description + ": cannot make its lock file " + file + ": "
-                    + e.getMessage(), e);
+                    + IoErrors.why(e), e);
         }
         FileLock lock;
         try {
@@ -97,7 +97,7 @@ final class CrawlLock implements AutoCloseable {
             lock = null; // another crawl of this JVM holds it
         } catch (IOException e) {
             close(ch);
-            throw new StoreException("cannot open " + description + ": cannot lock " + file + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open " + description + ": cannot lock " + file + ": " + IoErrors.why(e), e);
         }
         if (lock == null) {
             close(ch);

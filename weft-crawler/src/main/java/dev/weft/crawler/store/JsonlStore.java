@@ -73,7 +73,7 @@ public final class JsonlStore implements Store {
                         + file.getFileName() + ".state beside it): remove it or choose another path");
             }
         } catch (IOException e) {
-            throw new StoreException("cannot read " + describe() + ": " + e.getMessage(), e);
+            throw new StoreException("cannot read " + describe() + ": " + IoErrors.why(e), e);
         }
         StoredCrawl crawl = state.open();
         committed = state.query("SELECT bytes FROM jsonl WHERE id = 1", rs -> rs.next() ? rs.getLong(1) : 0L);
@@ -90,7 +90,7 @@ public final class JsonlStore implements Store {
             out.position(committed);
             fileId = FileIdentity.of(file);
         } catch (IOException e) {
-            throw new StoreException("cannot write to " + describe() + ": " + e.getMessage(), e);
+            throw new StoreException("cannot write to " + describe() + ": " + IoErrors.why(e), e);
         }
         return crawl;
     }
@@ -130,13 +130,13 @@ public final class JsonlStore implements Store {
                 out.write(buf);
             }
         } catch (IOException e) {
-            throw new StoreException("cannot write to " + describe() + ": " + e.getMessage(), e);
+            throw new StoreException("cannot write to " + describe() + ": " + IoErrors.why(e), e);
         }
         long end;
         try {
             end = out.position();
         } catch (IOException e) {
-            throw new StoreException("cannot write to " + describe() + ": " + e.getMessage(), e);
+            throw new StoreException("cannot write to " + describe() + ": " + IoErrors.why(e), e);
         }
         try {
             state.commit(keys, c -> recordLength(c, end));

@@ -35,7 +35,7 @@ final class Decompression {
         String e = encoding.trim().toLowerCase(Locale.ROOT);
         InputStream inflated;
         if (e.equals("gzip") || e.equals("x-gzip")) {
-            inflated = new GZIPInputStream(in, 8192);
+            inflated = gzip(in);
         } else if (e.equals("br")) {
             inflated = new BrotliStream(in);
         } else {
@@ -52,6 +52,28 @@ final class Decompression {
             inflated = new InflaterInputStream(p, new Inflater(!zlib), 8192);
         }
         return new Capped(inflated, in, limits, url);
+    }
+
+    /**
+     * A gzip body. {@code GZIPInputStream} reads the header as it is made, so its failures are
+     * told apart here as the reads' are: a body that is not gzip at all (a server that labels
+     * plain HTML {@code gzip}) is corrupt data, not a broken connection, and an empty body (a
+     * redirect or a 204 labelled {@code gzip}) is an empty body, as browsers read it.
+     */
+    private static InputStream gzip(InputStream in) throws IOException {
+        PushbackInputStream p = new PushbackInputStream(in, 1);
+        int first = p.read();
+        if (first < 0) {
+            return InputStream.nullInputStream();
+        }
+        p.unread(first);
+        try {
+            return new GZIPInputStream(p, 8192);
+        } catch (java.util.zip.ZipException e) {
+            throw new dev.weft.http.HttpProtocolException(502, "corrupt compressed body: " + e.getMessage());
+        } catch (java.io.EOFException e) {
+            throw new ServerDisconnectedException("the compressed body ended early", e);
+        }
     }
 
     /**

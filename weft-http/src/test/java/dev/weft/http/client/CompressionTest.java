@@ -112,6 +112,31 @@ class CompressionTest {
         assertEquals(2, s.accepted(), "one connection per session");
     }
 
+    /**
+     * A body labelled gzip that is not gzip at all is corrupt data (a protocol error, not worth
+     * asking again), not a broken connection: {@code GZIPInputStream} reads the header as it is
+     * made, and its "Not in GZIP format" came out as a plain IOException, which the crawler
+     * classed as a connection error and retried. An empty body labelled gzip is empty.
+     */
+    @Test
+    void plainTextLabelledGzipIsAProtocolErrorAndAnEmptyGzipBodyIsEmpty() throws Exception {
+        TinyServer s = open.keep(TinyServer.start((req, out) -> {
+            byte[] body = req.target().equals("/empty") ? new byte[0]
+                    : "<html>plain</html>".getBytes(StandardCharsets.UTF_8);
+            respond(out, 200, body, "Content-Encoding", "gzip", "Content-Type", "text/html");
+            return true;
+        }));
+        ClientSession session = open.keep(ClientSession.create());
+        try (ClientResponse r = session.get(s.url("/plain"))) {
+            HttpProtocolException e = assertThrows(HttpProtocolException.class, r::bytes);
+            assertEquals(502, e.status());
+            assertTrue(e.getMessage().contains("corrupt compressed body"), e.getMessage());
+        }
+        try (ClientResponse r = session.get(s.url("/empty"))) {
+            assertEquals(0, r.bytes().length);
+        }
+    }
+
     @Test
     void brokenBrotliIsAProtocolErrorAndACutBodyADisconnect() throws Exception {
         byte[] truncated = Arrays.copyOf(TEXT_BR, 3000);
