@@ -4,7 +4,7 @@ package dev.weft;
 public enum ReturnWhen {
     /** As soon as any future is done. */
     FIRST_COMPLETED,
-    /** As soon as any future fails, or when all are done. */
+    /** As soon as any future fails, or when all are done; a cancelled future is not a failure (as in asyncio). */
     FIRST_EXCEPTION,
     /** When all futures are done. */
     ALL_COMPLETED

@@ -530,7 +530,7 @@ public final class Weft {
             f.addDirectCallback(x -> {
                 boolean last = remaining.decrementAndGet() == 0;
                 if (last || when == ReturnWhen.FIRST_COMPLETED
-                        || (when == ReturnWhen.FIRST_EXCEPTION && x.state() != Future.State.RESULT)) {
+                        || (when == ReturnWhen.FIRST_EXCEPTION && x.state() == Future.State.FAILED)) {
                     signal.trySetResult(null);
                 }
             });

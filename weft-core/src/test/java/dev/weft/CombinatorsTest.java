@@ -191,4 +191,20 @@ class CombinatorsTest {
         assertEquals(1, done.await(), "delivered once");
         me.uncancel();
     }
+
+    @Test
+    void waitForTheFirstExceptionDoesNotTakeACancellationForOne() {
+        // asyncio's _wait: FIRST_EXCEPTION fires on "not f.cancelled() and f.exception() is not None"
+        Task<Integer> a = Weft.spawn(after(1, 1));
+        Task<Integer> b = Weft.spawn(after(5, 2));
+        Task<Integer> c = Weft.spawn(() -> { Weft.sleep(8); throw new IllegalStateException("c"); });
+        Task<Integer> d = Weft.spawn(after(10, 4));
+        Weft.spawn(() -> { Weft.sleep(2); b.cancel(); });
+        double start = EventLoop.running().time();
+        WaitResult<Task<Integer>> r = Weft.wait(List.of(a, b, c, d), ReturnWhen.FIRST_EXCEPTION, null);
+        assertEquals(8.0, EventLoop.running().time() - start, 1e-6, "returns at c's failure, not at b's cancellation");
+        assertEquals(java.util.Set.of(a, b, c), r.done());
+        assertEquals(java.util.Set.of(d), r.pending());
+        d.cancel();
+    }
 }
