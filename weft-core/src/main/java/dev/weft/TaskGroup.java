@@ -22,9 +22,16 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #close()} waits for every child. If the owner is cancelled while waiting, the
- *       children are cancelled, awaited, and the cancellation is rethrown.</li>
+ *       children are cancelled, awaited, and the cancellation is rethrown. If the owner was
+ *       cancelled inside the block (by {@link Task#cancel}, or by a {@link Weft#withTimeout}
+ *       around the block) and has not withdrawn it with {@link Task#uncancel()}, the children
+ *       are cancelled before they are awaited, and the body's {@link CancelledException}
+ *       goes on (asyncio's {@code TaskGroup} when its body raises {@code CancelledError}).</li>
  *   <li>The first failure of a child cancels all the others; {@code close()} then throws a
- *       {@link TaskGroupException} holding every failure (cancellations are not failures).</li>
+ *       {@link TaskGroupException} holding every failure (cancellations are not failures).
+ *       As in asyncio, the others are cancelled from the loop's queue just after the failure:
+ *       children failing in the same pass of the loop (ready at the same time) are all
+ *       reported.</li>
  *   <li>The body of a try-with-resources block is not cancelled by a failing child (Java would
  *       hide the group's exception behind the body's); use {@link #run(GroupBody)} for a body
  *       that must stop too, or for a body whose own exception must cancel the children.</li>
@@ -56,6 +63,8 @@ public final class TaskGroup implements AutoCloseable {
 
     private final EventLoop loop;
     private final Task<?> owner;
+    /** The owner's {@link Task#cancelling()} when the group was opened. */
+    private final int ownerCancellingAtOpen;
 
     // Guarded by `this`.
     private final List<Task<?>> children = new ArrayList<>();
@@ -65,6 +74,7 @@ public final class TaskGroup implements AutoCloseable {
     private TaskGroup(EventLoop loop, Task<?> owner) {
         this.loop = loop;
         this.owner = owner;
+        this.ownerCancellingAtOpen = owner != null ? owner.cancelling() : 0;
     }
 
     /** {@return opens a group whose children run on the current loop} */
@@ -212,22 +222,40 @@ public final class TaskGroup implements AutoCloseable {
         if (child.state() != Future.State.FAILED) {
             return;
         }
-        List<Task<?>> toCancel = null;
         synchronized (this) {
             failures.add((Throwable) child.outcome());
-            if (state == State.OPEN) {
-                state = State.ABORTING;
-                toCancel = new ArrayList<>(children);
+            if (state != State.OPEN) {
+                return;
             }
+            state = State.ABORTING;
         }
-        if (toCancel != null) {
-            for (Task<?> t : toCancel) {
-                t.cancel("a sibling task failed");
+        // The siblings are cancelled from the loop's queue, after what is already there, as
+        // asyncio's TaskGroup does from its done callback: a sibling whose step was queued
+        // before this failure (it was ready at the same time, or had not started) runs that
+        // step first, so that two children failing at once are both reported, not one failure
+        // and one cancellation.
+        try {
+            loop.callSoon(this::abortAfterFailure);
+        } catch (RuntimeException closed) {
+            abortAfterFailure(); // the loop is closed: no sibling can run a step anyway
+        }
+    }
+
+    /** The loop, soon after the first failure of a child: cancels the others (and the body of {@link #run}). */
+    private void abortAfterFailure() {
+        List<Task<?>> toCancel;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
             }
+            toCancel = new ArrayList<>(children);
             if (cancelOwnerOnFailure && owner != null && !owner.isDone()) {
                 ownerCancelledByGroup = true;
                 owner.cancel("a child task failed");
             }
+        }
+        for (Task<?> t : toCancel) {
+            t.cancel("a sibling task failed");
         }
     }
 
@@ -246,6 +274,13 @@ public final class TaskGroup implements AutoCloseable {
     public void close() {
         Task<?> me = Task.current();
         CancelledException cancelled = null;
+        if (me != null && me == owner && me.cancelling() > ownerCancellingAtOpen) {
+            // The owner was cancelled inside the block (a cancel, a timeout around the block)
+            // and has not withdrawn it: the body is on its way out with CancelledException,
+            // which close() cannot see. As asyncio's TaskGroup does when its body raises, the
+            // children are cancelled, not waited for as if nothing had happened.
+            cancel();
+        }
         while (true) {
             List<Task<?>> snapshot;
             synchronized (this) {

@@ -125,4 +125,83 @@ class TaskGroupTest {
         assertEquals("body", r);
         assertEquals(List.of("child"), log);
     }
+
+    @Test
+    void childrenFailingInTheSamePassAreAllReported() {
+        // asyncio: both children raise before the group's done callback cancels anything, so the
+        // ExceptionGroup holds both (Weft cancelled the second one before its first step).
+        TaskGroupException e = assertThrows(TaskGroupException.class, () -> {
+            try (TaskGroup g = TaskGroup.open()) {
+                g.spawn(() -> { throw new IllegalStateException("a"); });
+                g.spawn(() -> { throw new IllegalArgumentException("b"); });
+                g.spawn(() -> { Weft.sleep(1); throw new IllegalStateException("c, at 1 s"); });
+                g.spawn(() -> { Weft.sleep(1); throw new IllegalArgumentException("d, at 1 s"); });
+            }
+        });
+        assertEquals(List.of("a", "b"), e.exceptions().stream().map(Throwable::getMessage).toList());
+        TaskGroupException later = assertThrows(TaskGroupException.class, () -> {
+            try (TaskGroup g = TaskGroup.open()) {
+                g.spawn(() -> { Weft.sleep(1); throw new IllegalStateException("c, at 1 s"); });
+                g.spawn(() -> { Weft.sleep(1); throw new IllegalArgumentException("d, at 1 s"); });
+                g.spawn(() -> Weft.sleep(100));
+            }
+        });
+        assertEquals(List.of("c, at 1 s", "d, at 1 s"), later.exceptions().stream().map(Throwable::getMessage).toList());
+    }
+
+    @Test
+    void anOwnerCancelledInTheBodyCancelsTheChildrenInsteadOfWaitingForThem() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Task<Void> owner = Weft.spawn(() -> {
+            try (TaskGroup g = TaskGroup.open()) {
+                g.spawn(() -> {
+                    try {
+                        Weft.sleep(100);
+                    } catch (CancelledException c) {
+                        log.add("child cancelled");
+                        throw c;
+                    }
+                });
+                Weft.sleep(50); // the cancel lands here, in the body, not in close()
+            }
+        });
+        Weft.sleep(1);
+        double cancelledAt = EventLoop.running().time();
+        owner.cancel();
+        assertThrows(CancelledException.class, owner::await);
+        assertEquals(cancelledAt, EventLoop.running().time(), 1e-9, "not after the child's 100 s");
+        assertEquals(List.of("child cancelled"), log);
+    }
+
+    @Test
+    void aTimeoutAroundTheBlockCancelsTheChildren() {
+        double start = EventLoop.running().time();
+        assertThrows(TimeoutException.class, () -> Weft.withTimeout(java.time.Duration.ofSeconds(1), () -> {
+            try (TaskGroup g = TaskGroup.open()) {
+                g.spawn(() -> Weft.sleep(100));
+                Weft.sleep(50);
+            }
+        }));
+        assertEquals(start + 1, EventLoop.running().time(), 1e-9);
+        assertEquals(0, Weft.currentTask().cancelling());
+    }
+
+    @Test
+    void aCancellationWithdrawnInTheBodyLeavesTheChildrenAlone() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Task<Void> owner = Weft.spawn(() -> {
+            try (TaskGroup g = TaskGroup.open()) {
+                g.spawn(() -> { Weft.sleep(10); log.add("child finished"); });
+                try {
+                    Weft.sleep(50);
+                } catch (CancelledException c) {
+                    Task.current().uncancel();
+                }
+            }
+        });
+        Weft.sleep(1);
+        owner.cancel();
+        owner.await();
+        assertEquals(List.of("child finished"), log);
+    }
 }
