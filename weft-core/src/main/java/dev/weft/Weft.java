@@ -558,7 +558,8 @@ public final class Weft {
     /**
      * Waits for {@code future} at most {@code timeout}; when time is up, cancels it, waits until
      * it has finished, and throws {@link TimeoutException} (asyncio's {@code wait_for}). If the
-     * future completed anyway, its result is returned.
+     * future completed anyway, its result is returned. If the caller is cancelled, the future is
+     * cancelled too, and {@link CancelledException} is thrown once it has finished.
      *
      * @param <T> the result type
      * @param timeout the time limit
@@ -567,10 +568,22 @@ public final class Weft {
      */
     public static <T> T waitFor(Duration timeout, Future<T> future) {
         Task<?> me = Task.current();
-        if (me != null) {
-            me.checkpoint();
+        try {
+            if (me != null) {
+                me.checkpoint();
+            }
+            future.awaitDone(me, timeout.toNanos());
+        } catch (CancelledException e) {
+            // The caller is cancelled: as asyncio's wait_for, the future is cancelled too (once:
+            // the wait has passed the caller's cancel on to a task it awaited already), and the
+            // caller's CancelledException comes out once it has finished, also when the time
+            // limit passes meanwhile and when the cancel was pending on entry.
+            if (!(future instanceof Task<?> t && t.cancelling() > 0)) {
+                future.cancel(e.getMessage());
+            }
+            awaitAllQuietly(me, List.of(future));
+            throw e;
         }
-        future.awaitDone(me, timeout.toNanos());
         if (!future.isDone()) {
             future.cancel("timed out after " + Durations.format(timeout));
             awaitAllQuietly(me, List.of(future));

@@ -207,4 +207,43 @@ class CombinatorsTest {
         assertEquals(java.util.Set.of(d), r.pending());
         d.cancel();
     }
+
+    @Test
+    void waitForCancelledFromOutsideCancelsTheInnerTaskAndWaitsForItEvenPastTheTimeLimit() {
+        // asyncio's wait_for does not let the caller's CancelledError out before the awaited
+        // task has finished; Weft's timed wait gave up at the time limit, the inner task still
+        // cleaning up.
+        List<String> log = new CopyOnWriteArrayList<>();
+        Task<Integer> inner = Weft.spawn(() -> {
+            try {
+                Weft.sleep(10);
+                return 1;
+            } catch (CancelledException e) {
+                Weft.sleep(5);
+                log.add("inner finished");
+                throw e;
+            }
+        });
+        Task<Integer> caller = Weft.spawn(() -> {
+            try {
+                return Weft.waitFor(java.time.Duration.ofSeconds(2), inner);
+            } catch (CancelledException e) {
+                log.add("caller cancelled");
+                throw e;
+            }
+        });
+        Weft.sleep(1);
+        caller.cancel();
+        assertThrows(CancelledException.class, caller::await);
+        assertEquals(List.of("inner finished", "caller cancelled"), log);
+        assertTrue(inner.isCancelled());
+
+        Task<Integer> notStarted = Weft.spawn(after(10, 1));
+        Task<Integer> cancelledOnEntry = Weft.spawn(() -> {
+            Task.current().cancel();
+            return Weft.waitFor(java.time.Duration.ofSeconds(2), notStarted);
+        });
+        assertThrows(CancelledException.class, cancelledOnEntry::await);
+        assertTrue(notStarted.isCancelled(), "a cancel pending on entry passes to the future as well");
+    }
 }
