@@ -13,7 +13,9 @@ import java.time.Duration;
 /**
  * The body of a request that came on an HTTP/2 stream: read from the stream as the handler goes
  * (which reopens the client's flow-control window), at most {@code maxBytes} (more fails with
- * status 413), each wait at most {@code timeout} (past it the stream is reset). The first failure
+ * status 413), each wait at most {@code timeout}, and the whole body no slower than
+ * {@code minRate} bytes a second on average after {@code timeout} (as over HTTP/1.1, see
+ * {@link HttpServerOptions#bodyMinRate()}); past either the stream is reset. The first failure
  * is remembered. Owned by the task handling the stream.
  */
 final class Http2RequestBody implements BodySource {
@@ -22,13 +24,17 @@ final class Http2RequestBody implements BodySource {
     private final long declared;
     private final long maxBytes;
     private final Duration timeout;
+    private final long minRate;
+    /** On the loop's clock: when the first read began; -1 before it. */
+    private long startNanos = -1;
     private long read;
     /** True once a read found the end of the body. */
     private boolean ended;
     private IOException failure;
     private byte[] all;
 
-    Http2RequestBody(Http2Stream stream, long declared, long maxBytes, Duration timeout) {
+    Http2RequestBody(Http2Stream stream, long declared, long maxBytes, Duration timeout, long minRate) {
+        this.minRate = minRate;
         this.stream = stream;
         this.declared = declared;
         this.maxBytes = maxBytes;
@@ -45,12 +51,24 @@ final class Http2RequestBody implements BodySource {
         if (failure != null) {
             throw failure;
         }
+        if (startNanos < 0) {
+            startNanos = dev.weft.EventLoop.running().nanoTime();
+        }
+        boolean rateBound = false;
         try {
             int n;
             if (stream.bufferedInbound() > 0 || stream.isRemoteEnded()) {
                 n = stream.read(b, off, len); // no wait: no timer
             } else {
-                n = Weft.withTimeout(timeout, () -> stream.read(b, off, len));
+                Duration wait = timeout;
+                if (minRate > 0) {
+                    long left = nanosLeft();
+                    if (left < timeout.toNanos()) {
+                        wait = Duration.ofNanos(left);
+                        rateBound = true;
+                    }
+                }
+                n = Weft.withTimeout(wait, () -> stream.read(b, off, len));
             }
             if (n < 0) {
                 ended = true;
@@ -62,7 +80,8 @@ final class Http2RequestBody implements BodySource {
             }
             return n;
         } catch (TimeoutException e) {
-            failure = new SocketTimeoutException("no request body bytes for " + Durations.format(timeout));
+            failure = new SocketTimeoutException(rateBound ? slower()
+                    : "no request body bytes for " + Durations.format(timeout));
             throw failure;
         } catch (TaskFailedException e) {
             IOException io = e.getCause() instanceof IOException x ? x : new IOException(e.getCause());
@@ -72,6 +91,25 @@ final class Http2RequestBody implements BodySource {
             failure = e;
             throw e;
         }
+    }
+
+    /**
+     * What is left of the body's allowance (mod_reqtimeout's rule, as {@link RequestBody} has it):
+     * {@code timeout} from the first read, plus a second for every {@code minRate} bytes so far.
+     *
+     * @throws SocketTimeoutException if none is left
+     */
+    private long nanosLeft() throws SocketTimeoutException {
+        long earned = read >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 2 : read * 1_000_000_000L / minRate;
+        long left = startNanos + timeout.toNanos() + earned - dev.weft.EventLoop.running().nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException(slower());
+        }
+        return left;
+    }
+
+    private String slower() {
+        return "the request body came slower than " + minRate + " bytes a second";
     }
 
     @Override

@@ -131,7 +131,8 @@ final class Http2ServerConnection {
             respond(stream, method, error(413, "body of " + declared + " bytes exceeds the limit of " + max));
             return;
         }
-        Http2RequestBody body = new Http2RequestBody(stream, declared, max, options.bodyTimeout());
+        Http2RequestBody body = new Http2RequestBody(stream, declared, max, options.bodyTimeout(),
+                options.bodyMinRate());
         Request request;
         try {
             request = new Request(new RequestHead(method, target, "HTTP/2", fields), rawPath, query, body,

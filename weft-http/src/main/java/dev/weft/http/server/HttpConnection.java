@@ -127,6 +127,11 @@ final class HttpConnection {
      * the preface) with the same handler, until it closes.
      */
     void serveHttp2(Http2Io io) throws IOException {
+        // HTTP/2 times itself (settings, idle and body timeouts): the header timeout the preface
+        // was read under must not stay on the reader, or every wait for a frame would end the
+        // connection after it (a slow response, a client that only waits, an idle connection)
+        in.setReadTimeout(null);
+        in.setReadDeadline(null);
         Http2ServerConnection c = new Http2ServerConnection(handler, io, options, Http2Options.defaults(),
                 out.tlsSession() != null);
         h2 = c;

@@ -31,8 +31,8 @@ import java.util.Objects;
  *     as Apache's {@code mod_reqtimeout} ({@code body=20,MinRate=500}): the whole body must be in
  *     by {@code bodyTimeout} plus one second for every {@code bodyMinRate} bytes received, so a
  *     client trickling a byte now and then cannot hold a connection forever. Past it the request
- *     gets {@code 408} and the connection is closed. 0: no minimum (only {@code bodyTimeout}
- *     per wait).</li>
+ *     gets {@code 408} and the connection is closed (over HTTP/2: the stream is reset). 0: no
+ *     minimum (only {@code bodyTimeout} per wait).</li>
  * <li>{@code writeTimeout} (30 s): the longest a response may wait for a peer that does not read.</li>
  * <li>{@code maxConnections} (10,000): connections served at once; the rest wait in the backlog.</li>
  * <li>{@code loops} (none): a {@link LoopGroup} whose loops serve the connections round robin
