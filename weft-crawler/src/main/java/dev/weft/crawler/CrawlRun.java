@@ -94,6 +94,8 @@ final class CrawlRun {
     private static final long NO_TICKET = -1;
     /** The largest page whose links wait for the pages answered before it (see complete). */
     private static final int ORDERED_PARSE_MAX = 256 * 1024;
+    /** What parsing a page costs in memory, in times its bytes (its tree and its links). */
+    static final int PARSE_COST = 8;
     /** The largest robots.txt parsed on the loop (about 70 us, see readRobots); larger ones go to the parse pool. */
     static final int ROBOTS_ON_LOOP_MAX = 4 * 1024;
     /** Seed hosts resolved at once at the start (see connectionResolver). */
@@ -169,9 +171,10 @@ final class CrawlRun {
     private TimerHandle grace;
     private boolean pumping;
     private boolean repump;
-    private StoreException failure;
+    private RuntimeException failure; // a StoreException, or a CrawlFailedException
     private dev.weft.sync.Semaphore largeBodies; // null: no limit (see largeBodyPermits)
     private int largeHeld; // its permits taken
+    private dev.weft.sync.Semaphore largeParses; // null: no limit (see largeParsePermits)
 
     CrawlRun(CrawlConfig cfg, Counters counters, EventLoop loop) {
         this.cfg = cfg;
@@ -213,7 +216,7 @@ final class CrawlRun {
             phase = Phase.RUNNING;
             progress = loop.callLater(cfg.progressInterval(), this::progressTick);
             if (failure != null) { // the first commit (the crawl row) failed already
-                storeFailed(failure);
+                crawlFailed(failure);
             } else if (stopRequested) {
                 requestStop();
             }
@@ -450,8 +453,9 @@ final class CrawlRun {
                 .http2(cfg.http2()) // ALPN h2 for https; HTTP/1.1 for http
                 .build();
         fetcher = new Fetcher(session, cfg.userAgent(), cfg.maxBodySize(), cfg.timeout());
-        largeBodies = largeBodyPermits(cfg.maxBodySize(), cfg.concurrency(), cfg.largeBodyMemory() > 0
-                ? cfg.largeBodyMemory() : Runtime.getRuntime().maxMemory() / 4);
+        long largeMemory = cfg.largeBodyMemory() > 0 ? cfg.largeBodyMemory() : Runtime.getRuntime().maxMemory() / 4;
+        largeBodies = largeBodyPermits(cfg.maxBodySize(), cfg.concurrency(), largeMemory);
+        largeParses = largeParsePermits(cfg.maxBodySize(), largeMemory);
         robotsFetcher = new Fetcher(session, cfg.userAgent(), Math.min(cfg.maxBodySize(), RobotsPolicy.MAX_BYTES),
                 cfg.timeout());
         if (freshCrawl) {
@@ -694,6 +698,10 @@ final class CrawlRun {
     }
 
     private void storeFailed(StoreException e) {
+        crawlFailed(e);
+    }
+
+    private void crawlFailed(RuntimeException e) {
         if (failure == null) {
             failure = e;
             // Not an ERROR line: run() throws it to the caller, who reports it (the CLI says it once).
@@ -894,6 +902,22 @@ final class CrawlRun {
         return permits >= concurrency ? null : new dev.weft.sync.Semaphore((int) permits);
     }
 
+    /**
+     * The permits for parsing bodies past {@link Fetcher#SMALL_BODY}: a page's tree (jsoup's DOM
+     * and its links) takes several times its bytes — a 60 MB page of 1.5 million links several
+     * hundred MB — so as many parses at once as fit in the memory for large bodies at
+     * {@value #PARSE_COST} times {@code maxBodySize} each (at least one), whatever the number of
+     * parse threads (one per CPU: eight parses of 60 MB pages filled a 2 GiB heap). Null when
+     * bodies never grow past the small size.
+     */
+    static dev.weft.sync.Semaphore largeParsePermits(long maxBodySize, long memory) {
+        if (maxBodySize <= Fetcher.SMALL_BODY) {
+            return null;
+        }
+        long cost = maxBodySize > Long.MAX_VALUE / PARSE_COST ? Long.MAX_VALUE : PARSE_COST * maxBodySize;
+        return new dev.weft.sync.Semaphore((int) Math.max(1, Math.min(1024, memory / cost)));
+    }
+
     private void spawn(String name, dev.weft.VoidCoroutine body) {
         spawn(name, body, false, null);
     }
@@ -929,9 +953,8 @@ final class CrawlRun {
             } catch (RuntimeException e) {
                 LOG.error("{} failed", name, e);
             } catch (OutOfMemoryError e) {
-                LOG.error("out of memory in {}: the crawl stops (--resume continues it); give it more heap"
-                        + " (WEFT_JAVA_OPTS=-Xmx…) or lower --max-body-size or --concurrency", name);
-                requestStop();
+                crawlFailed(new CrawlFailedException("out of memory in " + name + ": the crawl stops (--resume"
+                        + " continues it); give it more heap (WEFT_JAVA_OPTS=-Xmx…) or lower --max-body-size", e));
             } finally {
                 tasks.remove(Task.current());
                 pump();
@@ -1470,7 +1493,12 @@ final class CrawlRun {
                     ticket = linkTurns.take();
                 }
                 pump();
+                boolean largeParse = false;
                 try {
+                    if (largeParses != null && r.length() > Fetcher.SMALL_BODY) {
+                        largeParses.acquire(); // its tree is several times its size: a few at a time
+                        largeParse = true;
+                    }
                     cfg.trace().parseStarted(e.url());
                     parsed = loop.runInExecutor(parsePool, () -> {
                         try {
@@ -1483,6 +1511,10 @@ final class CrawlRun {
                     throw x;
                 } catch (RuntimeException | StackOverflowError x) {
                     error = ErrorKind.OTHER.label() + ": the page could not be parsed: " + x;
+                } finally {
+                    if (largeParse) {
+                        largeParses.release();
+                    }
                 }
             }
             if (parsed != null) {

@@ -111,6 +111,7 @@ public final class Crawler {
      * @return the final counters
      * @throws UnfinishedCrawlException if the store holds an unfinished crawl and {@code resume} is off
      * @throws StoreException           if the store cannot be opened or written (the message says why)
+     * @throws CrawlFailedException     if the crawl ran out of memory (the message says what to change)
      * @throws IllegalStateException    if called twice
      */
     public CrawlStats run() {
@@ -176,6 +177,7 @@ public final class Crawler {
      * @throws IllegalStateException    if {@link #start()} was not called
      * @throws UnfinishedCrawlException if the store holds an unfinished crawl and {@code resume} is off
      * @throws StoreException           if the store cannot be opened or written
+     * @throws CrawlFailedException     if the crawl ran out of memory
      */
     public CrawlStats await() {
         Task<CrawlStats> t = started.get();

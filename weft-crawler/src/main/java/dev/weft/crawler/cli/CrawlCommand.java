@@ -252,7 +252,7 @@ public final class CrawlCommand implements Callable<Integer> {
             out().println("Interrupted: everything fetched is stored. Continue with the same command and --resume.");
             out().flush();
             throw e; // Weft.run hands the signal back: exit 130 (SIGINT) or 143 (SIGTERM)
-        } catch (StoreException e) {
+        } catch (StoreException | dev.weft.crawler.CrawlFailedException e) {
             finishProgress(progress, crawler.stats());
             spec.commandLine().getErr().println("weft crawl: " + e.getMessage());
             spec.commandLine().getErr().flush();
