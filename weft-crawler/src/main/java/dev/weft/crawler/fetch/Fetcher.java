@@ -113,6 +113,15 @@ public final class Fetcher {
         try (ClientResponse r = session.request(req)) {
             String ct = r.contentType();
             boolean keep = keepAnyBody || textual(ct);
+            boolean enlarged = false;
+            if (keep && maxBodySize > SMALL_BODY && declaredLength(r) > SMALL_BODY) {
+                // Its length says it is large: ask now, before a megabyte is read for nothing.
+                if (!gate.enlarge()) {
+                    return failure(url, loop.nanoTime() - start, ErrorKind.LARGE_BODY_WAIT,
+                            "the memory for large bodies is taken");
+                }
+                enlarged = true;
+            }
             byte[] buf = new byte[(int) Math.min(maxBodySize, firstBufferSize(r, keep))];
             int length = 0;
             long total = 0;
@@ -125,9 +134,12 @@ public final class Fetcher {
                 }
                 if (keep && length == buf.length) {
                     int size = (int) Math.min(maxBodySize, (long) buf.length * 2);
-                    if (size > SMALL_BODY && buf.length <= SMALL_BODY && !gate.enlarge()) {
-                        return failure(url, loop.nanoTime() - start, ErrorKind.LARGE_BODY_WAIT,
-                                "the memory for large bodies is taken");
+                    if (size > SMALL_BODY && !enlarged) { // the gate is asked once per fetch
+                        if (!gate.enlarge()) {
+                            return failure(url, loop.nanoTime() - start, ErrorKind.LARGE_BODY_WAIT,
+                                    "the memory for large bodies is taken");
+                        }
+                        enlarged = true;
                     }
                     buf = Arrays.copyOf(buf, size);
                 }
@@ -182,6 +194,19 @@ public final class Fetcher {
             return length < 0 ? 16 * 1024 : Math.min(length + 1, 1 << 20);
         } catch (NumberFormatException e) {
             return 16 * 1024;
+        }
+    }
+
+    /** The body's length as its {@code Content-Length} says (before any decoding), or -1 if unknown. */
+    private static long declaredLength(ClientResponse r) {
+        String cl = r.header("Content-Length");
+        if (cl == null || r.header("Content-Encoding") != null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(cl.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
