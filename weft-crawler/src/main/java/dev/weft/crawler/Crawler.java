@@ -799,7 +799,7 @@ public final class Crawler {
                 char c = userAgent.charAt(i);
                 if ((c < 0x20 && c != '\t') || c == 0x7F) {
                     throw new IllegalArgumentException("userAgent must not hold control characters (a line break"
-                            + " would end the header): " + userAgent.replace("\r", "\\r").replace("\n", "\\n"));
+                            + " would end the header): " + visible(userAgent));
                 }
             }
             if (largeBodyMemory < 0) {
@@ -814,6 +814,24 @@ public final class Crawler {
                     sortQuery, maxRedirects, maxHostWait, List.copyOf(hostLimits), storeUri, store, resume, onPage,
                     onItem, List.copyOf(listeners), progressInterval, stopGrace, trace, windowPerHost, windowTotal, tls,
                     http2, allowPrivateAddresses, resolver, publicAddress, largeBodyMemory));
+        }
+
+        /** Control characters as escapes ({@code \r}, {@code \n}, {@code \x01}), the rest as it is. */
+        private static String visible(String s) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\n') {
+                    out.append("\\n");
+                } else if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                    out.append(String.format("\\x%02X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.toString();
         }
 
         private static Pattern compile(String what, String regex) {

@@ -68,6 +68,8 @@ class CrawlCommandTest {
                 "--ca-file", dir.resolve("none.pem").toString(), "--out", "sqlite:" + dir.resolve("ca.db"));
         assertUsageError("must not hold control characters (a line break would end the header): a\\r\\nX: y",
                 "http://a.com/", "--user-agent", "a\r\nX: y", "--out", "sqlite:" + dir.resolve("ua.db"));
+        assertUsageError("would end the header): a\\x01b\\x7F", "http://a.com/", "--user-agent", "a\u0001b\u007f",
+                "--out", "sqlite:" + dir.resolve("ua.db"));
         assertFalse(java.nio.file.Files.exists(dir.resolve("ua.db")), "refused before the store is made");
         assertFalse(java.nio.file.Files.exists(dir.resolve("ca.db")), "refused before the store is made");
         Run typo = run("http://a.com/", "--per-hots", "3");
