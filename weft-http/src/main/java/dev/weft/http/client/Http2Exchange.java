@@ -28,7 +28,10 @@ import org.slf4j.Logger;
  * <p><b>Failures.</b> A stream the server refused before processing it ({@code REFUSED_STREAM}, or
  * above the last stream id of a GOAWAY) is {@link Exchange.Outcome.SendAgain}, whatever the method,
  * if its body can be sent again; so is a request on a connection that had closed before the
- * stream opened. A stream reset otherwise fails the request. A connection that dies with the
+ * stream opened. A stream reset otherwise fails the request; a response head this side rejects
+ * (malformed, or a flow-control breach, and reset by us) is an {@link HttpProtocolException}, as a
+ * malformed HTTP/1.1 response, never sent again. A request head over the server's
+ * {@code SETTINGS_MAX_HEADER_LIST_SIZE} is a {@link ClientException}, not sent. A connection that dies with the
  * request unanswered sends an idempotent request again (not a connection's first stream) and fails
  * any other with a {@link ServerDisconnectedException}, as over HTTP/1.1; a failure of the caller's
  * own body is thrown as is and never sent again. Cancelling the request's task, or a read timeout,
@@ -89,6 +92,11 @@ final class Http2Exchange implements Exchange {
         } catch (IllegalStateException e) {
             // the connection closed between the look-up and the stream: no byte of this request went out
             return new Outcome.SendAgain(request);
+        } catch (IllegalArgumentException e) {
+            // the head exceeds the server's SETTINGS_MAX_HEADER_LIST_SIZE (nothing was sent, the
+            // connection is unchanged): a failure the server's setting causes, so an IOException like
+            // the others, never an unchecked one a caller handling I/O failures would not expect
+            throw new ClientException(method + " " + url + " not sent: " + e.getMessage(), e);
         }
         settings.trace().requestHeadersSent(method, url, h);
         BodyOut out = null;
@@ -159,6 +167,16 @@ final class Http2Exchange implements Exchange {
         if (e instanceof Http2Exception h2e && h2e.isRemote() && !h2e.isConnectionError()) {
             throw new ClientException("the server reset the stream of " + request.method() + " " + request.url()
                     + ": " + e.getMessage(), e);
+        }
+        if (e instanceof Http2Exception h2e && !h2e.isRemote() && !h2e.isConnectionError()
+                && h2e.errorCode() != Http2ErrorCode.CANCEL && h2e.errorCode() != Http2ErrorCode.INTERNAL_ERROR) {
+            // the server broke the protocol on this stream (a malformed response head, DATA past the
+            // window...) and we reset it: the server did answer, badly, on a connection that goes on.
+            // As a malformed HTTP/1.1 response: never sent again, and said for what it is
+            HttpProtocolException malformed = new HttpProtocolException(502, "malformed HTTP/2 response to "
+                    + request.method() + " " + request.url() + ": " + e.getMessage());
+            malformed.initCause(e);
+            throw malformed;
         }
         if (replayable && request.idempotent() && stream.id() > 1) {
             // the shared connection died with this request in flight and no answer: as a reused
