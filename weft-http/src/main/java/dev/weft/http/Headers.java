@@ -281,6 +281,39 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return true;
     }
 
+    /**
+     * A URL sent in a header ({@code Location}, {@code Content-Location}) with its raw bytes
+     * 0x80-0xFF percent-encoded as those bytes, as browsers read it. Header values are read as
+     * ISO-8859-1, one character per byte, so a raw UTF-8 {@code é} arrives as the two characters
+     * {@code Ã©}; encoded again as UTF-8 they became {@code %C3%83%C2%A9}, a URL the server
+     * never named. Here they become {@code %C3%A9}, the bytes the server sent (and a byte that
+     * is not UTF-8, such as 0xFF, stays {@code %FF}). Other characters are left as they are.
+     *
+     * @param value a header value as read
+     * @return the value with its bytes 0x80-0xFF percent-encoded; {@code value} itself if it has none
+     */
+    public static String urlFromBytes(String value) {
+        int i = 0;
+        int n = value.length();
+        while (i < n && value.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == n) {
+            return value;
+        }
+        java.util.HexFormat hex = java.util.HexFormat.of().withUpperCase();
+        StringBuilder out = new StringBuilder(n + 16).append(value, 0, i);
+        for (; i < n; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80 && c <= 0xFF) {
+                out.append('%').append(hex.toHexDigits((byte) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** RFC 9110 tchar, by US-ASCII code. */
     private static final boolean[] TCHAR = new boolean[128];
 

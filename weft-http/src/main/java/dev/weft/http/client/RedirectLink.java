@@ -117,7 +117,7 @@ final class RedirectLink implements Link {
     private static URI nextUrl(ClientResponse r, URI url, String location) throws ClientException {
         URI next;
         try {
-            next = url.resolve(ClientRequest.toUri(location));
+            next = url.resolve(ClientRequest.toUri(Headers.urlFromBytes(location)));
         } catch (IllegalArgumentException e) {
             r.close();
             throw new UnusableRedirectException("malformed redirect location from " + url + ": " + location, e);

@@ -362,6 +362,29 @@ class ClientSessionTest {
         return "http://" + req.headers().get("Host");
     }
 
+    /**
+     * A Location in raw UTF-8 is followed to the bytes the server sent, as browsers do: é sent
+     * raw (0xC3 0xA9, read as the two ISO-8859-1 characters they are) is asked for as
+     * {@code %C3%A9}, and a byte that is not UTF-8 as itself; it was asked for as
+     * {@code %C3%83%C2%A9%C3%BF}, the UTF-8 of those characters.
+     */
+    @Test
+    void aRawUtf8LocationIsFollowedToTheBytesTheServerSent() throws Exception {
+        TinyServer s = server((req, out) -> {
+            if (req.target().startsWith("/moved")) {
+                respond(out, 302, "", "Location", "/ok?from=\u00C3\u00A9\u00FF");
+            } else {
+                respond(out, 200, "ok");
+            }
+            return true;
+        });
+        try (ClientResponse r = session().get(s.url("/moved"))) {
+            assertEquals("ok", r.text());
+            assertEquals("/ok?from=%C3%A9%FF", s.requests.get(1).target());
+            assertEquals(URI.create(s.url("/ok?from=%C3%A9%FF")), r.url());
+        }
+    }
+
     @Test
     void authorizationIsDroppedOnCrossOriginRedirects() throws Exception {
         TinyServer other = server(ECHO);
