@@ -289,19 +289,13 @@ final class CrawlRun {
             int eligible = (int) Math.min(seeds.size(), cfg.maxPages());
             boolean[] early = new boolean[seeds.size()];
             Set<String> origins = new HashSet<>();
-            // System.nanoTime(), not the loop's clock: a virtual clock stands still while the loop
-            // is held, and the admission would never yield.
             long turnStarted = System.nanoTime();
             for (int i = 0; i < eligible && phase == Phase.RUNNING; i++) {
                 if (origins.add(UrlNormalizer.origin(seeds.get(i)))) {
                     early[i] = true;
                     admitSeed(seeds.get(i), loop.nanoTime());
                 }
-                if (System.nanoTime() - turnStarted >= SEEDS_TURN_NANOS) {
-                    pump();
-                    letIoIn(); // the robots.txt requests of the hosts found so far go out
-                    turnStarted = System.nanoTime();
-                }
+                turnStarted = seedTurn(turnStarted); // the robots.txt requests of the hosts found so far go out
             }
             pump();
             letIoIn(); // their robots.txt requests go out now, before the rest is admitted
@@ -309,11 +303,7 @@ final class CrawlRun {
             for (int i = 0; i < seeds.size() && phase == Phase.RUNNING; i++) {
                 if (!early[i]) {
                     admitSeed(seeds.get(i), loop.nanoTime());
-                    if (System.nanoTime() - turnStarted >= SEEDS_TURN_NANOS) {
-                        pump();
-                        letIoIn();
-                        turnStarted = System.nanoTime();
-                    }
+                    turnStarted = seedTurn(turnStarted);
                 }
             }
             for (HostRecord h : frontier.hosts()) { // their queues are known now
@@ -1393,7 +1383,7 @@ final class CrawlRun {
 
     /** (7) A redirect: recorded, and followed as a new hop under its host's politeness. */
     private void redirect(Visit v, FetchResult r, String location, long now) {
-        String target = normalizer.resolve(v.target(), percentEncodeBytes(location));
+        String target = normalizer.resolve(v.target(), dev.weft.http.Headers.urlFromBytes(location));
         if (target == null) {
             complete(v, r, null, ErrorKind.REDIRECT.label() + ": unusable Location: " + location);
             return;
@@ -1426,33 +1416,6 @@ final class CrawlRun {
         }
         v.redirectTo(target);
         requeue(v, now);
-    }
-
-    /**
-     * A header's bytes 0x80-0xFF (read as ISO-8859-1 characters, one per byte) percent-encoded as
-     * those bytes, as browsers send a raw UTF-8 {@code Location}: {@code é} sent raw is
-     * {@code %C3%A9}, not the UTF-8 of the two characters its bytes read as.
-     */
-    static String percentEncodeBytes(String header) {
-        int i = 0;
-        int n = header.length();
-        while (i < n && header.charAt(i) < 0x80) {
-            i++;
-        }
-        if (i == n) {
-            return header;
-        }
-        StringBuilder out = new StringBuilder(n + 16).append(header, 0, i);
-        for (; i < n; i++) {
-            char c = header.charAt(i);
-            if (c >= 0x80 && c <= 0xFF) {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private void robotsRefused(Visit v, String note) {
@@ -1590,6 +1553,24 @@ final class CrawlRun {
         return new HostRow(h.origin(), h.stored(), t.delayNanos() / 1_000_000, crawlDelay, h.deferredReason(),
                 t.limit(), refused < 0 ? -1 : refused / 1_000_000,
                 blockedFor > 0 ? Instant.now().plusNanos(blockedFor) : null);
+    }
+
+    /**
+     * Ends a turn of seed admission once it has lasted {@link #SEEDS_TURN_NANOS}: the hosts found
+     * so far get their turns and the loop its I/O. Timed by {@code System.nanoTime()}, not the
+     * loop's clock: a virtual clock stands still while the loop is held, and the admission would
+     * never yield.
+     *
+     * @param started when the turn started
+     * @return when the current turn started (now, if one ended)
+     */
+    private long seedTurn(long started) {
+        if (System.nanoTime() - started < SEEDS_TURN_NANOS) {
+            return started;
+        }
+        pump();
+        letIoIn();
+        return System.nanoTime();
     }
 
     /** A seed: only the length rule and the limits apply (the seeds define the scope). */

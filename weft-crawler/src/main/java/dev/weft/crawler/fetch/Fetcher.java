@@ -185,26 +185,21 @@ public final class Fetcher {
      * most 1 MiB (a header must not buy a large allocation); other bodies 16 KiB, grown as needed.
      */
     static long firstBufferSize(ClientResponse r, boolean keep) {
-        String cl = r.header("Content-Length");
-        if (!keep || cl == null || r.header("Content-Encoding") != null) {
-            return 16 * 1024;
-        }
-        try {
-            long length = Long.parseLong(cl.trim());
-            return length < 0 ? 16 * 1024 : Math.min(length + 1, 1 << 20);
-        } catch (NumberFormatException e) {
-            return 16 * 1024;
-        }
+        long length = keep ? declaredLength(r) : -1;
+        return length < 0 ? 16 * 1024 : Math.min(length + 1, 1 << 20);
     }
 
-    /** The body's length as its {@code Content-Length} says (before any decoding), or -1 if unknown. */
+    /**
+     * The body's length as its {@code Content-Length} says, or -1 if unknown or encoded (the
+     * length of a compressed body says nothing of the body read).
+     */
     private static long declaredLength(ClientResponse r) {
         String cl = r.header("Content-Length");
         if (cl == null || r.header("Content-Encoding") != null) {
             return -1;
         }
         try {
-            return Long.parseLong(cl.trim());
+            return Math.max(-1, Long.parseLong(cl.trim()));
         } catch (NumberFormatException e) {
             return -1;
         }
